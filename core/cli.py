@@ -1,0 +1,46 @@
+"""The headless commands of main.py: trace, train, gradcheck and graph.
+
+Every error a user can cause ends as exit status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+COMMANDS = ("trace", "train", "gradcheck", "graph")
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print the usage block and exit
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from core import cli_commands, graph_cli
+
+    parser = _Parser(prog="main.py", description="Backprop Stepper, headless commands.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    cli_commands.add_parsers(sub)
+    graph_cli.add_parser(sub)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    """Run one command; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.handler(args) or 0)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError, KeyError, TypeError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
