@@ -1,0 +1,301 @@
+"""Toy data sets with 2-D inputs, in the spirit of TensorFlow Playground, and CSV loading.
+
+Generated inputs X are (samples, 2) inside [-6, 6]²; targets Y are always 2-D, (samples, k).
+Classification targets are 0/1 in one column, for a sigmoid output with binary cross-entropy;
+:func:`one_hot` turns such a column into one column per class for a softmax output.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import numbers
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+Array = np.ndarray
+
+DATASETS = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_gauss")
+CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "linear")
+REGRESSION = ("plane", "multi_gauss")
+TASKS = ("classification", "regression")
+
+EXTENT = 6.0  # generated inputs stay inside [-EXTENT, EXTENT]²
+MAX_SAMPLES = 100_000
+# Standard deviation of the noise at noise = 1: in input units for classification sets (about the
+# width of a class's region, so one slider means the same to every set), in target units for
+# regression sets (whose targets span about [-1, 1]).
+NOISE_SCALE = {
+    "circle": 1.5,
+    "xor": 1.5,
+    "gauss": 2.0,
+    "spiral": 0.7,
+    "linear": 1.5,
+    "plane": 0.5,
+    "multi_gauss": 0.5,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Inputs and targets of one data set (the arrays are converted to 2-D float64).
+
+    Attributes
+    ----------
+    X : (n, d) inputs, one sample per row.
+    Y : (n, k) targets, 2-D even when k = 1.
+    task : "classification" (targets 0/1) or "regression".
+    name : the generator's name, or the CSV file's stem.
+    """
+
+    X: Array
+    Y: Array
+    task: str
+    name: str
+
+    def __post_init__(self) -> None:
+        X = np.asarray(self.X, dtype=np.float64)
+        Y = np.asarray(self.Y, dtype=np.float64)
+        if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y):
+            raise ValueError(
+                f"X and Y must be 2-D with the same number of rows, got {X.shape} and {Y.shape}"
+            )
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
+        # The dataclass is frozen, so the converted arrays go in past its guard.
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "Y", Y)
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    def split(self, train_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset]:
+        """Shuffle the rows with ``seed`` and cut them into a training and a test set.
+
+        The training set gets ``round(train_fraction * n)`` rows, at least one; with
+        ``train_fraction == 1`` the test set is empty, shaped (0, d) and (0, k).
+        """
+        if (
+            isinstance(train_fraction, bool)
+            or not isinstance(train_fraction, numbers.Real)
+            or not 0 < train_fraction <= 1
+        ):
+            raise ValueError(f"train_fraction must be in (0, 1], got {train_fraction!r}")
+        n = len(self)
+        n_train = min(n, max(1, round(train_fraction * n)))
+        order = np.random.default_rng(seed).permutation(n)
+        train, test = order[:n_train], order[n_train:]
+        return (
+            Dataset(self.X[train], self.Y[train], self.task, self.name),
+            Dataset(self.X[test], self.Y[test], self.task, self.name),
+        )
+
+
+def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ValueError(f"{name} must be {bounds}, got {value}")
+    return int(value)
+
+
+def _polar(r: Array, angle: Array) -> Array:
+    return np.column_stack([r * np.cos(angle), r * np.sin(angle)])
+
+
+def _annulus(rng: np.random.Generator, n: int, r_min: float, r_max: float) -> Array:
+    # The square root of a uniform r² spreads the points evenly over the area, not the radius.
+    r = np.sqrt(rng.uniform(r_min**2, r_max**2, n))
+    return _polar(r, rng.uniform(0.0, 2.0 * np.pi, n))
+
+
+def _circle(rng: np.random.Generator, n0: int, n1: int) -> tuple[Array, Array]:
+    return _annulus(rng, n0, 3.0, 5.0), _annulus(rng, n1, 0.0, 2.0)
+
+
+def _xor(rng: np.random.Generator, n0: int, n1: int) -> tuple[Array, Array]:
+    def quadrants(n: int, same_sign: bool) -> Array:
+        # Keep 0.3 away from the axes so that noise = 0 gives a clean gap between quadrants.
+        size = rng.uniform(0.3, 5.0, (n, 2))
+        sx = rng.choice([-1.0, 1.0], n)
+        return size * np.column_stack([sx, sx if same_sign else -sx])
+
+    return quadrants(n0, False), quadrants(n1, True)
+
+
+def _gauss(rng: np.random.Generator, n0: int, n1: int) -> tuple[Array, Array]:
+    return rng.normal(-2.0, 1.0, (n0, 2)), rng.normal(2.0, 1.0, (n1, 2))
+
+
+def _spiral(rng: np.random.Generator, n0: int, n1: int) -> tuple[Array, Array]:
+    def arm(n: int, phase: float) -> Array:
+        s = (np.arange(n) + 0.5) / n  # evenly along the arm; the seed only shuffles and jitters
+        return _polar(5.0 * s, 1.75 * 2.0 * np.pi * s + phase)
+
+    return arm(n0, np.pi), arm(n1, 0.0)
+
+
+def _linear(rng: np.random.Generator, n0: int, n1: int) -> tuple[Array, Array]:
+    # A line through the origin at a seed-chosen angle; no point lies within 0.5 of it.
+    angle = rng.uniform(0.0, np.pi)
+    normal = np.array([np.cos(angle), np.sin(angle)])
+
+    def side(n: int, sign: float) -> Array:
+        found = np.empty((0, 2))
+        while len(found) < n:  # rejection sampling; about 45% of the square is accepted
+            points = rng.uniform(-5.0, 5.0, (2 * n + 8, 2))
+            found = np.concatenate([found, points[sign * (points @ normal) >= 0.5]])
+        return found[:n]
+
+    return side(n0, -1.0), side(n1, 1.0)
+
+
+_CLASSIFIERS = {
+    "circle": _circle,
+    "xor": _xor,
+    "gauss": _gauss,
+    "spiral": _spiral,
+    "linear": _linear,
+}
+
+# Four bumps (x, y, height) in a checkerboard: a smooth regression cousin of xor.
+_BUMPS = ((-3.0, 3.0, 1.0), (3.0, 3.0, -1.0), (-3.0, -3.0, -1.0), (3.0, -3.0, 1.0))
+_BUMP_WIDTH = 1.5
+
+
+def _regression_target(name: str, X: Array) -> Array:
+    if name == "plane":
+        return (X[:, 0] + X[:, 1]) / (2.0 * EXTENT)  # exactly ±1 in the corners
+    y = np.zeros(len(X))
+    for cx, cy, height in _BUMPS:
+        d2 = (X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2
+        y += height * np.exp(-d2 / (2.0 * _BUMP_WIDTH**2))
+    return y
+
+
+def generate(name: str, samples: int = 500, noise: float = 0.0, seed: int = 0) -> Dataset:
+    """Generate one of the toy data sets in :data:`DATASETS`.
+
+    Parameters
+    ----------
+    name : circle, xor, gauss, spiral, linear (classification); plane, multi_gauss (regression).
+    samples : number of rows, 2 to 100 000. Classification sets are balanced: class 1 gets
+        ``samples // 2`` rows, class 0 the rest; the rows are shuffled.
+    noise : in [0, 1], Gaussian noise with standard deviation ``noise * NOISE_SCALE[name]``.
+        Classification: each input coordinate is jittered while its label stays, so noisy
+        points cross the class boundary, and is then clipped to [-6, 6]; the scale is about the
+        width of a class's region, so 0.5 makes the classes overlap clearly and 1 blurs them.
+        Regression: the target is jittered (scale 0.5; targets span about [-1, 1]). With one
+        seed, changing only the noise moves the same points further along the same directions.
+    seed : seed of ``np.random.default_rng``; the same arguments give the same data set.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set name {name!r}; valid names: {', '.join(DATASETS)}")
+    samples = _check_int("samples", samples, 2, MAX_SAMPLES)
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise <= 1:
+        raise ValueError(f"noise must be a number in [0, 1], got {noise!r}")
+    rng = np.random.default_rng(seed)
+    if name in REGRESSION:
+        X = rng.uniform(-EXTENT, EXTENT, (samples, 2))
+        y = _regression_target(name, X) + NOISE_SCALE[name] * noise * rng.standard_normal(samples)
+        return Dataset(X, y[:, None], "regression", name)
+    n1 = samples // 2
+    n0 = samples - n1
+    X0, X1 = _CLASSIFIERS[name](rng, n0, n1)
+    X = np.concatenate([X0, X1])
+    X = np.clip(X + NOISE_SCALE[name] * noise * rng.standard_normal(X.shape), -EXTENT, EXTENT)
+    y = np.repeat([0.0, 1.0], [n0, n1])
+    order = rng.permutation(samples)
+    return Dataset(X[order], y[order, None], "classification", name)
+
+
+def one_hot(Y: Array, classes: int) -> Array:
+    """Turn a column of labels 0 … classes−1, shape (n,) or (n, 1), into (n, classes) rows."""
+    classes = _check_int("classes", classes, 1)
+    labels = np.asarray(Y, dtype=np.float64)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1:
+        raise ValueError(f"Y must be one column of labels, got shape {np.shape(Y)}")
+    # Checked before the cast to int, which would warn on NaN.
+    valid = (labels == np.round(labels)) & (labels >= 0) & (labels < classes)
+    if not np.all(valid):
+        bad = labels[~valid][0]
+        raise ValueError(f"labels must be integers 0 to {classes - 1}, got {bad:g}")
+    out = np.zeros((len(labels), classes))
+    out[np.arange(len(labels)), labels.astype(np.int64)] = 1.0
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def load_csv(
+    path: str | os.PathLike[str], targets: int = 1, expected_inputs: int | None = None
+) -> Dataset:
+    """Read a comma-separated file of numbers; the last ``targets`` columns are the targets.
+
+    The first line is a header when any of its cells is not a number. Blank lines are skipped.
+    The task is "classification" when every target is 0 or 1, otherwise "regression".
+    A missing or unreadable file raises the ``OSError`` from ``open``, which names the path;
+    every problem with the contents raises ``ValueError`` naming the path (and line, column).
+    """
+    path = Path(path)
+    targets = _check_int("targets", targets, 1)
+    if expected_inputs is not None:
+        expected_inputs = _check_int("expected_inputs", expected_inputs, 1)
+    rows: list[tuple[int, list[str]]] = []
+    # utf-8-sig drops the byte-order mark that spreadsheet programs put at the start.
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append((reader.line_num, row))
+        except csv.Error as e:
+            raise ValueError(f"{path}: line {reader.line_num + 1}: {e}") from e
+        except UnicodeDecodeError as e:
+            # Decoding runs ahead in blocks, so there is no reliable line number to report.
+            raise ValueError(f"{path}: not a UTF-8 text file ({e.reason})") from e
+    if not rows:
+        raise ValueError(f"{path}: the file is empty")
+    width = len(rows[0][1])
+    if width < targets + 1:
+        raise ValueError(
+            f"{path}: needs at least {targets + 1} columns "
+            f"(inputs, then {targets} target column(s)), got {width}"
+        )
+    if expected_inputs is not None and width != expected_inputs + targets:
+        raise ValueError(
+            f"{path}: expected {expected_inputs} input columns + {targets} target column(s), "
+            f"got {width} columns"
+        )
+    if not all(_is_number(cell) for cell in rows[0][1]):
+        rows = rows[1:]
+    if len(rows) < 2:
+        raise ValueError(f"{path}: needs at least 2 data rows, got {len(rows)}")
+    values = np.empty((len(rows), width))
+    for i, (line, row) in enumerate(rows):
+        if len(row) != width:
+            raise ValueError(f"{path}: line {line}: expected {width} columns, got {len(row)}")
+        for j, cell in enumerate(row):
+            where = f"{path}: line {line}, column {j + 1}"
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ValueError(f"{where}: {cell.strip()!r} is not a number") from None
+            if not math.isfinite(value):
+                raise ValueError(f"{where}: {cell.strip()!r} is not a finite number")
+            values[i, j] = value
+    X, Y = values[:, :-targets], values[:, -targets:]
+    task = "classification" if np.all((Y == 0) | (Y == 1)) else "regression"
+    return Dataset(X, Y, task, path.stem)

@@ -1,0 +1,519 @@
+"""Network files: a network, its loss, optimizer and sample as JSON, read strictly and written
+atomically.
+
+A file looks like this (``weights``/``biases`` may be left out when an ``init`` block is given)::
+
+    {"format": "backprop-network", "version": 1, "name": "Mazur 2-2-2", "inputs": 2,
+     "layers": [{"units": 2, "activation": "sigmoid",
+                 "weights": [[0.15, 0.20], [0.25, 0.30]], "biases": [0.35, 0.35]}, ...],
+     "loss": "half_squared", "train_biases": false,
+     "optimizer": {"name": "sgd", "learning_rate": 0.5},
+     "sample": {"x": [0.05, 0.10], "y": [0.01, 0.99]}}
+
+Optional top-level blocks: ``init`` ({scheme, scale, seed}), ``dataset`` and ``training`` (kept
+as plain dicts for the app to default its training set-up from). Every error is a
+:class:`NetworkFileError` whose message starts with the file name and the field path, e.g.
+``bad.json: layers[1].weights: expected 2 rows of 2 numbers, got 3 rows``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import math
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.activations import get_activation
+from core.losses import get_loss
+from core.network import INIT_SCHEMES, Layer, Network, OptimizerConfig, initial_weights
+from core.optimizers import DEFAULTS as OPTIMIZER_DEFAULTS
+from core.optimizers import check_config
+
+FORMAT = "backprop-network"
+VERSION = 1
+DATASET_NAMES = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_gauss")
+# Far beyond anything the app can draw; stops a typo from allocating gigabytes of weights.
+MAX_UNITS = 4096
+MAX_LAYERS = 64
+
+TOP_KEYS = (
+    "format",
+    "version",
+    "name",
+    "inputs",
+    "layers",
+    "loss",
+    "train_biases",
+    "optimizer",
+    "init",
+    "sample",
+    "dataset",
+    "training",
+)
+LAYER_KEYS = ("units", "activation", "weights", "biases")
+INIT_KEYS = ("scheme", "scale", "seed")
+SAMPLE_KEYS = ("x", "y")
+# Field -> (kind, required); kinds are checked by _check_kind.
+DATASET_FIELDS = {
+    "name": ("dataset", True),
+    "samples": ("count", False),
+    "noise": ("non_negative", False),
+    "train_fraction": ("fraction", False),
+    "seed": ("seed", False),
+}
+TRAINING_FIELDS = {
+    "epochs": ("count", False),
+    "batch_size": ("count", False),
+    "l2": ("non_negative", False),
+}
+EXTRAS = {"dataset": DATASET_FIELDS, "training": TRAINING_FIELDS}
+
+
+class NetworkFileError(ValueError):
+    """A network file (or the network being saved) is invalid; the message names the field."""
+
+
+@dataclass
+class LoadedNetwork:
+    """What a file holds: the network, and the optional data set and training blocks as dicts."""
+
+    network: Network
+    dataset: dict[str, Any] | None = None
+    training: dict[str, Any] | None = None
+
+
+class _Field(Exception):
+    """Internal: a problem at one field path; turned into a NetworkFileError with the source."""
+
+    def __init__(self, path: str, message: str | None = None) -> None:
+        super().__init__(path if message is None else f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class _NonFinite:
+    """Stands in for NaN, ±Infinity or an overflowing number so the error can name its field."""
+
+    text: str
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def load_network(path: str | os.PathLike[str]) -> LoadedNetwork:
+    """Read a network file; OSError if it cannot be read, NetworkFileError if it is invalid."""
+    name = Path(path).name
+    # utf-8-sig: Windows editors like to start a file with a byte-order mark.
+    with open(path, encoding="utf-8-sig") as fh:
+        try:
+            text = fh.read()
+        except UnicodeDecodeError as exc:
+            raise NetworkFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+    return loads_network(text, source=name)
+
+
+def loads_network(text: str, source: str = "<string>") -> LoadedNetwork:
+    """Parse and validate the text of a network file; ``source`` starts every error message."""
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_NonFinite,  # NaN, Infinity, -Infinity
+            parse_float=_parse_float,
+            parse_int=_parse_int,
+        )
+    except json.JSONDecodeError as exc:
+        raise NetworkFileError(
+            f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except (ValueError, RecursionError) as exc:  # absurd nesting and the like
+        raise NetworkFileError(f"{source}: invalid JSON: {exc}") from None
+    try:
+        return _from_data(data)
+    except _Field as exc:
+        raise NetworkFileError(f"{source}: {exc}") from None
+
+
+def _parse_float(text: str) -> float | _NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFinite(text)  # 1e400 parses to inf
+
+
+def _parse_int(text: str) -> int | _NonFinite:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python's int-from-string limit
+        return _NonFinite(text[:20] + "…")
+
+
+def _from_data(data: Any) -> LoadedNetwork:
+    if not isinstance(data, dict):
+        raise _Field("(top level)", f"expected a JSON object, got {_describe(data)}")
+    if data.get("format") != FORMAT:
+        raise _Field("format", f'expected "{FORMAT}"')
+    version = _required(data, "version", "version")
+    if type(version) is not int or version != VERSION:
+        raise _Field("version", f"unsupported version {_short(version)} (this app reads {VERSION})")
+    _reject_unknown(data, TOP_KEYS, "")
+
+    inputs = _int(_required(data, "inputs", "inputs"), "inputs", 1, MAX_UNITS)
+    raw_layers = _required(data, "layers", "layers")
+    if not isinstance(raw_layers, list) or not raw_layers:
+        raise _Field("layers", f"expected a non-empty list, got {_describe(raw_layers)}")
+    if len(raw_layers) > MAX_LAYERS:
+        raise _Field("layers", f"at most {MAX_LAYERS} layers allowed, got {len(raw_layers)}")
+    for k, raw in enumerate(raw_layers):
+        _object(raw, f"layers[{k}]", LAYER_KEYS)
+    sizes = [inputs] + [
+        _int(_required(raw, "units", f"layers[{k}].units"), f"layers[{k}].units", 1, MAX_UNITS)
+        for k, raw in enumerate(raw_layers)
+    ]
+    init = _init_params(data["init"], sizes) if "init" in data else None
+
+    layers = []
+    for k, raw in enumerate(raw_layers):
+        path = f"layers[{k}]"
+        activation = get_activation(_name(raw, "activation", f"{path}.activation"))
+        if activation.output_only and k != len(raw_layers) - 1:
+            raise _Field(
+                f"{path}.activation", f"{activation.name} is only allowed on the output layer"
+            )
+        for key in ("weights", "biases"):
+            if key not in raw and init is None:
+                raise _Field(
+                    f"{path}.{key}",
+                    'missing (give every layer weights and biases, or add a top-level "init")',
+                )
+        rows, cols = sizes[k + 1], sizes[k]
+        W = _matrix(raw["weights"], rows, cols, f"{path}.weights") if "weights" in raw else None
+        b = _vector(raw["biases"], rows, f"{path}.biases") if "biases" in raw else None
+        # Explicit weights win over the init block, layer by layer.
+        layers.append(
+            Layer(activation, init[k][0] if W is None else W, init[k][1] if b is None else b)
+        )
+
+    loss = get_loss(_name(data, "loss", "loss"))
+    try:
+        loss.check_output(layers[-1].activation)
+    except ValueError as exc:
+        raise _Field("loss", f"{exc} (see layers[{len(layers) - 1}].activation)") from None
+    train_biases = data.get("train_biases", True)
+    if not isinstance(train_biases, bool):
+        raise _Field("train_biases", f"expected true or false, got {_describe(train_biases)}")
+    name = data.get("name", "untitled")
+    if not isinstance(name, str):
+        raise _Field("name", f"expected a string, got {_describe(name)}")
+    sample_x = sample_y = None
+    if "sample" in data:
+        sample = _object(data["sample"], "sample", SAMPLE_KEYS)
+        sample_x = _vector(_required(sample, "x", "sample.x"), sizes[0], "sample.x")
+        sample_y = _vector(_required(sample, "y", "sample.y"), sizes[-1], "sample.y")
+    optimizer = _optimizer(data.get("optimizer", {}))
+    try:  # a backstop: Network.validate repeats the checks above, its messages name the field
+        network = Network(
+            inputs=inputs,
+            layers=layers,
+            loss=loss,
+            name=name,
+            train_biases=train_biases,
+            optimizer=optimizer,
+            sample_x=sample_x,
+            sample_y=sample_y,
+        )
+    except ValueError as exc:
+        raise _Field(str(exc)) from None
+    extras = {key: _extra(data[key], key) if key in data else None for key in EXTRAS}
+    return LoadedNetwork(network, **extras)
+
+
+def _init_params(raw: Any, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    init = _object(raw, "init", INIT_KEYS)
+    scheme = _choice(
+        _required(init, "scheme", "init.scheme"), INIT_SCHEMES, "init.scheme", "init scheme"
+    )
+    scale = _number(init.get("scale", 0.5), "init.scale")
+    if scale < 0 and scheme != "constant":
+        raise _Field("init.scale", f"must not be negative for the {scheme!r} scheme")
+    seed = _check_kind(init.get("seed", 0), "seed", "init.seed")
+    return initial_weights(sizes, scheme, scale, seed)
+
+
+def _optimizer(raw: Any) -> OptimizerConfig:
+    _object(raw, "optimizer", None)
+    name = _choice(raw.get("name", "sgd"), tuple(OPTIMIZER_DEFAULTS), "optimizer.name", "optimizer")
+    lr = _number(raw.get("learning_rate", OptimizerConfig.learning_rate), "optimizer.learning_rate")
+    valid = ("name", "learning_rate", *OPTIMIZER_DEFAULTS[name])
+    params = {}
+    for key, value in raw.items():
+        if key not in valid:
+            takes = ", ".join(OPTIMIZER_DEFAULTS[name]) or "only learning_rate"
+            raise _Field(
+                f"optimizer.{key}",
+                f"optimizer {name!r} has no such parameter (it takes: {takes})"
+                + _did_you_mean(key, valid),
+            )
+        if key not in ("name", "learning_rate"):
+            params[key] = _number(value, f"optimizer.{key}")
+    # check_config's messages start with the field's name; move it into the path instead.
+    checks = [("learning_rate", "learning_rate ", {})]
+    checks += [(key, f"optimizer.{key} ", {key: value}) for key, value in params.items()]
+    for key, prefix, one in checks:
+        try:
+            check_config(name, lr, one)
+        except ValueError as exc:
+            raise _Field(f"optimizer.{key}", str(exc).removeprefix(prefix)) from None
+    return OptimizerConfig(name, lr, params)
+
+
+def _extra(raw: Any, block: str) -> dict[str, Any]:
+    fields = EXTRAS[block]
+    data = _object(raw, block, tuple(fields))
+    out = {}
+    for key, (kind, required) in fields.items():
+        if key in data:
+            out[key] = _check_kind(data[key], kind, f"{block}.{key}")
+        elif required:
+            raise _Field(f"{block}.{key}", "missing")
+    return out
+
+
+def _check_kind(value: Any, kind: str, path: str) -> Any:
+    """Validate one value of the dataset/training/init blocks; return it as int/float/str."""
+    if kind == "dataset":
+        return _choice(value, DATASET_NAMES, path, "data set")
+    if kind == "count":
+        return _int(value, path, 1, None)
+    if kind == "seed":
+        return _int(value, path, 0, None)
+    number = _number(value, path)
+    if kind == "non_negative" and number < 0:
+        raise _Field(path, f"must not be negative, got {_short(value)}")
+    if kind == "fraction" and not 0 < number < 1:
+        raise _Field(path, f"must be between 0 and 1 (exclusive), got {_short(value)}")
+    return number
+
+
+# -- small validators -------------------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, _NonFinite):
+        return value.text
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return f"the string {_short(value)}"
+    if isinstance(value, (int, float)):
+        return f"the number {_short(value)}"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "an object"
+    return f"a {type(value).__name__}"  # only from dicts built in Python
+
+
+def _short(value: Any) -> str:
+    text = repr(value.text) if isinstance(value, _NonFinite) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _did_you_mean(key: str, valid: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, valid, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _reject_unknown(data: dict[str, Any], valid: tuple[str, ...], prefix: str) -> None:
+    for key in data:
+        if key not in valid:
+            hint = _did_you_mean(key, valid) or f" (expected one of: {', '.join(valid)})"
+            raise _Field(f"{prefix}{key}", f"unknown field{hint}")
+
+
+def _object(value: Any, path: str, keys: tuple[str, ...] | None) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Field(path, f"expected an object, got {_describe(value)}")
+    if keys is not None:
+        _reject_unknown(value, keys, f"{path}.")
+    return value
+
+
+def _choice(value: Any, options: tuple[str, ...], path: str, what: str) -> str:
+    if not isinstance(value, str) or value not in options:
+        raise _Field(
+            path, f"unknown {what} {_short(value)} (expected one of: {', '.join(options)})"
+        )
+    return value
+
+
+def _required(data: dict[str, Any], key: str, path: str) -> Any:
+    if key not in data:
+        raise _Field(path, "missing")
+    return data[key]
+
+
+def _name(data: dict[str, Any], key: str, path: str) -> str:
+    """A required string looked up in a registry (activation, loss): the registry's message."""
+    value = _required(data, key, path)
+    if not isinstance(value, str):
+        raise _Field(path, f"expected a string, got {_describe(value)}")
+    lookup = get_activation if key == "activation" else get_loss
+    try:
+        lookup(value)
+    except ValueError as exc:
+        raise _Field(path, str(exc)) from None
+    return value
+
+
+def _number(value: Any, path: str) -> float:
+    if isinstance(value, _NonFinite):
+        raise _Field(path, f"{value.text} is not allowed (numbers must be finite)")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Field(path, f"expected a number, got {_describe(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond the float range
+        number = math.inf
+    if not math.isfinite(number):  # only from a dict built in Python: the parser catches the rest
+        raise _Field(path, f"{_short(value)} is not allowed (numbers must be finite)")
+    return number
+
+
+def _int(value: Any, path: str, low: int, high: int | None) -> int:
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    if not ok or value < low:
+        what = "a positive integer" if low == 1 else "a non-negative integer"
+        raise _Field(path, f"expected {what}, got {_describe(value)}")
+    if high is not None and value > high:
+        raise _Field(path, f"at most {high} allowed, got {_short(value)}")
+    return value
+
+
+def _vector(value: Any, n: int, path: str) -> np.ndarray:
+    if not isinstance(value, list):
+        raise _Field(path, f"expected a list of {n} numbers, got {_describe(value)}")
+    if len(value) != n:
+        raise _Field(path, f"expected {n} numbers, got {len(value)}")
+    return np.array([_number(v, f"{path}[{i}]") for i, v in enumerate(value)], dtype=float)
+
+
+def _matrix(value: Any, rows: int, cols: int, path: str) -> np.ndarray:
+    # One row per unit of this layer, one column per unit of the previous layer.
+    expected = f"expected {rows} rows of {cols} numbers"
+    if not isinstance(value, list):
+        raise _Field(path, f"{expected}, got {_describe(value)}")
+    if len(value) != rows:
+        raise _Field(path, f"{expected}, got {len(value)} row{'s' * (len(value) != 1)}")
+    return np.array([_vector(row, cols, f"{path}[{j}]") for j, row in enumerate(value)])
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def network_to_dict(net: Network, extras: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The file contents for ``net``: every weight and bias explicitly, never an init block.
+
+    ``extras`` may hold ``dataset`` and ``training`` dicts (as in :class:`LoadedNetwork`); they are
+    validated like a file's. Raises NetworkFileError for non-finite values or bad extras.
+    """
+    # json.dumps(allow_nan=False) would refuse too, but without saying where the NaN is.
+    arrays = [(f"layers[{k}].weights", la.W) for k, la in enumerate(net.layers)]
+    arrays += [(f"layers[{k}].biases", la.b) for k, la in enumerate(net.layers)]
+    arrays += [("sample.x", net.sample_x), ("sample.y", net.sample_y)]
+    for path, values in arrays:
+        if values is not None and not np.all(np.isfinite(values)):
+            raise NetworkFileError(f"not saved: {path}: contains NaN or infinity")
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": net.name,
+        "inputs": net.inputs,
+        "layers": [
+            {
+                "units": layer.units,
+                "activation": layer.activation.name,
+                "weights": np.asarray(layer.W, dtype=float).tolist(),
+                "biases": np.asarray(layer.b, dtype=float).tolist(),
+            }
+            for layer in net.layers
+        ],
+        "loss": net.loss.name,
+        "train_biases": bool(net.train_biases),
+        "optimizer": {
+            "name": net.optimizer.name,
+            "learning_rate": float(net.optimizer.learning_rate),
+            **{k: float(v) for k, v in net.optimizer.params.items()},
+        },
+    }
+    # The stepper needs both halves of a sample; a lone x or y is not written.
+    if net.sample_x is not None and net.sample_y is not None:
+        out["sample"] = {
+            "x": np.asarray(net.sample_x, dtype=float).tolist(),
+            "y": np.asarray(net.sample_y, dtype=float).tolist(),
+        }
+    try:
+        for key, block in (extras or {}).items():
+            if key not in EXTRAS:
+                raise _Field(key, f"not an extra block (expected one of: {', '.join(EXTRAS)})")
+            if block is not None:
+                out[key] = _extra(block, key)
+        _from_data(out)  # never write a file that would not load again
+    except _Field as exc:
+        raise NetworkFileError(f"not saved: {exc}") from None
+    return out
+
+
+def dumps_network(net: Network, extras: dict[str, Any] | None = None) -> str:
+    """The text of a network file for ``net`` (see :func:`network_to_dict`)."""
+    return _dump(network_to_dict(net, extras)) + "\n"
+
+
+def save_network(
+    net: Network, path: str | os.PathLike[str], extras: dict[str, Any] | None = None
+) -> None:
+    """Write ``net`` to ``path`` atomically: the old file survives any failure intact."""
+    text = dumps_network(net, extras)  # serialise first, so a bad network never touches the disk
+    target = os.path.realpath(path)  # write through a symlink rather than replacing it
+    directory = os.path.dirname(target)
+    tmp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
+    # os.open with 0o666 lets the umask decide the permissions, as for any new file.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.path.exists(target):  # keep the permissions of the file being replaced
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    # Make the rename itself durable; best effort, since the file is already in place.
+    with contextlib.suppress(OSError, AttributeError):
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _dump(value: Any, indent: int = 0) -> str:
+    """JSON indented by two spaces, except that lists of numbers and objects of plain values
+    stay on one line, so a weight matrix reads as one row per line."""
+    if isinstance(value, (list, dict)) and any(
+        isinstance(v, (list, dict)) for v in (value.values() if isinstance(value, dict) else value)
+    ):
+        pad = "  " * (indent + 1)
+        if isinstance(value, dict):
+            items = [f"{pad}{json.dumps(k)}: {_dump(v, indent + 1)}" for k, v in value.items()]
+            opening, closing = "{", "}"
+        else:
+            items = [pad + _dump(v, indent + 1) for v in value]
+            opening, closing = "[", "]"
+        return opening + "\n" + ",\n".join(items) + "\n" + "  " * indent + closing
+    return json.dumps(value, allow_nan=False, ensure_ascii=False)
