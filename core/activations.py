@@ -6,8 +6,8 @@ Formula strings use a small markup shared by the whole core: ``_{...}`` for a su
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

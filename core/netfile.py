@@ -43,6 +43,7 @@ DATASET_NAMES = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_g
 # Far beyond anything the app can draw; stops a typo from allocating gigabytes of weights.
 MAX_UNITS = 4096
 MAX_LAYERS = 64
+MAX_SAMPLES = 100_000  # as core.datasets.generate accepts
 
 TOP_KEYS = (
     "format",
@@ -64,8 +65,8 @@ SAMPLE_KEYS = ("x", "y")
 # Field -> (kind, required); kinds are checked by _check_kind.
 DATASET_FIELDS = {
     "name": ("dataset", True),
-    "samples": ("count", False),
-    "noise": ("non_negative", False),
+    "samples": ("samples", False),
+    "noise": ("unit", False),
     "train_fraction": ("fraction", False),
     "seed": ("seed", False),
 }
@@ -289,13 +290,17 @@ def _check_kind(value: Any, kind: str, path: str) -> Any:
         return _choice(value, DATASET_NAMES, path, "data set")
     if kind == "count":
         return _int(value, path, 1, None)
+    if kind == "samples":
+        return _int(value, path, 2, MAX_SAMPLES)
     if kind == "seed":
         return _int(value, path, 0, None)
     number = _number(value, path)
     if kind == "non_negative" and number < 0:
         raise _Field(path, f"must not be negative, got {_short(value)}")
-    if kind == "fraction" and not 0 < number < 1:
-        raise _Field(path, f"must be between 0 and 1 (exclusive), got {_short(value)}")
+    if kind == "unit" and not 0 <= number <= 1:
+        raise _Field(path, f"must be between 0 and 1, got {_short(value)}")
+    if kind == "fraction" and not 0 < number <= 1:
+        raise _Field(path, f"must be more than 0 and at most 1, got {_short(value)}")
     return number
 
 
@@ -385,7 +390,9 @@ def _number(value: Any, path: str) -> float:
 def _int(value: Any, path: str, low: int, high: int | None) -> int:
     ok = isinstance(value, int) and not isinstance(value, bool)
     if not ok or value < low:
-        what = "a positive integer" if low == 1 else "a non-negative integer"
+        what = {0: "a non-negative integer", 1: "a positive integer"}.get(
+            low, f"an integer of at least {low}"
+        )
         raise _Field(path, f"expected {what}, got {_describe(value)}")
     if high is not None and value > high:
         raise _Field(path, f"at most {high} allowed, got {_short(value)}")

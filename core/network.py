@@ -191,7 +191,8 @@ def initial_weights(
     start at zero except for ``constant``, where they equal ``scale`` too.
     """
     if scheme not in INIT_SCHEMES:
-        raise ValueError(f"unknown init scheme {scheme!r} (expected one of: {', '.join(INIT_SCHEMES)})")
+        valid = ", ".join(INIT_SCHEMES)
+        raise ValueError(f"unknown init scheme {scheme!r} (expected one of: {valid})")
     if not math.isfinite(scale):
         raise ValueError(f"init scale must be a finite number, not {scale}")
     rng = np.random.default_rng(seed)

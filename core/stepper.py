@@ -72,6 +72,7 @@ class Stepper:
     def rebuild(self) -> None:
         """Recompute the trace after an edit, keeping the cursor where it was."""
         self.trace = build_trace(self.network, self.x, self.y, self.optimizer)
+        self._given = given_values(self.network, self.x, self.y)
         self.cursor = min(self.cursor, len(self.trace))
 
     @property
@@ -81,7 +82,7 @@ class Stepper:
 
     def known(self) -> dict[str, float]:
         """Every value known at the cursor: the given ones and the results so far."""
-        values = given_values(self.network, self.x, self.y)
+        values = dict(self._given)
         for op in self.trace[: self.cursor]:
             values[op.key] = op.value
         return values

@@ -84,7 +84,7 @@ def _sym(name: str, layer: int, *indices: int) -> str:
 
 
 def unit_name(network: Network, layer: int, unit: int) -> str:
-    """Plain words for a unit: "input 1", "hidden unit 2" (or "hidden layer 2, unit 2"), "output 1"."""
+    """Plain words for a unit: "input 1", "hidden unit 2" ("hidden layer 2, unit 2"), "output 1"."""
     if layer == 0:
         return f"input {unit + 1}"
     if layer == len(network.layers):
@@ -147,7 +147,8 @@ def build_trace(
                     f"Softmax: {unit_name(network, l, j)}'s share of e^z over the layer.")
             else:
                 add("forward", "u", l, j, None, u[l][j], f"u_{{j}} = g(z_{{j}}) = {g.formula}",
-                    f"{_sym('u', l, j)} = {_FUNCTION.get(g.name, g.name)}({fmt(z[l][j])}) = {fmt(u[l][j])}",
+                    f"{_sym('u', l, j)} = {_FUNCTION.get(g.name, g.name)}({fmt(z[l][j])}) = "
+                    f"{fmt(u[l][j])}",
                     [f"z:{l}:{j}"],
                     f"Apply the {g.name} activation to z to get the output u of "
                     f"{unit_name(network, l, j)}.")
@@ -167,8 +168,8 @@ def build_trace(
     # Backward: δ of each output unit, then each hidden unit, layer by layer back to layer 1.
     for j in range(out.units):
         add("backward", "delta", L, j, None, d[L][j], loss.delta_formula,
-            f"{_sym('δ', L, j)} = {loss.substituted_delta(y[0][j], u[L][j], z[L][j], out.activation)}"
-            f" = {fmt(d[L][j])}",
+            f"{_sym('δ', L, j)} = "
+            f"{loss.substituted_delta(y[0][j], u[L][j], z[L][j], out.activation)} = {fmt(d[L][j])}",
             [f"u:{L}:{j}", f"y:{j}", f"z:{L}:{j}"],
             f"Error at {unit_name(network, L, j)}: how fast the loss changes with its z.")
     for l in range(L - 1, 0, -1):

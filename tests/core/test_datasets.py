@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from core.datasets import (
     CLASSIFICATION,
     DATASETS,
+    NOISE_SCALE,
     REGRESSION,
     Dataset,
     generate,
@@ -21,6 +22,7 @@ from core.datasets import (
 def test_name_lists_are_consistent():
     assert set(CLASSIFICATION) | set(REGRESSION) == set(DATASETS)
     assert not set(CLASSIFICATION) & set(REGRESSION)
+    assert tuple(NOISE_SCALE) == DATASETS
 
 
 @pytest.mark.parametrize("name", DATASETS)
