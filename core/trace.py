@@ -94,6 +94,16 @@ def unit_name(network: Network, layer: int, unit: int) -> str:
     return f"hidden layer {layer}, unit {unit + 1}"
 
 
+def unit_label(network: Network, layer: int, unit: int) -> str:
+    """A short name for a unit, as the network view prints it: x1, h2 (or h1,2), o1."""
+    last = len(network.layers)
+    if layer == 0:
+        return f"x{unit + 1}"
+    if layer == last:
+        return f"o{unit + 1}"
+    return f"h{unit + 1}" if last == 2 else f"h{layer},{unit + 1}"
+
+
 def parameter_sets(network: Network) -> list[tuple[int, str]]:
     """(layer, "w"|"b") of each array in ``network.parameters()`` order."""
     return [(k + 1, q) for k in range(len(network.layers)) for q in ("w", "b")]

@@ -1,0 +1,137 @@
+"""Start the window, or render it headless to a PNG for slides and tests."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import traceback
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        raise ValueError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description="Backprop Stepper. Commands without a window: trace, train, gradcheck, graph "
+        "(try `main.py trace --help`).",
+    )
+    parser.add_argument("network", nargs="?", help="a network file (JSON) to open")
+    parser.add_argument("--example", metavar="NAME", help="open resources/examples/NAME.json")
+    parser.add_argument("--steps", type=int, default=0, metavar="N",
+                        help="apply N steps before showing (or before the screenshot)")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="render the window offscreen to this PNG file and exit")
+    parser.add_argument("--size", default="1280x800", metavar="WxH",
+                        help="window size for --screenshot (default 1280x800)")
+    parser.add_argument("--presenter", action="store_true", help="presenter mode")
+    return parser
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)x(\d+)", text.strip())
+    if not match:
+        raise ValueError(f"--size: expected WIDTHxHEIGHT such as 1280x800, not {text!r}")
+    w, h = int(match[1]), int(match[2])
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise ValueError(f"--size: {w}x{h} is outside 200x200 … 8000x8000")
+    return w, h
+
+
+def install_exception_hook() -> None:
+    """Show errors raised in slots in a dialog and keep the app running."""
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb)
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+            QMessageBox.critical(None, "Unexpected error",
+                                 f"{kind.__name__}: {value}\n\nThe app keeps running; "
+                                 "the details are printed on the terminal.")
+
+    sys.excepthook = hook
+
+
+def run(argv: list[str]) -> int:
+    """Parse the window's arguments and run it; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        size = parse_size(args.size)
+        if args.network and args.example:
+            raise ValueError("give either a network file or --example, not both")
+        if args.steps < 0:
+            raise ValueError("--steps must be 0 or more")
+        if args.screenshot:
+            folder = os.path.dirname(os.path.abspath(args.screenshot))
+            if not os.path.isdir(folder):
+                raise ValueError(f"--screenshot: folder {folder} does not exist")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display is needed for a screenshot
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+    from PySide6.QtWidgets import QApplication
+
+    from core.examples import example_path
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["Backprop Stepper"])
+    app.setOrganizationName("BackpropStepper")
+    app.setApplicationName("Backprop Stepper")
+    window = MainWindow(persist=not args.screenshot)
+    try:
+        from core.netfile import load_network
+
+        path, own_file = args.network, True
+        if args.example:
+            path, own_file = example_path(args.example), False
+        elif not path:
+            last = window.settings.value("last_file", "") if window.persist else ""
+            path = last if last and os.path.isfile(last) else ""
+            if not path:
+                path, own_file = example_path("mazur"), False
+        # Examples open as untitled copies: Save asks where, so the shipped file stays intact.
+        window.controller.set_loaded(load_network(path), path if own_file else "")
+        if own_file:
+            window._remember(path)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for _ in range(args.steps):
+        window.controller.step()
+    if args.screenshot:
+        return screenshot(app, window, args.screenshot, size, args.presenter)
+    install_exception_hook()
+    if args.presenter:
+        window.show()
+        window.presenter_action.setChecked(True)
+    else:
+        window.show()
+    return app.exec()
+
+
+def screenshot(app, window, path: str, size: tuple[int, int], presenter: bool) -> int:
+    """Render ``window`` at ``size`` to ``path``; exit status 0 on success, 2 otherwise."""
+    window.resize(*size)
+    window.show()
+    if presenter:
+        window.presenter_action.setChecked(True)
+        window.showNormal()  # offscreen there is no screen to fill: keep the requested size
+        window.resize(*size)
+    app.processEvents()
+    window.network_view.fit()
+    app.processEvents()
+    image = window.grab()
+    if not image.save(path, "PNG"):
+        print(f"error: could not write {path}", file=sys.stderr)
+        return 2
+    window.controller.dirty = False  # nothing to ask about when the app quits
+    window.close()
+    return 0

@@ -1,0 +1,133 @@
+"""The one Qt-side owner of the core objects. Views listen to its signals and call its methods;
+they never talk to each other and never compute backprop themselves."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QObject, Signal
+
+from core.netfile import LoadedNetwork, load_network, save_network
+from core.project import stepping_data
+from core.stepper import Stepper
+
+
+class StepController(QObject):
+    """Owns the network being stepped, its stepper and the file it came from.
+
+    Signals
+    -------
+    network_replaced : a different network (or a new structure) is shown: rebuild layouts.
+    state_changed : the cursor moved or a value changed: refresh the numbers shown.
+    dirty_changed(bool) : the network differs (or no longer differs) from its file.
+    path_changed(str) : the file the network is saved in ("" for none).
+    """
+
+    network_replaced = Signal()
+    state_changed = Signal()
+    dirty_changed = Signal(bool)
+    path_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.stepper: Stepper | None = None
+        self.loaded: LoadedNetwork | None = None
+        self.path = ""
+        self.dirty = False
+
+    # -- the network ----------------------------------------------------------------------
+
+    @property
+    def network(self):
+        return self.stepper.network if self.stepper else None
+
+    def set_loaded(self, loaded: LoadedNetwork, path: str = "") -> None:
+        """Show ``loaded``; raises ValueError (and keeps the current network) if it can't step."""
+        X, Y = stepping_data(loaded)
+        stepper = Stepper(loaded.network, X, Y)  # may raise: nothing is replaced yet
+        self.stepper, self.loaded = stepper, loaded
+        self.path = path
+        self.network_replaced.emit()
+        self.state_changed.emit()
+        self.path_changed.emit(path)
+        self._set_dirty(False)
+
+    def open_path(self, path: str) -> None:
+        """Load a network file; on any error the current network stays as it was."""
+        self.set_loaded(load_network(path), path)
+
+    def save(self, path: str | None = None) -> str:
+        """Write the network (atomically) to ``path`` or its own file; returns the path."""
+        target = path or self.path
+        if not target:
+            raise ValueError("no file name to save to")
+        extras = {}
+        if self.loaded is not None:
+            extras = {"dataset": self.loaded.dataset, "training": self.loaded.training}
+        save_network(self.network, target, {k: v for k, v in extras.items() if v})
+        if target != self.path:
+            self.path = target
+            self.path_changed.emit(target)
+        self._set_dirty(False)
+        return target
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self.dirty:
+            self.dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    # -- stepping -------------------------------------------------------------------------
+
+    def _move(self, method: str) -> None:
+        if self.stepper is None:
+            return
+        samples = self.stepper.samples_done
+        getattr(self.stepper, method)()
+        if self.stepper.samples_done != samples:
+            self._set_dirty(True)  # an update was committed (or taken back)
+        self.state_changed.emit()
+
+    def step(self) -> None:
+        self._move("step")
+
+    def back(self) -> None:
+        self._move("back")
+
+    def to_phase_end(self) -> None:
+        self._move("to_phase_end")
+
+    def to_end(self) -> None:
+        self._move("to_end")
+
+    def to_start(self) -> None:
+        self._move("to_start")
+
+    def next_sample(self) -> None:
+        self._move("next_sample")
+
+    # -- editing --------------------------------------------------------------------------
+
+    def edit(self, key: str, value: float) -> None:
+        """Set the given value ``key`` (``w:l:j:i``, ``b:l:j``, ``u:0:i`` or ``y:j``).
+
+        Raises ValueError for a non-finite value or a key that cannot be edited.
+        """
+        if self.stepper is None:
+            return
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"{key}: must be a finite number, not {value}")
+        parts = key.split(":")
+        kind, idx = parts[0], [int(p) for p in parts[1:]]
+        if kind == "w":
+            self.stepper.set_weight(*idx, value)
+        elif kind == "b":
+            self.stepper.set_bias(*idx, value)
+        elif kind == "u" and idx[0] == 0:
+            self.stepper.set_input(idx[1], value)
+        elif kind == "y":
+            self.stepper.set_target(idx[0], value)
+        else:
+            raise ValueError(f"{key} is computed, not editable")
+        self._set_dirty(True)
+        self.state_changed.emit()

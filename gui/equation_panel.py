@@ -1,0 +1,175 @@
+"""The operation at the cursor in words and formulas: what is computed, the general formula, the
+same formula with this unit's numbers, the result and one sentence saying what happens."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from core.notation import MINUS, fmt, to_html
+from core.trace import Operation, unit_name
+
+PHASE_WORDS = {
+    "forward": "Forward",
+    "loss": "Loss",
+    "backward": "Backward",
+    "gradient": "Gradient",
+    "update": "Update",
+}
+START_HINT = "Press → or Space to compute the first weighted sum."
+END_HINT = "End of the sample: press → to apply the updates and start the next sample."
+# label name -> base point size (times the font scale); formulas read best a little larger.
+BASE_SIZES = {
+    "heading": 15.0,
+    "caption": 10.0,
+    "formula": 13.0,
+    "substituted": 13.0,
+    "result": 15.0,
+    "sentence": 12.0,
+    "hint": 12.0,
+}
+CAPTIONS = {"formula": "Formula", "substituted": "With numbers", "result": "Result"}
+
+
+def heading_for(op: Operation, network) -> str:
+    """Plain words for an operation: "Backward · δ of hidden unit 1"."""
+    unit = unit_name(network, op.layer, op.unit) if op.unit is not None else ""
+    edge = ""
+    if op.input is not None:
+        edge = f"from {unit_name(network, op.layer - 1, op.input)} to {unit}"
+    what = {
+        "z": f"z of {unit} (weighted sum)",
+        "u": f"u of {unit} (activation)",
+        "loss": "L of this sample",
+        "delta": f"δ of {unit}",
+        "grad_w": f"∂L/∂w {edge}",
+        "grad_b": f"∂L/∂b of {unit}",
+        "w": f"new weight {edge}",
+        "b": f"new bias of {unit}",
+    }.get(op.quantity, op.quantity)
+    return f"{PHASE_WORDS.get(op.phase, op.phase)} · {what}"
+
+
+def full_precision(value: float) -> str:
+    """``value`` to 9 significant digits with a true minus sign: 0.298371109."""
+    return f"{value:.9g}".replace("-", MINUS)
+
+
+class EquationPanel(QWidget):
+    """Shows the operation at ``controller.stepper.current``; listens to the controller only."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._scale = 1.0
+        self._labels: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
+        self.result_text = ""  # the rounded result shown in bold, "" when there is none
+        layout = QGridLayout(self)
+        layout.setColumnStretch(1, 1)
+        layout.setVerticalSpacing(8)
+        for row, name in enumerate(
+            ("heading", "formula", "substituted", "result", "sentence", "hint")
+        ):
+            label = QLabel()
+            plain = name in ("heading", "sentence", "hint")
+            label.setTextFormat(Qt.TextFormat.PlainText if plain else Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setObjectName(f"equation_{name}")
+            self._labels[name] = label
+            if name in CAPTIONS:
+                caption = QLabel(CAPTIONS[name])
+                caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                caption.setStyleSheet("color: gray;")
+                self._captions[name] = caption
+                layout.addWidget(caption, row, 0)
+                layout.addWidget(label, row, 1)
+            else:
+                layout.addWidget(label, row, 0, 1, 2)
+        self._labels["hint"].setStyleSheet("color: gray; font-style: italic;")
+        layout.setRowStretch(6, 1)
+        self.set_font_scale(1.0)
+        controller.state_changed.connect(self._on_state_changed)
+        controller.network_replaced.connect(self._on_state_changed)
+        self._on_state_changed()
+
+    # -- what the labels show (for tests and for other code that wants the words) --------------
+
+    @property
+    def heading_text(self) -> str:
+        return self._labels["heading"].text()
+
+    @property
+    def formula_html(self) -> str:
+        return self._labels["formula"].text()
+
+    @property
+    def substituted_html(self) -> str:
+        return self._labels["substituted"].text()
+
+    @property
+    def result_html(self) -> str:
+        return self._labels["result"].text()
+
+    @property
+    def sentence_text(self) -> str:
+        return self._labels["sentence"].text()
+
+    @property
+    def hint_text(self) -> str:
+        return self._labels["hint"].text()
+
+    # -- updating --------------------------------------------------------------------------
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every font of the panel (presenter mode uses about 1.6–2.0)."""
+        self._scale = scale
+        for name, label in self._labels.items():
+            self._set_size(label, BASE_SIZES[name], bold=name == "heading")
+        for caption in self._captions.values():
+            self._set_size(caption, BASE_SIZES["caption"])
+
+    def _set_size(self, label: QLabel, points: float, bold: bool = False) -> None:
+        font = label.font()
+        font.setPointSizeF(points * self._scale)
+        font.setBold(bold)
+        label.setFont(font)
+
+    def _show(self, name: str, text: str) -> None:
+        label = self._labels[name]
+        if label.text() != text:
+            label.setText(text)
+        if name in self._captions:
+            self._captions[name].setVisible(bool(text))
+        label.setVisible(bool(text))
+
+    def _on_state_changed(self) -> None:
+        stepper = self.controller.stepper
+        op = stepper.current if stepper is not None else None
+        texts = dict.fromkeys(("formula", "substituted", "result", "sentence", "hint"), "")
+        self.result_text = ""
+        if stepper is None:
+            texts["heading"] = "No network"
+            texts["hint"] = "Open a network file to start stepping."
+        elif op is None:
+            texts["heading"] = f"Sample {stepper.samples_done + 1} · start"
+            texts["hint"] = START_HINT
+        else:
+            texts["heading"] = heading_for(op, stepper.network)
+            texts["formula"] = to_html(op.formula)
+            texts["substituted"] = to_html(op.substituted)
+            lhs = re.split(r" = | ← ", op.substituted, maxsplit=1)[0]
+            self.result_text = fmt(op.value)
+            result = f"{to_html(lhs)}&nbsp;=&nbsp;<b>{self.result_text}</b>"
+            precise = full_precision(op.value)
+            if precise != self.result_text:
+                result += f'&nbsp;&nbsp;<small style="color: gray;">{precise}</small>'
+            texts["result"] = result
+            texts["sentence"] = op.text
+            if stepper.at_end:
+                texts["hint"] = END_HINT
+        for name, text in texts.items():
+            self._show(name, text)

@@ -1,0 +1,305 @@
+"""The main window: lays out the views, the menus and the step controls, and wires them to the
+controller. It computes nothing itself."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.examples import example_names, example_path
+from core.netfile import load_network
+from gui.controller import StepController
+from gui.equation_panel import EquationPanel
+from gui.network_view import NetworkView
+from gui.step_controls import StepControls
+from gui.theme import NORMAL, PRESENTER
+from gui.values_dock import ValuesDock
+
+MAX_RECENT = 8
+FILE_FILTER = "Network files (*.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """Backprop Stepper's window. ``show_error`` and ``ask_discard`` are attributes so that tests
+    can answer the dialogs."""
+
+    def __init__(self, controller: StepController | None = None, persist: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.persist = persist  # False for headless screenshots: the user's layout stays as is
+        self.controller = controller or StepController(self)
+        self.settings = QSettings()
+        self.font_scale = float(self.settings.value("font_scale", 1.0)) if persist else 1.0
+        self.presenter = False
+        self.theme = NORMAL
+        self.show_error = self._show_error
+        self.ask_discard = self._ask_discard
+
+        self.network_view = NetworkView(self.controller, self.theme)
+        self.network_view.edit_failed.connect(lambda m: self.show_error("Edit refused", m))
+        self.equation_panel = EquationPanel(self.controller)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.network_view)
+        splitter.addWidget(self.equation_panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
+        stepper_tab = QWidget()
+        layout = QVBoxLayout(stepper_tab)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(stepper_tab, "Stepper")
+        self.setCentralWidget(self.tabs)
+
+        self.values_dock = ValuesDock(self.controller)
+        self.values_dock.setObjectName("values_dock")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.values_dock)
+        if hasattr(self.values_dock, "edit_rejected"):
+            self.values_dock.edit_rejected.connect(lambda m: self.show_error("Edit refused", m))
+
+        self.step_controls = StepControls(self.controller, self)
+        self.addToolBar(self.step_controls.toolbar)
+        self._build_menus()
+        self.statusBar()
+
+        self.controller.dirty_changed.connect(self.setWindowModified)
+        self.controller.path_changed.connect(lambda _: self._update_title())
+        self.controller.network_replaced.connect(self._update_title)
+        self._update_title()
+        self.resize(1280, 800)
+        geometry = self.settings.value("geometry") if persist else None
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window_state") if persist else None
+        if state is None or not self.restoreState(state):
+            # First start: the network gets most of the room, the tables about a third.
+            self.resizeDocks([self.values_dock], [420], Qt.Orientation.Horizontal)
+        self._apply_font_scale()
+
+    # -- menus ----------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open…", self.open_dialog,
+                                        QKeySequence.StandardKey.Open)
+        self.examples_menu = file_menu.addMenu("&Examples")
+        for name in example_names():
+            self._action(self.examples_menu, name,
+                         lambda checked=False, n=name: self.open_example(n))
+        self.recent_menu = file_menu.addMenu("&Recent files")
+        self._fill_recent()
+        file_menu.addSeparator()
+        self.save_action = self._action(file_menu, "&Save", self.save,
+                                        QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(file_menu, "Save &As…", self.save_as,
+                                           QKeySequence("Ctrl+Shift+S"))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        step_menu = bar.addMenu("&Step")
+        for action in self.step_controls.actions.values():
+            step_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        self.presenter_action = QAction("&Presenter mode", self)
+        self.presenter_action.setShortcut(QKeySequence("F11"))
+        self.presenter_action.setCheckable(True)
+        self.presenter_action.toggled.connect(self.set_presenter)
+        view_menu.addAction(self.presenter_action)
+        self._action(view_menu, "&Larger text", lambda: self.scale_text(1.15),
+                     QKeySequence("Ctrl+="))
+        self._action(view_menu, "&Smaller text", lambda: self.scale_text(1 / 1.15),
+                     QKeySequence("Ctrl+-"))
+        self._action(view_menu, "&Fit network to window", self.network_view.fit,
+                     QKeySequence("Ctrl+0"))
+        view_menu.addAction(self.values_dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keys", self._show_keys, QKeySequence("F1"))
+
+    def _show_keys(self) -> None:
+        QMessageBox.information(
+            self, "Keys",
+            "→ or Space: step    ←: step back\nShift+→: end of phase    End: end of sample\n"
+            "Home: start of sample    N: next sample    P: play / pause\n"
+            "F11: presenter mode    Ctrl+= / Ctrl+−: text size    Ctrl+0: fit\n"
+            "Ctrl+wheel: zoom    drag: pan    double-click a weight, bias, input or target: edit")
+
+    # -- files ----------------------------------------------------------------------------
+
+    def _update_title(self) -> None:
+        net = self.controller.network
+        name = net.name if net is not None else "no network"
+        path = os.path.basename(self.controller.path) if self.controller.path else "unsaved"
+        self.setWindowTitle(f"{name} ({path})[*] — Backprop Stepper")
+        self.setWindowModified(self.controller.dirty)
+
+    def _show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def _ask_discard(self) -> str:
+        """'save', 'discard' or 'cancel' for unsaved edits."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          "The network has changes that are not saved. Save them first?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(
+                    QMessageBox.StandardButton(answer), "cancel")
+
+    def may_discard(self) -> bool:
+        """True when the current network may be replaced (saved first if the user asks)."""
+        if not self.controller.dirty:
+            return True
+        answer = self.ask_discard()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def open_path(self, path: str, remember: bool = True) -> bool:
+        """Load ``path``; on a bad file show why and keep the current network."""
+        if not self.may_discard():
+            return False
+        try:
+            self.controller.open_path(path)
+        except (ValueError, OSError) as exc:
+            self.show_error("Cannot open network", str(exc))
+            return False
+        if remember:
+            self._remember(path)
+        return True
+
+    def open_example(self, name: str) -> bool:
+        if not self.may_discard():
+            return False
+        try:
+            loaded = load_network(example_path(name))
+            self.controller.set_loaded(loaded, "")
+        except (ValueError, OSError) as exc:
+            self.show_error("Cannot open example", str(exc))
+            return False
+        return True
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", self._last_dir(), FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def save(self) -> bool:
+        if not self.controller.path:
+            return self.save_as()
+        return self._save_to(self.controller.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save network", self._last_dir(), FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".json"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.controller.save(path)
+        except (ValueError, OSError) as exc:
+            self.show_error("Cannot save network", str(exc))
+            return False
+        self._remember(path)
+        return True
+
+    def _last_dir(self) -> str:
+        last = self.settings.value("last_file", "")
+        return os.path.dirname(last) if last else os.getcwd()
+
+    def _remember(self, path: str) -> None:
+        if not self.persist:
+            return
+        path = os.path.abspath(path)
+        self.settings.setValue("last_file", path)
+        recent = [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent_files", [path] + recent[: MAX_RECENT - 1])
+        self._fill_recent()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+            value = [value]
+        return [str(p) for p in value or []]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            self._action(self.recent_menu, path, lambda checked=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    # -- presentation ---------------------------------------------------------------------
+
+    def scale_text(self, factor: float) -> None:
+        self.font_scale = min(4.0, max(0.5, self.font_scale * factor))
+        if self.persist:
+            self.settings.setValue("font_scale", self.font_scale)
+        self._apply_font_scale()
+
+    def effective_scale(self) -> float:
+        return self.font_scale * (1.6 if self.presenter else 1.0)
+
+    def _apply_font_scale(self) -> None:
+        scale = self.effective_scale()
+        self.network_view.set_font_scale(scale)
+        self.equation_panel.set_font_scale(scale)
+        self.values_dock.set_font_scale(scale)
+        font = self.step_controls.toolbar.font()
+        font.setPointSizeF(10 * scale)
+        self.step_controls.toolbar.setFont(font)
+        self.step_controls.progress.setFont(font)
+
+    def set_presenter(self, on: bool) -> None:
+        """Presenter mode: full screen, larger text, side docks hidden, high contrast."""
+        if on == self.presenter:
+            return
+        self.presenter = on
+        self.presenter_action.setChecked(self.presenter)
+        self.theme = PRESENTER if self.presenter else NORMAL
+        self.setStyleSheet(self.theme.style_sheet)
+        if self.presenter:
+            self._docks_before = self.values_dock.isVisible()
+            self.values_dock.hide()
+            self.showFullScreen()
+        else:
+            self.values_dock.setVisible(getattr(self, "_docks_before", True))
+            self.showNormal()
+        self.network_view.set_theme(self.theme)
+        self._apply_font_scale()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.may_discard():
+            event.ignore()
+            return
+        self.step_controls.timer.stop()
+        if self.persist:
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("window_state", self.saveState())
+        event.accept()

@@ -1,0 +1,102 @@
+"""The step actions (keys and toolbar), automatic play, and the progress line."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QWidget
+
+# (name, label, keys, controller method, tip)
+STEP_ACTIONS = (
+    ("start", "Start", ["Home"], "to_start", "Back to the start of this sample",
+     QStyle.StandardPixmap.SP_MediaSkipBackward),
+    ("back", "Back", ["Left"], "back", "One operation back", QStyle.StandardPixmap.SP_ArrowLeft),
+    ("step", "Step", ["Right", "Space"], "step", "One operation forward",
+     QStyle.StandardPixmap.SP_ArrowRight),
+    ("phase", "End of phase", ["Shift+Right"], "to_phase_end", "To the end of this phase",
+     QStyle.StandardPixmap.SP_MediaSeekForward),
+    ("end", "End of sample", ["End"], "to_end", "To the end of the sample (after the update)",
+     QStyle.StandardPixmap.SP_MediaSkipForward),
+    ("next", "Next sample", ["N"], "next_sample", "Apply the update and take the next sample",
+     QStyle.StandardPixmap.SP_BrowserReload),
+)
+
+PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backward",
+               "gradient": "gradients", "update": "update"}
+
+
+class StepControls(QObject):
+    """Creates the step actions on ``window`` and a toolbar that shows them with the progress."""
+
+    def __init__(self, controller, window: QWidget) -> None:
+        super().__init__(window)
+        self.controller = controller
+        self.actions: dict[str, QAction] = {}
+        style = window.style()
+        for name, label, keys, method, tip, icon in STEP_ACTIONS:
+            action = QAction(style.standardIcon(icon), label, window)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{tip} ({', '.join(keys)})")
+            action.triggered.connect(getattr(controller, method))
+            window.addAction(action)
+            self.actions[name] = action
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_action = QAction(self._play_icon, "Play", window)
+        self.play_action.setCheckable(True)
+        self.play_action.setShortcut(QKeySequence("P"))
+        self.play_action.setToolTip("Play or pause automatic stepping (P)")
+        self.play_action.toggled.connect(self._on_play_toggled)
+        window.addAction(self.play_action)
+        self.actions["play"] = self.play_action
+
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(controller.step)
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(1, 20)  # steps per second
+        self.speed.setValue(3)
+        self.speed.setFixedWidth(110)
+        self.speed.setToolTip("Play speed: steps per second")
+        self.speed.valueChanged.connect(self._on_speed_changed)
+        self._on_speed_changed(self.speed.value())
+
+        self.progress = QLabel()
+        self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        self.toolbar = QToolBar("Stepping")
+        self.toolbar.setObjectName("stepping_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for name in ("start", "back", "step", "phase", "end", "next"):
+            self.toolbar.addAction(self.actions[name])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.play_action)
+        self.toolbar.addWidget(self.speed)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.progress)
+        controller.state_changed.connect(self._on_state_changed)
+
+    def _on_play_toggled(self, playing: bool) -> None:
+        if playing:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self.play_action.setText("Pause" if playing else "Play")
+        self.play_action.setIcon(self._pause_icon if playing else self._play_icon)
+
+    def _on_speed_changed(self, per_second: int) -> None:
+        self.timer.setInterval(round(1000 / per_second))
+
+    def progress_text(self) -> str:
+        stepper = self.controller.stepper
+        if stepper is None:
+            return ""
+        phase, k, n = stepper.position()
+        sample = f"sample {stepper.samples_done + 1}"
+        if stepper.cursor == 0:
+            return f"start · {sample} · press → to step"
+        return f"{PHASE_NAMES[phase]} · {k} of {n} · {sample}"
+
+    def _on_state_changed(self) -> None:
+        text = self.progress_text()
+        if self.progress.text() != text:
+            self.progress.setText(text)

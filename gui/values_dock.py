@@ -1,0 +1,418 @@
+"""Every number of the sample in two tables, Units and Weights, in step with the cursor.
+
+A cell shows a value only once it is known at the cursor (never a stale one). Inputs, targets,
+weights and biases can be edited in place; the controller recomputes everything downstream.
+
+The tables are views on a small model that formats values when Qt paints them, so a refresh
+costs the same for 10 weights or 10,000: swap the values, emit one ``dataChanged``. A refresh
+never calls ``setData``, so it can never be mistaken for an edit.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QMessageBox,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
+
+from core.notation import MINUS, fmt
+from core.trace import unit_label, unit_name
+
+UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "∂L/∂b", "new b", "y")
+WEIGHT_COLUMNS = ("edge", "w", "∂L/∂w", "new w", "change")
+HEADER_TIPS = {
+    "u": "u = g(z), the unit's output; in layer 0 the input x",
+    "δ": "δ = ∂L/∂z",
+    "y": "the target of an output unit",
+    "j": "unit j of this layer",
+    "i": "unit i of the layer below",
+    "change": "new w − w",
+}
+BIAS_UPDATE_COLUMNS = (5, 6)  # hidden when the network does not train its biases
+EDITABLE = ("w:", "b:", "y:", "u:0:")  # the given values; everything else is computed
+BASE_POINTS = 11.0
+Role = Qt.ItemDataRole
+# Built once: combining Qt flags in Python is slow enough to show when painting 1,000 cells.
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE_FLAGS = READ_ONLY | Qt.ItemFlag.ItemIsEditable
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def parse_value(text: str) -> float:
+    """A finite float from what the user typed ("−0.5", "0,5" and "1e-3" all work)."""
+    cleaned = text.strip().replace(MINUS, "-")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a number.") from None
+    if not math.isfinite(value):
+        raise ValueError(f"“{text}” is not a finite number.")
+    return value
+
+
+def describe_key(network, key: str) -> str:
+    """Plain words for an editable value: "the weight from input 1 to hidden unit 2"."""
+    kind, *idx = key.split(":")
+    idx = [int(k) for k in idx]
+    if kind == "w":
+        l, j, i = idx
+        return f"the weight from {unit_name(network, l - 1, i)} to {unit_name(network, l, j)}"
+    if kind == "b":
+        return f"the bias of {unit_name(network, idx[0], idx[1])}"
+    if kind == "y":
+        return f"the target of output unit {idx[0] + 1}"
+    if kind == "u" and idx[0] == 0:
+        return unit_name(network, 0, idx[1])
+    return key
+
+
+class ValuesModel(QAbstractTableModel):
+    """Rows of fixed labels followed by value cells; a value cell is a key of ``values``, a
+    (w key, new w key) pair for the change, or None for a cell that never holds a value.
+
+    ``commit(key, text) -> bool`` is called when a cell is edited (set by the dock).
+    """
+
+    def __init__(self, headers: tuple[str, ...], fixed: int, commit, parent=None) -> None:
+        super().__init__(parent)
+        self.headers, self.fixed, self.commit = headers, fixed, commit
+        self.rows: list[tuple[tuple[str, ...], tuple]] = []
+        self.values: dict[str, float] = {}
+        self.brushes: dict[str, QBrush] = {}  # key -> tint of the current operation's cells
+        self.marked_row = -1
+        self.row_brush = QBrush()
+        self._index_of: dict[str, tuple[int, int]] = {}
+
+    def set_rows(self, rows: list[tuple[tuple[str, ...], tuple]]) -> None:
+        self.beginResetModel()
+        self.rows, self.brushes, self.marked_row = rows, {}, -1
+        self._index_of = {
+            key: (r, c + self.fixed)
+            for r, (_, keys) in enumerate(rows)
+            for c, key in enumerate(keys)
+            if isinstance(key, str)
+        }
+        self.endResetModel()
+
+    def index_of(self, key: str) -> QModelIndex:
+        """The cell that shows ``key`` (an invalid index if none does)."""
+        r, c = self._index_of.get(key, (-1, -1))
+        return self.index(r, c) if r >= 0 else QModelIndex()
+
+    def refreshed(self, keys: set[str] | None = None) -> None:
+        """Tell the views that the rows showing ``keys`` (None: all rows) changed."""
+        if keys is None:
+            rows = [(0, len(self.rows) - 1)] if self.rows else []
+        else:  # the views then repaint only these rows, not the whole table
+            found = (self._index_of.get(key) for key in keys)
+            rows = [(r, r) for r in sorted({cell[0] for cell in found if cell is not None})]
+        last = len(self.headers) - 1
+        for first, final in rows:
+            self.dataChanged.emit(self.index(first, 0), self.index(final, last))
+
+    def value(self, key) -> float | None:
+        if isinstance(key, tuple):
+            old, new = self.values.get(key[0]), self.values.get(key[1])
+            return None if old is None or new is None else new - old
+        return None if key is None else self.values.get(key)
+
+    # -- QAbstractTableModel ---------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Role.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Role.DisplayRole:
+                return self.headers[section]
+            if role == Role.ToolTipRole:
+                return HEADER_TIPS.get(self.headers[section])
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if index.column() >= self.fixed:
+            key = self.rows[index.row()][1][index.column() - self.fixed]
+            if isinstance(key, str) and key.startswith(EDITABLE):
+                return EDITABLE_FLAGS
+        return READ_ONLY
+
+    def data(self, index: QModelIndex, role: int = Role.DisplayRole):
+        r, c = index.row(), index.column()
+        labels, keys = self.rows[r]
+        if c < self.fixed:
+            if role == Role.DisplayRole:
+                return labels[c]
+            if role == Role.ToolTipRole:
+                return labels[-1]  # the row in words: "hidden unit 2", "from input 1 to …"
+            if role == Role.BackgroundRole and r == self.marked_row:
+                return self.row_brush
+            return None
+        key = keys[c - self.fixed]
+        if role in (Role.DisplayRole, Role.EditRole):
+            value = self.value(key)
+            return "" if value is None else fmt(value)
+        if role == Role.TextAlignmentRole:
+            return RIGHT
+        if role == Role.BackgroundRole:
+            brush = self.brushes.get(key) if isinstance(key, str) else None
+            if brush is None and r == self.marked_row:
+                brush = self.row_brush
+            return brush
+        if role == Role.ToolTipRole:
+            value = self.value(key)
+            if value is None:
+                return None
+            tip = f"{value:.12g}".replace("-", MINUS)
+            if isinstance(key, str) and key.startswith(EDITABLE):
+                tip += "  (double-click to edit)"
+            return tip
+        return None
+
+    def setData(self, index: QModelIndex, value, role: int = Role.EditRole) -> bool:
+        if role != Role.EditRole or not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return False
+        key = self.rows[index.row()][1][index.column() - self.fixed]
+        if str(value) == self.data(index, Role.EditRole):
+            return False  # the editor was opened and closed without a change
+        return self.commit(key, str(value))
+
+
+class _Tabs(QTabWidget):
+    """Tabs that ask for the width of their widest table, so the dock opens wide enough."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        widths = [
+            sum(t.columnWidth(c) for c in range(t.model().columnCount()) if not t.isColumnHidden(c))
+            + t.verticalScrollBar().sizeHint().width()
+            + 2 * t.frameWidth()
+            for t in (self.widget(k) for k in range(self.count()))
+        ]
+        return QSize(max([hint.width(), *widths]), hint.height())
+
+
+class ValuesDock(QDockWidget):
+    """A dock "Values" with the tables ``units_table`` and ``weights_table`` (QTableViews on
+    ``units_model`` and ``weights_model``).
+
+    Signals
+    -------
+    edit_rejected(str) : an edited cell held no usable number; the message says why. The dock
+        shows it with ``warn`` (a QMessageBox by default; tests replace it) after the edit ends.
+    """
+
+    edit_rejected = Signal(str)
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__("Values", parent)
+        self.setObjectName("values_dock")
+        self.controller = controller
+        self.warn = self._message_box
+        self.units_model = ValuesModel(UNIT_COLUMNS, 1, self.commit_edit, self)
+        self.weights_model = ValuesModel(WEIGHT_COLUMNS, 1, self.commit_edit, self)
+        self.units_table = self._make_table(self.units_model)
+        self.weights_table = self._make_table(self.weights_model)
+        self.tabs = _Tabs()
+        self.tabs.addTab(self.units_table, "Units")
+        self.tabs.addTab(self.weights_table, "Weights")
+        self.setWidget(self.tabs)
+        self._values: dict[str, float] = {}
+        self._seen: tuple | None = None  # (trace, cursor) the values belong to
+        self._shape: tuple | None = None
+        self._marked_for: object = None
+        self._last_table: QTableView | None = None
+        highlight = self.palette().color(QPalette.ColorRole.Highlight)
+        self._written_brush = QBrush(self._with_alpha(highlight, 130))
+        self._read_brush = QBrush(QColor(255, 170, 0, 80))
+        for model in (self.units_model, self.weights_model):
+            model.row_brush = QBrush(self._with_alpha(highlight, 45))
+        self.set_font_scale(1.0)
+        self.edit_rejected.connect(self._on_edit_rejected, Qt.ConnectionType.QueuedConnection)
+        controller.network_replaced.connect(self._on_network_replaced)
+        controller.state_changed.connect(self.refresh)
+        self._on_network_replaced()
+
+    @staticmethod
+    def _with_alpha(colour: QColor, alpha: int) -> QColor:
+        return QColor(colour.red(), colour.green(), colour.blue(), alpha)
+
+    def _make_table(self, model: ValuesModel) -> QTableView:
+        table = QTableView()
+        table.setModel(model)
+        table.verticalHeader().hide()
+        table.setAlternatingRowColors(True)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        return table
+
+    # -- building --------------------------------------------------------------------------
+
+    @staticmethod
+    def _shape_of(network) -> tuple:
+        units = tuple(layer.units for layer in network.layers)
+        return network.inputs, units, bool(network.train_biases)
+
+    def _on_network_replaced(self) -> None:
+        self._rebuild()
+        self.refresh()
+
+    def _rebuild(self) -> None:
+        """One row per unit and one per edge of the network being stepped."""
+        stepper = self.controller.stepper
+        self._seen, self._marked_for, self._last_table = None, None, None
+        unit_rows, edge_rows = [], []
+        if stepper is not None:
+            net = stepper.network
+            L = len(net.layers)
+            sizes = [net.inputs] + [layer.units for layer in net.layers]
+            for l, n in enumerate(sizes):
+                for j in range(n):
+                    keys = [None, f"u:{l}:{j}", None, None, None, None, None]
+                    if l > 0:
+                        keys[0], keys[2], keys[3] = f"z:{l}:{j}", f"delta:{l}:{j}", f"b:{l}:{j}"
+                        keys[4], keys[5] = f"grad_b:{l}:{j}", f"new_b:{l}:{j}"
+                    if l == L:
+                        keys[6] = f"y:{j}"
+                    labels = (unit_label(net, l, j), unit_name(net, l, j))
+                    unit_rows.append((labels, tuple(keys)))
+            for l in range(1, L + 1):
+                for j in range(sizes[l]):
+                    for i in range(sizes[l - 1]):
+                        words = f"from {unit_name(net, l - 1, i)} to {unit_name(net, l, j)}"
+                        edge = f"{unit_label(net, l - 1, i)}→{unit_label(net, l, j)}"
+                        labels = (edge, f"w{l}[{j + 1},{i + 1}] {words}")
+                        w, new = f"w:{l}:{j}:{i}", f"new_w:{l}:{j}:{i}"
+                        edge_rows.append((labels, (w, f"grad_w:{l}:{j}:{i}", new, (w, new))))
+        self._shape = None if stepper is None else self._shape_of(stepper.network)
+        self.units_model.set_rows(unit_rows)
+        self.weights_model.set_rows(edge_rows)
+        train_biases = stepper is not None and stepper.network.train_biases
+        for c in BIAS_UPDATE_COLUMNS:
+            self.units_table.setColumnHidden(c, not train_biases)
+        self._set_column_widths()
+
+    # -- refreshing ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the values known at the cursor and mark the current operation's cells."""
+        stepper = self.controller.stepper
+        if stepper is None:
+            if self._shape is not None:
+                self._rebuild()
+            return
+        if self._shape_of(stepper.network) != self._shape:
+            self._rebuild()
+        trace, cursor = stepper.trace, stepper.cursor
+        touched: set[str] | None = None  # the keys whose cells change; None: all of them
+        if self._seen is not None and self._seen[0] is trace:
+            # Same trace, so the given values are the same: only the ops the cursor crossed.
+            start, stop = sorted((self._seen[1], cursor))
+            touched = set()
+            for op in trace[start:stop]:
+                touched.add(op.key)
+                if op.index < cursor:
+                    self._values[op.key] = op.value
+                else:
+                    self._values.pop(op.key, None)
+        else:  # an edit, another sample or another network: take everything afresh
+            self._values = stepper.known()
+        self._seen = (trace, cursor)
+        for model in (self.units_model, self.weights_model):
+            model.values = self._values
+        marked = self._mark(stepper.current)
+        if touched is not None and len(touched) < 200:  # else repainting all is cheaper
+            touched |= marked
+        else:
+            touched = None
+        self.units_model.refreshed(touched)
+        self.weights_model.refreshed(touched)
+
+    def _mark(self, op) -> set[str]:
+        """Tint the current operation's row, the value it wrote and the values it read.
+
+        Returns the keys whose tint changed (their rows need repainting).
+        """
+        marker = None if op is None else (op.key, op.reads)
+        if marker == self._marked_for:
+            return set()
+        changed = set() if self._marked_for is None else {self._marked_for[0], *self._marked_for[1]}
+        self._marked_for = marker
+        units, weights = self.units_model, self.weights_model
+        units.brushes, weights.brushes = {}, {}
+        units.marked_row = weights.marked_row = -1
+        if op is None:
+            return changed
+        changed |= {op.key, *op.reads}
+        for key in op.reads:
+            units.brushes[key] = weights.brushes[key] = self._read_brush
+        units.brushes[op.key] = weights.brushes[op.key] = self._written_brush
+        for model, table in ((units, self.units_table), (weights, self.weights_table)):
+            index = model.index_of(op.key)
+            if not index.isValid():
+                continue
+            model.marked_row = index.row()
+            if table is not self._last_table:  # follow the cursor from Units to Weights
+                self._last_table = table
+                self.tabs.setCurrentWidget(table)
+            table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        return changed
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def commit_edit(self, key: str, text: str) -> bool:
+        """Set the value ``key`` to the number in ``text``; False (and edit_rejected) if bad."""
+        try:
+            self.controller.edit(key, parse_value(text))
+        except ValueError as exc:
+            network = self.controller.network
+            message = f"Cannot set {describe_key(network, key) if network else key}: {exc}"
+            if key in self._values:
+                message += f" The old value {fmt(self._values[key])} was kept."
+            self.edit_rejected.emit(message)
+            return False
+        return True
+
+    def _on_edit_rejected(self, message: str) -> None:
+        self.warn(message)
+
+    def _message_box(self, message: str) -> None:
+        QMessageBox.warning(self, "Value not changed", message)
+
+    # -- looks -----------------------------------------------------------------------------
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale the tables' fonts (presenter mode uses about 1.6–2.0)."""
+        font = self.tabs.font()
+        font.setPointSizeF(BASE_POINTS * scale)
+        self.tabs.setFont(font)
+        for table in (self.units_table, self.weights_table):
+            table.setFont(font)
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        self._set_column_widths()
+
+    def _set_column_widths(self) -> None:
+        for table in (self.units_table, self.weights_table):
+            metrics = table.fontMetrics()
+            headers = table.model().headers
+            for c, header in enumerate(headers):
+                sample = {"unit": "h6,16", "edge": "h5,16→h6,16"}
+                text = sample.get(header, "−0.0004386")
+                width = max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header))
+                table.setColumnWidth(c, width + 2 * metrics.averageCharWidth() + 6)
+        self.tabs.updateGeometry()
