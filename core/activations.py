@@ -95,14 +95,14 @@ class Activation:
 
     def slope_text(self, z: float) -> str:
         """The slope at z with numbers filled in, e.g. ``σ(0.38)(1 − σ(0.38))``."""
-        from core.notation import fmt
+        from core.notation import fmt, fmt_factor
 
         if self.name == "sigmoid":
             s = float(_sigmoid(np.array([z]))[0])
             return f"{fmt(s)}·(1 − {fmt(s)})"
         if self.name == "tanh":
             t = float(np.tanh(z))
-            return f"1 − {fmt(t)}^{{2}}"
+            return f"(1 − {fmt_factor(t)}^{{2}})"
         if self.name == "relu":
             return "1" if z > 0 else "0"
         if self.name == "leaky_relu":

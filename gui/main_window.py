@@ -9,8 +9,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -51,9 +53,15 @@ class MainWindow(QMainWindow):
         self.equation_panel = EquationPanel(self.controller)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.network_view)
-        splitter.addWidget(self.equation_panel)
-        splitter.setStretchFactor(0, 3)
+        # A scroll area, so that a long formula in large text is never cut off.
+        panel_scroll = QScrollArea()
+        panel_scroll.setWidget(self.equation_panel)
+        panel_scroll.setWidgetResizable(True)
+        panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        splitter.addWidget(panel_scroll)
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 260])
         self.splitter = splitter
         stepper_tab = QWidget()
         layout = QVBoxLayout(stepper_tab)
@@ -86,7 +94,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window_state") if persist else None
         if state is None or not self.restoreState(state):
             # First start: the network gets most of the room, the tables about a third.
-            self.resizeDocks([self.values_dock], [420], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.values_dock], [500], Qt.Orientation.Horizontal)
         self._apply_font_scale()
 
     # -- menus ----------------------------------------------------------------------------

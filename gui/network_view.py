@@ -213,9 +213,8 @@ class NetworkView(QGraphicsView):
                         theme.foreground, prefix="L = ")
         if self.show_edge_labels:
             for key, line in zip(keys, lines):
-                p = line.pointAt(0.26)
-                self._add_label(f"edge:{key}", "", p.x(), p.y() - 0.7 * fs, self._font(0.85),
-                                theme.foreground)
+                self._add_label(f"edge:{key}", "", line, 0.7 * fs, self._font(0.85),
+                                theme.foreground, anchor="edge")
 
         self.cursor_box = QGraphicsRectItem()
         self.cursor_box.setBrush(QBrush(theme.cursor))
@@ -249,7 +248,14 @@ class NetworkView(QGraphicsView):
     def _place(item: QGraphicsSimpleTextItem) -> None:
         x, y, anchor = item.data(1)
         r = item.boundingRect()
-        if anchor == "centre":
+        if anchor == "edge":
+            # x is the edge's line, y the lift above it: the label starts just right of the
+            # source unit and sits on the line, so labels of one unit's edges fan out with them.
+            line: QLineF = x
+            t = min(0.5, max(0.26, (0.1 * line.dx() + r.width() / 2) / max(line.dx(), 1.0)))
+            p = line.pointAt(t)
+            item.setPos(p.x() - r.width() / 2, p.y() - y - r.height() / 2)
+        elif anchor == "centre":
             item.setPos(x - r.width() / 2, y - r.height() / 2)
         elif anchor == "right":
             item.setPos(x - r.width(), y - r.height() / 2)
@@ -271,6 +277,10 @@ class NetworkView(QGraphicsView):
         known = stepper.known()
         if self.labels_visible:
             self._update_labels(known)
+        else:
+            loss = known.get("loss")
+            self._set_text("loss", "L = " + (PLACEHOLDER if loss is None else fmt(loss)))
+        self._update_nodes(known)
         self._update_edges(known)
         self._update_marks(stepper)
 
@@ -288,6 +298,22 @@ class NetworkView(QGraphicsView):
             for key in self.edge_keys:
                 self._set_text(f"edge:{key}", self._edge_text(key, known))
 
+    def _update_nodes(self, known: dict[str, float]) -> None:
+        """Fill each unit by its output u once known (blue positive, orange negative)."""
+        for (l, j), node in self.nodes.items():
+            u = known.get(f"u:{l}:{j}")
+            level = None if u is None or not math.isfinite(u) else round(min(abs(u), 1.0) * 8)
+            state = None if level is None else (u >= 0, level)
+            if node.data(1) == state:
+                continue
+            node.setData(1, state)
+            if state is None:
+                node.setBrush(QBrush(self.theme.node))
+            else:
+                base = QColor(self.theme.positive if state[0] else self.theme.negative)
+                base.setAlpha(20 + 12 * level)
+                node.setBrush(QBrush(base))
+
     def _update_level_of_detail(self) -> None:
         """Hide numbers too small to read at this zoom; hovering still shows them."""
         visible = self.transform().m11() * 13 * self.font_scale >= 7
@@ -297,6 +323,9 @@ class NetworkView(QGraphicsView):
         for key, (item, _) in self.labels.items():
             if key != "loss":
                 item.setVisible(visible)
+        # The loss stays readable at any zoom: it is drawn at a fixed size on screen.
+        loss_item = self.labels["loss"][0]
+        loss_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, not visible)
         if visible and self.controller.stepper is not None:
             self._shown_values.clear()
             self._update_labels(self.controller.stepper.known())
@@ -369,7 +398,7 @@ class NetworkView(QGraphicsView):
         self.highlight_item.update()
         # The box behind the value just computed, and a halo round its unit.
         target = self._label_key(op.key) if op else None
-        if target in self.labels:
+        if target in self.labels and self.labels_visible:
             item, _ = self.labels[target]
             r = item.sceneBoundingRect().adjusted(-3, -1, 3, 1)
             self.cursor_box.setRect(r)
