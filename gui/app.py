@@ -42,17 +42,25 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def show_unexpected_error(kind, value) -> None:
+    """The dialog for an exception that escaped a slot (replaced in tests)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is not None:
+        QMessageBox.critical(None, "Unexpected error",
+                             f"{kind.__name__}: {value}\n\nThe app keeps running; the details "
+                             "are printed on the terminal.")
+
+
 def install_exception_hook() -> None:
-    """Show errors raised in slots in a dialog and keep the app running."""
+    """Show errors raised in slots in a dialog, print the traceback, and keep the app running."""
 
     def hook(kind, value, tb) -> None:
         traceback.print_exception(kind, value, tb)
-        from PySide6.QtWidgets import QApplication, QMessageBox
-
-        if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
-            QMessageBox.critical(None, "Unexpected error",
-                                 f"{kind.__name__}: {value}\n\nThe app keeps running; "
-                                 "the details are printed on the terminal.")
+        try:
+            sys.modules[__name__].show_unexpected_error(kind, value)
+        except Exception:  # the hook itself must never raise
+            traceback.print_exc()
 
     sys.excepthook = hook
 
