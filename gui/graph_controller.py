@@ -64,8 +64,9 @@ class GraphController(QObject):
         """
         graph = parse(text)
         merged = {**self.values, **(values or {})}
-        new_values = check_values(graph, {name: merged.get(name, DEFAULT_VALUE)
-                                          for name in graph.variables})
+        new_values = check_values(
+            graph, {name: merged.get(name, DEFAULT_VALUE) for name in graph.variables}
+        )
         self.text, self.graph, self.values = text.strip(), graph, new_values
         if self.wrt not in graph.variables:
             self.wrt = graph.variables[0] if graph.variables else None
@@ -102,8 +103,10 @@ class GraphController(QObject):
             raise ValueError(f"unknown mode '{mode}' (expected reverse or forward)")
         variables = self.graph.variables if self.graph is not None else ()
         if wrt is not None and wrt not in variables:
-            raise ValueError(f"'{wrt}' is not a variable of the expression "
-                             f"(it uses: {', '.join(variables) or 'none'})")
+            raise ValueError(
+                f"'{wrt}' is not a variable of the expression "
+                f"(it uses: {', '.join(variables) or 'none'})"
+            )
         wrt = wrt or self.wrt
         if mode == self.mode and wrt == self.wrt:
             return
@@ -126,8 +129,9 @@ class GraphController(QObject):
         self.node_values = forward_values(graph, self.values)
         self.local = local_derivatives(graph, self.node_values)
         # Inputs and constants are given, like a network's x, w and b.
-        self._given = {f"value:{n.id}": self.node_values[n.id] for n in graph.nodes
-                       if n.op in ("var", "const")}
+        self._given = {
+            f"value:{n.id}": self.node_values[n.id] for n in graph.nodes if n.op in ("var", "const")
+        }
         self.cursor = min(self.cursor, len(self.trace))
 
     # -- what is known at the cursor --------------------------------------------------------

@@ -1,0 +1,535 @@
+"""A computation graph drawn left to right: one card per node with its value and derivative.
+
+Variables are in the left column and the output on the right (``node.column``); within a column
+each node sits near the mean height of its inputs, so the drawing is the same every run. Each
+card shows the node's label (``a``, ``+``, ``×``, ``sin``), its value and its derivative (∂f/∂node
+in reverse mode, dnode/dx in forward mode), or "—" while the cursor has not computed it. An edge
+shows its local derivative ∂target/∂source once a step has used it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+from core.expressions import Graph, Node
+from core.notation import fmt
+from gui.theme import Theme
+
+PLACEHOLDER = "—"
+NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
+MAX_FIT_SCALE = 2.0  # small graphs are not blown up beyond this when fitted
+
+
+def layout_rows(graph: Graph) -> dict[str, float]:
+    """The height of every node in units of one row, by node id.
+
+    Variables take rows 0, 1, … in order of appearance. An operation sits at the mean row of
+    its non-constant inputs; nodes of one column that come closer than one row are pushed
+    apart. A constant takes the free place nearest to the input slot it feeds.
+    """
+    rows: dict[str, float] = {}
+    columns: dict[int, list[Node]] = {}
+    for n in graph.nodes:
+        columns.setdefault(n.column, []).append(n)
+    for column in sorted(columns):
+        wanted = []
+        for n in columns[column]:
+            if n.op == "const":
+                continue
+            ins = [rows[i] for i in n.inputs if i in rows]
+            if n.op == "var":
+                wanted.append((float(len(wanted)), n))
+            else:
+                wanted.append((sum(ins) / len(ins) if ins else 0.0, n))
+        _spread(wanted, rows)
+    for n in graph.nodes:
+        if n.op != "const":
+            continue
+        if not n.consumers:
+            rows[n.id] = 0.0
+            continue
+        consumer = graph.node(n.consumers[0])
+        slot = consumer.inputs.index(n.id)
+        centre = rows.get(consumer.id, 0.0)
+        want = centre + (slot - (len(consumer.inputs) - 1) / 2)
+        taken = [rows[m.id] for m in columns[n.column] if m.id in rows]
+        rows[n.id] = _nearest_free(want, taken)
+    return rows
+
+
+def _spread(wanted: list[tuple[float, Node]], rows: dict[str, float]) -> None:
+    """Rows near the wanted ones, at least one apart, keeping their mean."""
+    if not wanted:
+        return
+    wanted.sort(key=lambda pair: (pair[0], int(pair[1].id[1:])))
+    placed: list[float] = []
+    for want, _ in wanted:
+        placed.append(want if not placed else max(want, placed[-1] + 1.0))
+    shift = sum(w for w, _ in wanted) / len(wanted) - sum(placed) / len(placed)
+    for (_, n), row in zip(wanted, placed):
+        rows[n.id] = row + shift
+
+
+def _nearest_free(want: float, taken: list[float]) -> float:
+    candidates = [want] + [t + d for t in taken for d in (-1.0, 1.0)]
+    free = [c for c in candidates if all(abs(c - t) >= 1.0 - 1e-9 for t in taken)]
+    return min(free, key=lambda c: (abs(c - want), c))
+
+
+def node_symbol(node: Node) -> str:
+    """How the formulas name a node: the variable, the number, or the id (n2)."""
+    if node.op == "const":
+        return node.label
+    return node.name or node.id
+
+
+class GraphView(QGraphicsView):
+    """Shows the controller's graph with the numbers known at its cursor.
+
+    Attributes for tests and callers: ``cards`` (node id → card item), ``labels`` (``label:``,
+    ``value:``, ``derivative:``, ``local:`` and ``tag:`` keys → text item), ``edges`` (edge id
+    → arrow item) and ``centres`` (node id → scene point).
+    """
+
+    def __init__(self, controller, theme: Theme, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.theme = theme
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.auto_fit = True
+        self.font_scale = 1.0
+        self.cards: dict[str, QGraphicsPathItem] = {}
+        self.labels: dict[str, QGraphicsSimpleTextItem] = {}
+        self.edges: dict[str, QGraphicsPathItem] = {}
+        self.centres: dict[str, QPointF] = {}
+        self._edge_backs: dict[str, QGraphicsPathItem] = {}
+        self._anchors: dict[str, QPointF] = {}  # where each label's centre goes
+        self._local_prefixes: dict[str, str] = {}
+        self._derivative_prefixes: dict[str, str] = {}
+        self._marked: set[str] = set()
+        self.cursor_box: QGraphicsRectItem | None = None  # made with the scene
+        self.halo: QGraphicsPathItem | None = None
+        # A new trace can change the derivative texts and the card width: build again.
+        controller.graph_replaced.connect(self._build_scene)
+        controller.trace_replaced.connect(self._build_scene)
+        controller.state_changed.connect(self._on_state_changed)
+
+    # -- looks ----------------------------------------------------------------------------------
+
+    def set_font_scale(self, scale: float) -> None:
+        self.font_scale = scale
+        self._build_scene()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self._build_scene()
+
+    def _font(self, factor: float = 1.0, bold: bool = False, italic: bool = False) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(max(6, round(13 * self.font_scale * factor)))
+        font.setBold(bold)
+        font.setItalic(italic)
+        return font
+
+    def _pens(self) -> dict[str, QPen]:
+        s, t = self.font_scale, self.theme
+        dashed = QPen(t.muted, 1.2 * s, Qt.PenStyle.DashLine)
+        return {
+            "card": QPen(t.foreground, 1.5 * s),
+            "constant": dashed,
+            "read": QPen(t.reads, 3.2 * s),
+            "edge": QPen(t.muted, 1.4 * s),
+            "constant_edge": QPen(t.muted, 1.1 * s, Qt.PenStyle.DashLine),
+            "read_edge": QPen(t.reads, 3.2 * s),
+        }
+
+    # -- building the scene -----------------------------------------------------------------
+
+    def derivative_prefix(self, node: Node) -> str:
+        """``∂f/∂b`` in reverse mode, ``db/da`` in forward mode by a."""
+        c = self.controller
+        if c.mode == "forward":
+            return f"d{node_symbol(node)}/d{c.wrt}" if c.wrt else ""
+        return f"∂{c.graph.output_name}/∂{node_symbol(node)}"
+
+    def local_prefix(self, edge) -> str:
+        graph = self.controller.graph
+        target, source = graph.node(edge.target), graph.node(edge.source)
+        return f"∂{node_symbol(target)}/∂{node_symbol(source)}"
+
+    def _build_scene(self) -> None:
+        scene = self.scene()
+        scene.clear()
+        for table in (
+            self.cards,
+            self.labels,
+            self.edges,
+            self.centres,
+            self._edge_backs,
+            self._anchors,
+            self._local_prefixes,
+            self._derivative_prefixes,
+        ):
+            table.clear()
+        self._marked = set()
+        graph = self.controller.graph
+        if graph is None:
+            return
+        theme, fs = self.theme, 13 * self.font_scale
+        self.setBackgroundBrush(QBrush(theme.background))
+        pens = self._pens()
+        fonts = {
+            "label": self._font(1.3, bold=True),
+            "value": self._font(),
+            "derivative": self._font(),
+            "tag": self._font(0.8),
+            "local": self._font(0.85),
+        }
+        metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
+
+        # Card sizes: wide enough for every text this trace will show.
+        final = {}
+        for op in self.controller.trace:
+            final[op.node] = op
+        widths = [5 * fs]
+        for n in graph.nodes:
+            if n.op == "const":
+                continue
+            widths.append(metrics["label"].horizontalAdvance(n.label))
+            sym, prefix = node_symbol(n), self.derivative_prefix(n)
+            self._derivative_prefixes[n.id] = prefix
+            value = fmt(self.controller.node_values[n.id])
+            for number in (NUMBER_TEMPLATE, value):
+                widths.append(metrics["value"].horizontalAdvance(f"{sym} = {number}"))
+            derivative = final[n.id].derivative if n.id in final else None
+            for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None else ""):
+                widths.append(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}"))
+        pad_x, pad_y = 0.7 * fs, 0.45 * fs
+        card_w = max(widths) + 2 * pad_x
+        h_label, h_line = metrics["label"].height(), metrics["value"].height()
+        card_h = 2 * pad_y + h_label + 0.15 * fs + 2 * h_line
+        local_w = max(
+            [
+                metrics["local"].horizontalAdvance(f"{self.local_prefix(e)} = {NUMBER_TEMPLATE}")
+                for e in graph.edges
+            ]
+            + [4 * fs]
+        )
+        gap = local_w + 4 * fs
+        dx, dy = card_w + gap, card_h + 2.1 * fs
+        rows = layout_rows(graph)
+        for n in graph.nodes:
+            self.centres[n.id] = QPointF(n.column * dx, rows[n.id] * dy)
+
+        # Cards.
+        sizes = {}
+        for n in graph.nodes:
+            c = self.centres[n.id]
+            if n.op == "const":
+                w = max(metrics["label"].horizontalAdvance(n.label) + 2 * pad_x, 2.6 * fs)
+                h = h_label + 2 * pad_y
+            else:
+                w, h = card_w, card_h
+            sizes[n.id] = (w, h)
+            rect = QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
+            path = QPainterPath()
+            path.addRoundedRect(rect, 0.6 * fs, 0.6 * fs)
+            card = QGraphicsPathItem(path)
+            card.setPen(pens["constant" if n.op == "const" else "card"])
+            card.setBrush(QBrush(theme.node))
+            card.setZValue(1)
+            card.setData(0, n.id)
+            card.setToolTip(
+                f"{node_symbol(n)}: {n.source}" if n.op not in ("var", "const") else n.source
+            )
+            scene.addItem(card)
+            self.cards[n.id] = card
+            top = rect.top() + pad_y
+            colour = theme.muted if n.op == "const" else theme.foreground
+            self._add_label(
+                f"label:{n.id}",
+                n.label,
+                QPointF(c.x(), top + h_label / 2),
+                self._font(1.3, bold=True, italic=n.op == "var"),
+                colour,
+            )
+            if n.op == "const":
+                continue
+            y = top + h_label + 0.15 * fs + h_line / 2
+            self._add_label(
+                f"value:{n.id}", "", QPointF(c.x(), y), fonts["value"], theme.foreground
+            )
+            self._add_label(
+                f"derivative:{n.id}",
+                "",
+                QPointF(c.x(), y + h_line),
+                fonts["derivative"],
+                theme.delta,
+            )
+            if n.op != "var":
+                tag = "output " + graph.output_name if n.id == graph.output else n.source
+                tag = metrics["tag"].elidedText(tag, Qt.TextElideMode.ElideMiddle, card_w)
+                self._add_label(
+                    f"tag:{n.id}",
+                    tag,
+                    QPointF(c.x(), rect.top() - 0.75 * fs),
+                    fonts["tag"],
+                    theme.muted,
+                )
+
+        # Edges: from the source's right side to the target's left side, one entry per slot.
+        pairs: dict[tuple[str, str], int] = {}
+        label_spots: dict[int, list[tuple[float, str]]] = {}
+        for e in graph.edges:
+            source, target = graph.node(e.source), graph.node(e.target)
+            (sw, _), (tw, th) = sizes[e.source], sizes[e.target]
+            s, t = self.centres[e.source], self.centres[e.target]
+            k = len(target.inputs)
+            repeat = pairs.get((e.source, e.target), 0)
+            pairs[(e.source, e.target)] = repeat + 1
+            p1 = QPointF(s.x() + sw / 2, s.y() + repeat * 0.3 * card_h)
+            p2 = QPointF(t.x() - tw / 2, t.y() + (e.slot - (k - 1) / 2) * 0.42 * th)
+            arrow = QGraphicsPathItem(self._arrow_path(p1, p2, 0.65 * fs))
+            constant = source.op == "const"
+            arrow.setPen(pens["constant_edge" if constant else "edge"])
+            arrow.setBrush(QBrush(theme.muted))
+            arrow.setZValue(0)
+            arrow.setData(0, e.id)
+            scene.addItem(arrow)
+            self.edges[e.id] = arrow
+            if constant:
+                continue
+            # The local derivative sits in the middle of the gap in front of the target.
+            x = t.x() - tw / 2 - gap / 2
+            f = (x - p1.x()) / (p2.x() - p1.x()) if p2.x() != p1.x() else 0.5
+            label_spots.setdefault(target.column, []).append((p1.y() + f * (p2.y() - p1.y()), e.id))
+            self._add_label(f"local:{e.id}", "", QPointF(x, 0), fonts["local"], theme.muted)
+            self._local_prefixes[e.id] = self.local_prefix(e)
+            back = QGraphicsPathItem()
+            back.setPen(QPen(Qt.PenStyle.NoPen))
+            back.setBrush(QBrush(theme.background))
+            back.setZValue(2)
+            scene.addItem(back)
+            self._edge_backs[e.id] = back
+        # Labels in one gap that would touch are pushed apart, keeping their order.
+        step = metrics["local"].height() + 0.25 * fs
+        for spots in label_spots.values():
+            spots.sort()
+            placed: list[float] = []
+            for y, _ in spots:
+                placed.append(y if not placed else max(y, placed[-1] + step))
+            shift = (sum(y for y, _ in spots) - sum(placed)) / len(placed)
+            for (_, edge_id), y in zip(spots, placed):
+                key = f"local:{edge_id}"
+                self._anchors[key] = QPointF(self._anchors[key].x(), y + shift)
+                self._place(key)
+
+        self.cursor_box = QGraphicsRectItem()
+        self.cursor_box.setBrush(QBrush(theme.cursor))
+        self.cursor_box.setPen(QPen(Qt.PenStyle.NoPen))
+        self.cursor_box.setZValue(2)
+        scene.addItem(self.cursor_box)
+        self.halo = QGraphicsPathItem()
+        self.halo.setPen(QPen(theme.cursor_edge, 4 * self.font_scale))
+        self.halo.setZValue(-1)  # under the edges, so that their arrowheads stay visible
+        scene.addItem(self.halo)
+        self._sizes, self._fs = sizes, fs
+        self._on_state_changed()
+        rect = QRectF()
+        for item in (*self.cards.values(), *self.labels.values()):
+            rect = rect.united(item.sceneBoundingRect())
+        for key in self.labels:  # room for labels still empty
+            if key.startswith(("value:", "derivative:", "local:")):
+                a = self._anchors[key]
+                rect = rect.united(QRectF(a.x() - local_w / 2, a.y() - fs, local_w, 2 * fs))
+        scene.setSceneRect(rect.adjusted(-1.5 * fs, -1.5 * fs, 1.5 * fs, 1.5 * fs))
+        if self.auto_fit:
+            self.fit()
+
+    @staticmethod
+    def _arrow_path(p1: QPointF, p2: QPointF, size: float) -> QPainterPath:
+        path = QPainterPath(p1)
+        line = p2 - p1
+        length = max((line.x() ** 2 + line.y() ** 2) ** 0.5, 1e-9)
+        ux, uy = line.x() / length, line.y() / length
+        base = QPointF(p2.x() - ux * size * 1.4, p2.y() - uy * size * 1.4)
+        path.lineTo(base)
+        normal = QPointF(-uy * size * 0.6, ux * size * 0.6)
+        path.addPolygon(QPolygonF([p2, base + normal, base - normal, p2]))
+        return path
+
+    def _add_label(self, key: str, text: str, anchor: QPointF, font: QFont, colour) -> None:
+        item = QGraphicsSimpleTextItem(text)
+        item.setFont(font)
+        item.setBrush(QBrush(colour))
+        item.setZValue(3)
+        item.setData(1, colour)
+        self.scene().addItem(item)
+        self.labels[key] = item
+        self._anchors[key] = anchor
+        self._place(key)
+
+    def _place(self, key: str) -> None:
+        item, a = self.labels[key], self._anchors[key]
+        r = item.boundingRect()
+        item.setPos(a.x() - r.width() / 2, a.y() - r.height() / 2)
+
+    # -- showing the cursor -----------------------------------------------------------------
+
+    def _set_text(self, key: str, text: str) -> None:
+        item = self.labels[key]
+        if item.text() != text:
+            item.setText(text)
+            self._place(key)
+
+    def _on_state_changed(self) -> None:
+        c = self.controller
+        if c.graph is None or not self.cards:
+            return
+        known = c.known()
+        graph = c.graph
+        for n in graph.nodes:
+            if n.op == "const":
+                continue
+            value = known.get(f"value:{n.id}")
+            self._set_text(
+                f"value:{n.id}",
+                f"{node_symbol(n)} = {PLACEHOLDER if value is None else fmt(value)}",
+            )
+            derivative = known.get(f"derivative:{n.id}")
+            prefix = self._derivative_prefixes[n.id]
+            self._set_text(
+                f"derivative:{n.id}",
+                f"{prefix} = {PLACEHOLDER if derivative is None else fmt(derivative)}"
+                if prefix
+                else "",
+            )
+        for edge_id, back in self._edge_backs.items():
+            local = known.get(f"local:{edge_id}")
+            key = f"local:{edge_id}"
+            text = "" if local is None else f"{self._local_prefixes[edge_id]} = {fmt(local)}"
+            if self.labels[key].text() != text:
+                self._set_text(key, text)
+                path = QPainterPath()
+                if text:
+                    r = self.labels[key].sceneBoundingRect().adjusted(-3, -1, 3, 1)
+                    path.addRoundedRect(r, 3, 3)
+                back.setPath(path)
+        self._update_marks(c.current)
+
+    def _update_marks(self, op) -> None:
+        """Highlight the current record's node and the values and edges it reads."""
+        graph, pens = self.controller.graph, self._pens()
+        marked: set[str] = set()
+        if op is not None:
+            for key in op.reads:
+                if "->" in key:
+                    marked |= {f"edge:{key}", f"local:{key}"}
+                    continue
+                marked.add(f"card:{key}")
+                if graph.node(key).op == "const":
+                    marked.add(f"label:{key}")
+                if op.phase in ("forward", "tangent"):
+                    marked.add(f"value:{key}")
+                if op.phase in ("backward", "tangent"):
+                    marked.add(f"derivative:{key}")
+        for key in self._marked ^ marked:
+            kind, _, rest = key.partition(":")
+            on = key in marked
+            if kind == "card":
+                const = graph.node(rest).op == "const"
+                self.cards[rest].setPen(pens["read" if on else "constant" if const else "card"])
+            elif kind == "edge":
+                const = graph.node(rest.split("->")[0]).op == "const"
+                pen = pens["read_edge" if on else "constant_edge" if const else "edge"]
+                self.edges[rest].setPen(pen)
+                self.edges[rest].setBrush(QBrush(pen.color()))
+            elif key in self.labels:
+                item = self.labels[key]
+                item.setBrush(QBrush(self.theme.reads if on else item.data(1)))
+        self._marked = marked
+        # A box behind the number just computed, and a halo round its node.
+        if op is None:
+            self.cursor_box.setVisible(False)
+            self.halo.setVisible(False)
+            return
+        keys = {
+            "forward": ["value"],
+            "backward": ["derivative"],
+            "tangent": ["value", "derivative"],
+        }[op.phase]
+        if graph.node(op.node).op == "const":
+            keys = ["label"]
+        rect = QRectF()
+        for kind in keys:
+            item = self.labels.get(f"{kind}:{op.node}")
+            if item is not None and item.text():
+                rect = rect.united(item.sceneBoundingRect())
+        self.cursor_box.setRect(rect.adjusted(-3, -1, 3, 1))
+        self.cursor_box.setVisible(not rect.isEmpty())
+        w, h = self._sizes[op.node]
+        c, m = self.centres[op.node], 0.3 * self._fs
+        path = QPainterPath()
+        path.addRoundedRect(
+            QRectF(c.x() - w / 2 - m, c.y() - h / 2 - m, w + 2 * m, h + 2 * m),
+            0.8 * self._fs,
+            0.8 * self._fs,
+        )
+        self.halo.setPath(path)
+        self.halo.setVisible(True)
+
+    # -- zoom, pan, fit -------------------------------------------------------------------------
+
+    def node_count(self) -> int:
+        """The number of nodes drawn."""
+        return len(self.cards)
+
+    def text(self, key: str) -> str:
+        """The text a label shows now: ``value:n0``, ``derivative:n0``, ``local:n0->n2:0``."""
+        return self.labels[key].text()
+
+    def fit(self) -> None:
+        """Show the whole graph, as large as the view allows (up to MAX_FIT_SCALE)."""
+        rect = self.scene().sceneRect()
+        if not rect.isEmpty():
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            if self.transform().m11() > MAX_FIT_SCALE:
+                self.resetTransform()
+                self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
+                self.centerOn(rect.center())
+        self.auto_fit = True
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.fit()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 ** (event.angleDelta().y() / 120))
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def zoom(self, factor: float) -> None:
+        self.auto_fit = False
+        self.scale(factor, factor)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        """A double click fits the graph to the window again."""
+        self.fit()
+        event.accept()
