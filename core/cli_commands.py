@@ -114,6 +114,10 @@ def trace_markdown(loaded: LoadedNetwork, stepper: Stepper) -> str:
 
 
 def cmd_train(args) -> int:
+    for option in ("samples", "epochs", "batch_size", "seed"):
+        value = getattr(args, option)
+        if value is not None and value < 0:
+            raise ValueError(f"--{option.replace('_', '-')}: must not be negative, not {value}")
     loaded = _load(args)
     net = loaded.network
     spec = dataset_settings(loaded, name=args.dataset, samples=args.samples, noise=args.noise,

@@ -43,6 +43,8 @@ DATASET_NAMES = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_g
 # Far beyond anything the app can draw; stops a typo from allocating gigabytes of weights.
 MAX_UNITS = 4096
 MAX_LAYERS = 64
+# A teaching network is small; this keeps a typo from asking for gigabytes of weights.
+MAX_PARAMETERS = 100_000
 MAX_SAMPLES = 100_000  # as core.datasets.generate accepts
 
 TOP_KEYS = (
@@ -175,6 +177,10 @@ def _from_data(data: Any) -> LoadedNetwork:
         _int(_required(raw, "units", f"layers[{k}].units"), f"layers[{k}].units", 1, MAX_UNITS)
         for k, raw in enumerate(raw_layers)
     ]
+    parameters = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if parameters > MAX_PARAMETERS:
+        raise _Field("layers", f"{parameters} weights and biases is more than this app steps "
+                     f"through (at most {MAX_PARAMETERS})")
     init = _init_params(data["init"], sizes) if "init" in data else None
 
     layers = []
@@ -289,7 +295,7 @@ def _check_kind(value: Any, kind: str, path: str) -> Any:
     if kind == "dataset":
         return _choice(value, DATASET_NAMES, path, "data set")
     if kind == "count":
-        return _int(value, path, 1, None)
+        return _int(value, path, 1, 100_000)
     if kind == "samples":
         return _int(value, path, 2, MAX_SAMPLES)
     if kind == "seed":

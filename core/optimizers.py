@@ -149,7 +149,7 @@ class Optimizer:
             return (
                 new,
                 "s ← ρ s + (1 − ρ)(∂L/∂w)^{2};  w ← w − η ∂L/∂w / (√s + ε)",
-                f"s = {fmt(s)};  {fmt(w)} − {fmt(lr)}·{fmt_factor(g)} / √{fmt(s)}",
+                f"s = {fmt(s)};  {fmt(w)} − {fmt(lr)}·{fmt_factor(g)} / (√{fmt(s)} + {fmt(eps)})",
             )
         b1, b2, eps = self.params["beta1"], self.params["beta2"], self.params["epsilon"]
         m = b1 * state["m"] + (1 - b1) * g
@@ -160,7 +160,8 @@ class Optimizer:
             new,
             "m ← β_{1} m + (1 − β_{1}) ∂L/∂w;  v ← β_{2} v + (1 − β_{2})(∂L/∂w)^{2};  "
             "w ← w − η m̂ / (√v̂ + ε)",
-            f"m̂ = {fmt(mh)}, v̂ = {fmt(vh)};  {fmt(w)} − {fmt(lr)}·{fmt_factor(mh)} / √{fmt(vh)}",
+            f"m̂ = {fmt(mh)}, v̂ = {fmt(vh)};  "
+            f"{fmt(w)} − {fmt(lr)}·{fmt_factor(mh)} / (√{fmt(vh)} + {fmt(eps)})",
         )
 
     def state_of(self, index: int, flat: int) -> dict[str, float]:

@@ -46,7 +46,10 @@ class Stepper:
         Y: np.ndarray | None = None,
         optimizer: Optimizer | None = None,
     ) -> None:
-        if X is None:
+        # With no data set the network's own sample is stepped, and edits to x and y go into
+        # the network itself, so that saving keeps them.
+        self.own_sample = X is None
+        if self.own_sample:
             if network.sample_x is None or network.sample_y is None:
                 raise ValueError("the network has no sample and no data set was given")
             X, Y = network.sample_x[None, :], network.sample_y[None, :]
@@ -62,10 +65,16 @@ class Stepper:
         self.sample_index = 0
         self.samples_done = 0
         self.x, self.y = X[0].copy(), Y[0].copy()
+        self._use_network_sample()
         self._history: list[_Saved] = []
         self.cursor = 0
         self.trace: tuple[Operation, ...] = ()
         self.rebuild()
+
+    def _use_network_sample(self) -> None:
+        if self.own_sample:
+            self.x, self.y = self.network.sample_x, self.network.sample_y
+            self.X, self.Y = self.x[None, :], self.y[None, :]
 
     # -- what is known --------------------------------------------------------------------
 
@@ -119,6 +128,7 @@ class Stepper:
             saved = self._history.pop()
             self.network, self.optimizer = saved.network, saved.optimizer
             self.sample_index, self.x, self.y = saved.sample_index, saved.x, saved.y
+            self._use_network_sample()
             self.samples_done -= 1
             self.rebuild()
             self.cursor = len(self.trace)
@@ -149,19 +159,20 @@ class Stepper:
         self._commit()
         self.samples_done += 1
         self.sample_index = (self.sample_index + 1) % len(self.X)
-        # A single sample (the network's own) keeps any edits made to it.
-        if len(self.X) > 1:
+        if not self.own_sample:
             self.x, self.y = self.X[self.sample_index].copy(), self.Y[self.sample_index].copy()
         self.cursor = 0
         self.rebuild()
 
     def _commit(self) -> None:
         net = self.network
-        _, grad_w, grad_b = net.gradients(self.x[None, :], self.y[None, :])
+        with np.errstate(all="ignore"):
+            _, grad_w, grad_b = net.gradients(self.x[None, :], self.y[None, :])
         grads: list[np.ndarray] = []
         for gw, gb in zip(grad_w, grad_b):
             grads += [gw, gb if net.train_biases else np.zeros_like(gb)]
-        self.optimizer.step(net.parameters(), grads)
+        with np.errstate(all="ignore"):
+            self.optimizer.step(net.parameters(), grads)
 
     # -- editing --------------------------------------------------------------------------
 
@@ -175,23 +186,27 @@ class Stepper:
             raise ValueError(f"{what}: must be a finite number, not {value}")
         return value
 
+    # An edit starts a new history: the samples before it were stepped with other values, so
+    # stepping back across them would silently undo the edit.
+
     def set_weight(self, layer: int, unit: int, inp: int, value: float) -> None:
         """Set w_{unit,inp} of ``layer`` (1-based layer) and rebuild the trace."""
         self.network.layers[layer - 1].W[unit, inp] = self._finite(value, "weight")
-        self.rebuild()
+        self._edited()
 
     def set_bias(self, layer: int, unit: int, value: float) -> None:
         self.network.layers[layer - 1].b[unit] = self._finite(value, "bias")
-        self.rebuild()
+        self._edited()
 
     def set_input(self, i: int, value: float) -> None:
+        """Set x_i of the sample being stepped (the network's own sample, if it has one)."""
         self.x[i] = self._finite(value, "input")
-        if len(self.X) == 1:
-            self.X[0, i] = self.x[i]
-        self.rebuild()
+        self._edited()
 
     def set_target(self, j: int, value: float) -> None:
         self.y[j] = self._finite(value, "target")
-        if len(self.Y) == 1:
-            self.Y[0, j] = self.y[j]
+        self._edited()
+
+    def _edited(self) -> None:
+        self._history.clear()
         self.rebuild()

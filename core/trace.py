@@ -12,6 +12,7 @@ update), ``z:l:j``, ``u:l:j``, ``loss``, ``delta:l:j``, ``grad_w:l:j:i``, ``grad
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -68,6 +69,8 @@ class Operation:
         """The record as plain JSON-ready data (``reads`` as a list, plus ``id``)."""
         data = asdict(self)
         data["reads"] = list(self.reads)
+        if not math.isfinite(self.value):
+            data["value"] = None  # strict JSON has no NaN or Infinity
         data["id"] = self.key
         return data
 
@@ -118,7 +121,15 @@ def build_trace(
     """All operations of one training step on the sample (x, y), in the notes' order.
 
     ``optimizer`` gives the update rule and its state before this step; it is not changed.
+    Overflow is not an error here: a value that overflows is shown as ∞ or NaN.
     """
+    with np.errstate(all="ignore"):
+        return _build_trace(network, x, y, optimizer)
+
+
+def _build_trace(
+    network: Network, x: np.ndarray, y: np.ndarray, optimizer: Optimizer
+) -> tuple[Operation, ...]:
     x = np.asarray(x, dtype=float).reshape(1, -1)
     y = np.asarray(y, dtype=float).reshape(1, -1)
     zs, us = network.forward(x)

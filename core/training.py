@@ -29,6 +29,9 @@ Array = np.ndarray
 SATURATION_THRESHOLD = 0.1  # a unit is saturated when g′(z) < 10% of its activation's max_slope
 
 
+MAX_EPOCHS = 100_000  # beyond this a run takes hours and its history fills memory
+
+
 @dataclass
 class TrainConfig:
     """Settings of a training run.
@@ -55,8 +58,9 @@ class TrainConfig:
         """Raise ValueError naming the first bad setting."""
         if not _is_int(self.batch_size) or self.batch_size < 1:
             raise ValueError(f"batch_size must be a whole number ≥ 1, not {self.batch_size!r}")
-        if not _is_int(self.epochs) or self.epochs < 0:
-            raise ValueError(f"epochs must be a whole number ≥ 0, not {self.epochs!r}")
+        if not _is_int(self.epochs) or not 0 <= self.epochs <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be a whole number from 0 to {MAX_EPOCHS}, "
+                             f"not {self.epochs!r}")
         if (
             isinstance(self.l2, bool)
             or not isinstance(self.l2, numbers.Real)
@@ -330,8 +334,9 @@ class Trainer:
         """
         if epochs is None:
             epochs = self.config.epochs
-        elif not _is_int(epochs) or epochs < 0:
-            raise ValueError(f"epochs must be a whole number ≥ 0, not {epochs!r}")
+        elif not _is_int(epochs) or not 0 <= epochs <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be a whole number from 0 to {MAX_EPOCHS}, "
+                             f"not {epochs!r}")
         for _ in range(epochs):
             record = self.run_epoch()
             if record is None:

@@ -161,9 +161,12 @@ class ValuesModel(QAbstractTableModel):
                 return self.row_brush
             return None
         key = keys[c - self.fixed]
-        if role in (Role.DisplayRole, Role.EditRole):
+        if role == Role.DisplayRole:
             value = self.value(key)
             return "" if value is None else fmt(value)
+        if role == Role.EditRole:  # the editor starts from the exact value, not the rounded one
+            value = self.value(key)
+            return "" if value is None else repr(value)
         if role == Role.TextAlignmentRole:
             return RIGHT
         if role == Role.BackgroundRole:

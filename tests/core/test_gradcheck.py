@@ -86,3 +86,15 @@ def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
     assert result.worst_parameter.startswith("w1")
     with pytest.raises(AssertionError):
         assert result.max_relative_error < 1e-7
+
+
+def test_overflowing_gradients_fail_the_check():
+    from core.activations import get_activation
+
+    net = mazur()
+    for layer in net.layers:
+        layer.activation = get_activation("linear")
+    net.layers[0].W[:] = 1e300
+    net.layers[1].W[:] = 1e300
+    result = gradient_check(net, net.sample_x, net.sample_y)
+    assert not result.max_relative_error < 1e-6

@@ -105,3 +105,46 @@ def test_network_without_sample_needs_data():
     net = build_network([2, 2, 1], "sigmoid", "half_squared")
     with pytest.raises(ValueError, match="no sample"):
         Stepper(net)
+
+
+def test_input_edits_after_stepping_back_land_in_the_network_sample():
+    net = mazur()
+    stepper = Stepper(net)
+    stepper.to_end()
+    stepper.step()
+    stepper.back()
+    stepper.set_input(1, 0.9)
+    assert stepper.network.sample_x[1] == 0.9  # what Save writes
+    stepper.set_target(0, 0.2)
+    assert stepper.network.sample_y[0] == 0.2
+    assert stepper.known()["u:0:1"] == 0.9
+
+
+def test_an_edit_starts_a_new_history():
+    stepper = Stepper(mazur())
+    stepper.to_end()
+    stepper.step()
+    stepper.set_weight(1, 0, 0, 5.0)
+    stepper.back()  # would cross into the sample before the edit: stays put instead
+    assert stepper.samples_done == 1 and stepper.cursor == 0
+    assert stepper.network.layers[0].W[0, 0] == 5.0
+
+
+def test_overflowing_values_are_shown_not_raised():
+    import math
+    import warnings
+
+    net = mazur()
+    for layer in net.layers:
+        layer.activation = __import__("core.activations").activations.get_activation("linear")
+    stepper = Stepper(net)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stepper.set_weight(1, 0, 0, 1e308)
+        stepper.set_weight(2, 0, 0, 1e308)
+        stepper.to_end()
+        stepper.step()
+    values = [op.value for op in stepper.trace]
+    assert any(not math.isfinite(v) for v in values)
+    assert all(op.to_dict()["value"] is None for op in stepper.trace
+               if not math.isfinite(op.value))

@@ -15,6 +15,8 @@ from tests.core.helpers import mazur
 
 Role = Qt.ItemDataRole
 
+Role = Qt.ItemDataRole
+
 
 @pytest.fixture
 def controller():
@@ -210,3 +212,15 @@ def test_font_scale(dock):
     assert dock.weights_table.columnWidth(1) > dock.weights_table.fontMetrics().horizontalAdvance(
         "−0.0004386"
     )
+
+
+def test_typing_the_rounded_value_shown_sets_it_exactly(dock, controller):
+    controller.to_end()
+    controller.step()  # after the update w1 is 0.149780716…, shown as 0.1498
+    model = dock.weights_model
+    row, col = model._index_of["w:1:0:0"]
+    index = model.index(row, col)
+    assert index.data() == "0.1498"
+    assert index.data(Role.EditRole) == repr(float(controller.stepper.network.layers[0].W[0, 0]))
+    assert model.setData(index, "0.1498", Role.EditRole)
+    assert controller.stepper.network.layers[0].W[0, 0] == 0.1498
