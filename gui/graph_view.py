@@ -10,18 +10,17 @@ shows its local derivative ∂target/∂source once a step has used it.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsRectItem,
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
 )
 
 from core.expressions import Graph, Node
 from core.notation import fmt
 from gui.theme import Theme
+from gui.zoom_view import ZoomView
 
 PLACEHOLDER = "—"
 NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
@@ -91,7 +90,7 @@ def node_symbol(node: Node) -> str:
     return node.name or node.id
 
 
-class GraphView(QGraphicsView):
+class GraphView(ZoomView):
     """Shows the controller's graph with the numbers known at its cursor.
 
     Attributes for tests and callers: ``cards`` (node id → card item), ``labels`` (``label:``,
@@ -99,18 +98,12 @@ class GraphView(QGraphicsView):
     → arrow item) and ``centres`` (node id → scene point).
     """
 
+    max_fit_scale = MAX_FIT_SCALE
+
     def __init__(self, controller, theme: Theme, parent=None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.theme = theme
-        self.setScene(QGraphicsScene(self))
-        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.auto_fit = True
         self.font_scale = 1.0
         self.cards: dict[str, QGraphicsPathItem] = {}
         self.labels: dict[str, QGraphicsSimpleTextItem] = {}
@@ -501,33 +494,6 @@ class GraphView(QGraphicsView):
     def text(self, key: str) -> str:
         """The text a label shows now: ``value:n0``, ``derivative:n0``, ``local:n0->n2:0``."""
         return self.labels[key].text()
-
-    def fit(self) -> None:
-        """Show the whole graph, as large as the view allows (up to MAX_FIT_SCALE)."""
-        rect = self.scene().sceneRect()
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-            if self.transform().m11() > MAX_FIT_SCALE:
-                self.resetTransform()
-                self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
-                self.centerOn(rect.center())
-        self.auto_fit = True
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        if self.auto_fit:
-            self.fit()
-
-    def wheelEvent(self, event) -> None:  # noqa: N802
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.zoom(1.15 ** (event.angleDelta().y() / 120))
-            event.accept()
-        else:
-            super().wheelEvent(event)
-
-    def zoom(self, factor: float) -> None:
-        self.auto_fit = False
-        self.scale(factor, factor)
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
         """A double click fits the graph to the window again."""

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsRectItem,
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QInputDialog,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.notation import fmt
 from core.trace import unit_label
 from gui.theme import Theme
+from gui.zoom_view import ZoomView
 
 # Networks up to this many edges print every weight on its edge; larger ones show it on hover.
 EDGE_LABEL_LIMIT = 40
@@ -73,7 +73,7 @@ class HighlightItem(EdgesItem):
         super().__init__(antialias=True)
 
 
-class NetworkView(QGraphicsView):
+class NetworkView(ZoomView):
     """Shows the controller's network at its cursor and lets the user edit given values.
 
     Signals
@@ -87,19 +87,12 @@ class NetworkView(QGraphicsView):
         super().__init__(parent)
         self.controller = controller
         self.theme = theme
-        self.setScene(QGraphicsScene(self))
-        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setOptimizationFlags(
             QGraphicsView.OptimizationFlag.DontSavePainterState
             | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
         )
         self.labels_visible = True
-        self.auto_fit = True
         self.font_scale = 1.0
         self.labels: dict[str, tuple[QGraphicsSimpleTextItem, str]] = {}
         self.nodes: dict[tuple[int, int], QGraphicsEllipseItem] = {}
@@ -174,7 +167,6 @@ class NetworkView(QGraphicsView):
         self.edges_item.set_lines(lines)
         scene.addItem(self.edges_item)
         self.highlight_item = HighlightItem()
-        self.highlight_item.set_lines(lines)
         self.highlight_item.setZValue(0.5)
         scene.addItem(self.highlight_item)
         self.edge_index = {k: n for n, k in enumerate(keys)}
@@ -391,11 +383,12 @@ class NetworkView(QGraphicsView):
             rest = f"{op.layer}:{op.unit}:{op.input}"
             current_edges.append(self.edges_item.lines[index[rest]])
         width = 3.5 * self.font_scale
+        # Only the highlighted lines are its extent, so a step repaints just that region.
+        self.highlight_item.set_lines(read_edges + current_edges)
         self.highlight_item.buckets = [
             (QPen(self.theme.reads, width + 2), read_edges),
             (QPen(self.theme.cursor_edge, width + 3), current_edges),
         ]
-        self.highlight_item.update()
         # The box behind the value just computed, and a halo round its unit.
         target = self._label_key(op.key) if op else None
         if target in self.labels and self.labels_visible:
@@ -430,30 +423,7 @@ class NetworkView(QGraphicsView):
 
     # -- zoom, pan, fit -------------------------------------------------------------------
 
-    def fit(self) -> None:
-        """Show the whole network, as large as the view allows."""
-        rect = self.scene().sceneRect()
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        self.auto_fit = True
-        self._update_level_of_detail()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        if self.auto_fit:
-            self.fit()
-
-    def wheelEvent(self, event) -> None:  # noqa: N802
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120
-            self.zoom(1.15**steps)
-            event.accept()
-        else:
-            super().wheelEvent(event)
-
-    def zoom(self, factor: float) -> None:
-        self.auto_fit = False
-        self.scale(factor, factor)
+    def zoom_changed(self) -> None:
         self._update_level_of_detail()
 
     # -- hover and editing ----------------------------------------------------------------

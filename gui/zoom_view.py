@@ -1,0 +1,62 @@
+"""A graphics view that fits its scene to the window, zooms with Ctrl+wheel and pans by drag."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+
+class ZoomView(QGraphicsView):
+    """The shared behaviour of the network and computation-graph views.
+
+    The scene has no index (items are few and move rarely, and indexing costs more than it
+    saves). ``max_fit_scale`` limits how far ``fit`` enlarges a small scene.
+    """
+
+    max_fit_scale: float | None = None
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.auto_fit = True
+
+    def fit(self) -> None:
+        """Show the whole scene, as large as the view allows (up to ``max_fit_scale``)."""
+        rect = self.scene().sceneRect()
+        if not rect.isEmpty():
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            limit = self.max_fit_scale
+            if limit is not None and self.transform().m11() > limit:
+                self.resetTransform()
+                self.scale(limit, limit)
+                self.centerOn(rect.center())
+        self.auto_fit = True
+        self.zoom_changed()
+
+    def zoom(self, factor: float) -> None:
+        """Scale by ``factor`` about the mouse; the view stops following the window size."""
+        self.auto_fit = False
+        self.scale(factor, factor)
+        self.zoom_changed()
+
+    def zoom_changed(self) -> None:
+        """Called after every change of scale; subclasses adapt their detail to it."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.fit()
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 ** (event.angleDelta().y() / 120))
+            event.accept()
+        else:
+            super().wheelEvent(event)
