@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--example", metavar="NAME", help="open resources/examples/NAME.json")
     parser.add_argument("--steps", type=int, default=0, metavar="N",
                         help="apply N steps before showing (or before the screenshot)")
+    parser.add_argument("--train", type=int, default=0, metavar="N",
+                        help="train N epochs first (synchronously) and show the Training tab")
     parser.add_argument("--screenshot", metavar="PNG",
                         help="render the window offscreen to this PNG file and exit")
     parser.add_argument("--size", default="1280x800", metavar="WxH",
@@ -74,6 +76,8 @@ def run(argv: list[str]) -> int:
             raise ValueError("give either a network file or --example, not both")
         if args.steps < 0:
             raise ValueError("--steps must be 0 or more")
+        if args.train < 0:
+            raise ValueError("--train must be 0 or more")
         if args.screenshot:
             folder = os.path.dirname(os.path.abspath(args.screenshot))
             if not os.path.isdir(folder):
@@ -114,6 +118,10 @@ def run(argv: list[str]) -> int:
         return 2
     for _ in range(args.steps):
         window.controller.step()
+    if args.train:
+        problem = window.train_headless(args.train)
+        if problem:
+            print(f"warning: {problem}", file=sys.stderr)
     if args.screenshot:
         return screenshot(app, window, args.screenshot, size, args.presenter)
     install_exception_hook()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from core.netfile import LoadedNetwork, load_network, save_network
@@ -70,6 +71,17 @@ class StepController(QObject):
             self.path_changed.emit(target)
         self._set_dirty(False)
         return target
+
+    def mark_changed(self, rebuild: bool = True) -> None:
+        """Something outside the stepper (training) changed the network: recompute the trace
+        (unless ``rebuild`` is False), show it, and mark the network unsaved."""
+        if self.stepper is None:
+            return
+        if rebuild:
+            with np.errstate(all="ignore"):  # weights can be huge just before a divergence
+                self.stepper.rebuild()
+        self._set_dirty(True)
+        self.state_changed.emit()
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self.dirty:

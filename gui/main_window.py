@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
@@ -26,9 +27,13 @@ from gui.equation_panel import EquationPanel
 from gui.network_view import NetworkView
 from gui.step_controls import StepControls
 from gui.theme import NORMAL, PRESENTER
+from gui.training_controller import TrainingController
+from gui.training_dock import TrainingDock
+from gui.training_tab import TrainingTab
 from gui.values_dock import ValuesDock
 
 MAX_RECENT = 8
+TRAINING_DOCK_WIDTH = 380  # the training controls need less room than the value tables
 FILE_FILTER = "Network files (*.json);;All files (*)"
 
 
@@ -81,6 +86,7 @@ class MainWindow(QMainWindow):
         self.step_controls = StepControls(self.controller, self)
         self.addToolBar(self.step_controls.toolbar)
         self._build_menus()
+        self._build_training()
         self.statusBar()
 
         self.controller.dirty_changed.connect(self.setWindowModified)
@@ -146,6 +152,66 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keys", self._show_keys, QKeySequence("F1"))
+
+    # -- training -------------------------------------------------------------------------
+
+    def _build_training(self) -> None:
+        """The Training tab, its dock (tabbed with the values dock), Edit and Training menus."""
+        self.training = TrainingController(self.controller, self)
+        self.training_tab = TrainingTab(self.training)
+        self.tabs.addTab(self.training_tab, "Training")
+        self.training_dock = TrainingDock(self.training, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)
+        self.tabifyDockWidget(self.values_dock, self.training_dock)
+        self.values_dock.raise_()
+        bar = self.menuBar()
+        stack = self.training.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu = QMenu("&Edit", self)
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        bar.insertMenu(bar.actions()[1], edit_menu)
+        training_menu = QMenu("&Training", self)
+        for action in self.training_dock.actions.values():
+            training_menu.addAction(action)
+            self.addAction(action)
+        training_menu.addSeparator()
+        training_menu.addAction(self.training_dock.toggleViewAction())
+        bar.insertMenu(bar.actions()[-1], training_menu)  # Help stays last
+        self._dock_widths = {True: TRAINING_DOCK_WIDTH}  # by "Training tab showing"
+        self._training_shown = False
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.presenter_action.toggled.connect(self._on_presenter_training)
+
+    def _on_tab_changed(self, index: int) -> None:
+        """The Training tab brings its dock to the front (at its own width), the Stepper tab the
+        values; the stepper catches up with training when it shows again."""
+        self.training.set_stepper_visible(index == 0)
+        showing = self.tabs.widget(index) is self.training_tab
+        if showing == self._training_shown or not (showing or index == 0):
+            return
+        docks = {True: self.training_dock, False: self.values_dock}
+        self._dock_widths[self._training_shown] = docks[self._training_shown].width()
+        self._training_shown = showing
+        docks[showing].raise_()
+        if showing in self._dock_widths:
+            self.resizeDocks([docks[showing]], [self._dock_widths[showing]],
+                             Qt.Orientation.Horizontal)  # fmt: skip
+
+    def _on_presenter_training(self, on: bool) -> None:
+        if on:
+            self._training_dock_before = self.training_dock.isVisible()
+            self.training_dock.hide()
+        else:
+            self.training_dock.setVisible(getattr(self, "_training_dock_before", True))
+
+    def train_headless(self, epochs: int) -> str:
+        """Train ``epochs`` epochs now and show the Training tab; returns what stopped it."""
+        problem = self.training.train_sync(epochs)
+        self.tabs.setCurrentWidget(self.training_tab)
+        return problem
 
     def _show_keys(self) -> None:
         QMessageBox.information(
@@ -307,6 +373,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.step_controls.timer.stop()
+        self.training.shutdown()
         if self.persist:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("window_state", self.saveState())

@@ -38,7 +38,7 @@ class StepControls(QObject):
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setToolTip(f"{tip} ({', '.join(keys)})")
-            action.triggered.connect(getattr(controller, method))
+            action.triggered.connect(lambda checked=False, m=method: self._dispatch(m))
             window.addAction(action)
             self.actions[name] = action
         self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
@@ -52,7 +52,7 @@ class StepControls(QObject):
         self.actions["play"] = self.play_action
 
         self.timer = QTimer(self)
-        self.timer.timeout.connect(controller.step)
+        self.timer.timeout.connect(lambda: self._dispatch("step"))
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 20)  # steps per second
         self.speed.setValue(3)
@@ -75,6 +75,18 @@ class StepControls(QObject):
         self.toolbar.addWidget(self.progress)
         controller.state_changed.connect(self._on_state_changed)
 
+    def _dispatch(self, method: str) -> None:
+        getattr(self.controller, method)()
+
+    def set_controller(self, controller) -> None:
+        """Send the step keys to ``controller`` (the network's or a computation graph's)."""
+        if controller is self.controller:
+            return
+        self.controller.state_changed.disconnect(self._on_state_changed)
+        self.controller = controller
+        controller.state_changed.connect(self._on_state_changed)
+        self._on_state_changed()
+
     def _on_play_toggled(self, playing: bool) -> None:
         if playing:
             self.timer.start()
@@ -87,14 +99,15 @@ class StepControls(QObject):
         self.timer.setInterval(round(1000 / per_second))
 
     def progress_text(self) -> str:
-        stepper = self.controller.stepper
-        if stepper is None:
+        stepper = getattr(self.controller, "stepper", self.controller)
+        if stepper is None or not hasattr(stepper, "position"):
             return ""
         phase, k, n = stepper.position()
-        sample = f"sample {stepper.samples_done + 1}"
+        samples = getattr(stepper, "samples_done", None)
+        sample = "" if samples is None else f" · sample {samples + 1}"
         if stepper.cursor == 0:
-            return f"start · {sample} · press → to step"
-        return f"{PHASE_NAMES[phase]} · {k} of {n} · {sample}"
+            return f"start{sample} · press → to step"
+        return f"{PHASE_NAMES.get(phase, phase)} · {k} of {n}{sample}"
 
     def _on_state_changed(self) -> None:
         text = self.progress_text()

@@ -1,0 +1,310 @@
+"""What every training plot shares: a header (title, options, a line of numbers, Export) over a
+pyqtgraph layout, and export to PNG, SVG (through QSvgGenerator) and CSV.
+
+pyqtgraph's own SVG exporter fails on Qt 6 paths, so its "Export…" entry in the right-click menu
+is replaced by ours.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QPainter, QPen
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+EXPORT_FILTER = "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"
+BACKGROUND = "#ffffff"
+FOREGROUND = "#303030"
+# Colours of curves by role, and of layers (a light-to-dark ramp so layer 1 is the palest).
+AXIS_WIDTH = 54  # pixels for a vertical axis with its label
+TRAIN_COLOUR = "#2166ac"
+TEST_COLOUR = "#d6604d"
+
+
+def layer_colours(count: int) -> list[tuple[int, int, int]]:
+    """``count`` colours from viridis, the first layer lightest and the last darkest."""
+    cmap = pg.colormap.get("viridis")
+    if count <= 1:
+        return [tuple(int(c) for c in cmap.map(0.35, mode="byte")[:3])]
+    return [tuple(int(c) for c in cmap.map(0.78 - 0.78 * k / (count - 1), mode="byte")[:3])
+            for k in range(count)]  # fmt: skip
+
+
+class LogAxis(pg.AxisItem):
+    """An axis that, in log mode, is labelled at whole decades only (pyqtgraph's own labels
+    2, 3, … 9 as well when the range spans few decades, which crowds them)."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N803 (pyqtgraph)
+        if not self.logMode:
+            return super().tickValues(minVal, maxVal, size)
+        low, high = math.ceil(minVal), math.floor(maxVal)
+        step = max(1, math.ceil((high - low + 1) / 6))
+        major = [float(d) for d in range(low, high + 1, step)]
+        minor = []
+        if step == 1:
+            for decade in range(math.floor(minVal), math.ceil(maxVal)):
+                minor += [decade + math.log10(k) for k in range(2, 10)]
+        return [(float(step), major), (None, [v for v in minor if minVal < v < maxVal])]
+
+
+def set_log_axis(axis: pg.AxisItem, on: bool) -> None:
+    """Log ticks on ``axis`` (whose data are log10 values), labelled at the decades only."""
+    axis.setLogMode(on)
+    axis.setStyle(maxTextLevel=0 if on else 2)
+
+
+def history_curve(pen: QPen) -> pg.PlotDataItem:
+    """A curve over the epochs: thousands of points are drawn as about two per pixel, and only
+    those in view (the data given it are finite, see :func:`finite_xy`). Give it a pen of
+    width 1: wider ones take Qt's software painter three times as long."""
+    return pg.PlotDataItem(pen=pen, autoDownsample=True, downsampleMethod="peak",
+                           clipToView=True, skipFiniteCheck=True)  # fmt: skip
+
+
+def style_plot(plot: pg.PlotItem) -> None:
+    """Dark axes on the white background, a light grid, no pyqtgraph export menu entry."""
+    for name in ("left", "bottom", "right"):
+        axis = plot.getAxis(name)
+        axis.enableAutoSIPrefix(False)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis.setPen(pg.mkPen(FOREGROUND))
+        axis.setTextPen(pg.mkPen(FOREGROUND))
+    # A fixed width: new tick labels (0.01 → 0.001) never re-lay out and repaint the whole plot.
+    plot.getAxis("left").setWidth(AXIS_WIDTH)
+    plot.getAxis("right").setWidth(AXIS_WIDTH)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setMenuEnabled(True)
+    plot.hideButtons()
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ ``value`` (value > 0)."""
+    exponent = math.floor(math.log10(value))
+    for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
+        if step * 10.0**exponent >= value * (1 - 1e-12):
+            return step * 10.0**exponent
+    return 10.0 ** (exponent + 1)
+
+
+class SteppedRange:
+    """Keeps a plot's view on round limits, so that its axes (cached as pixmaps) are redrawn
+    only when the data pass a limit, not on every snapshot. After the user zooms or pans the
+    view stays where they put it; a double-click makes it follow the data again."""
+
+    def __init__(self, plot: pg.PlotItem, log_y: bool = False) -> None:
+        self.plot = plot
+        self.log_y = log_y
+        self.follow = True
+        self.target: tuple | None = None
+        plot.disableAutoRange()
+        plot.vb.sigRangeChangedManually.connect(self._on_manual)
+        plot.scene().sigMouseClicked.connect(self._on_click)
+
+    def _on_manual(self, *_) -> None:
+        self.follow = False
+
+    def _on_click(self, event) -> None:
+        if event.double() and self.plot.sceneBoundingRect().contains(event.scenePos()):
+            self.follow = True
+            target, self.target = self.target, None
+            if target is not None:
+                self.show(*target)
+
+    def show(self, x_max: float, y_low: float, y_high: float) -> None:
+        """Cover x in [0, x_max] and y in [y_low, y_high] (log10 units when ``log_y``)."""
+        x = nice_ceiling(max(x_max, 1.0))
+        if self.log_y:
+            low, high = math.floor(y_low), math.ceil(y_high)
+            high = high if high > low else low + 1
+        else:
+            low = 0.0 if y_low >= 0 else -nice_ceiling(-y_low)
+            high = nice_ceiling(y_high) if y_high > 0 else 1.0
+        target = (x, low, high)
+        if target == self.target:
+            return
+        self.target = target
+        if self.follow:  # room above and below for the end labels of a log axis
+            self.plot.setRange(xRange=(0, x), yRange=(low, high),
+                               padding=0.07 if self.log_y else 0.02)  # fmt: skip
+
+
+def data_limits(*arrays: np.ndarray) -> tuple[float, float] | None:
+    """The smallest and largest finite value in ``arrays``; None when there is none."""
+    values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(0)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return None
+    return float(values.min()), float(values.max())
+
+
+def finite_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points whose x and y are both finite (pyqtgraph gets no NaN or Inf)."""
+    keep = np.isfinite(x) & np.isfinite(y)
+    return x[keep], y[keep]
+
+
+def positive_log10(y: np.ndarray) -> np.ndarray:
+    """log10 of y where y is finite and > 0, NaN elsewhere, without warnings."""
+    out = np.full(y.shape, np.nan)
+    good = np.isfinite(y) & (y > 0)
+    out[good] = np.log10(y[good])
+    return out
+
+
+def write_csv(path: str, header: list[str], rows) -> None:
+    """Rows of numbers; NaN and infinite values are written as empty cells."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if isinstance(v, float) and not math.isfinite(v) else v
+                             for v in row])  # fmt: skip
+
+
+class TimedLayoutWidget(pg.GraphicsLayoutWidget):
+    """A pyqtgraph layout that says when it paints (``painting(True)``, ``painting(False)``)
+    and how long each paint took (``painted(seconds)``)."""
+
+    painting = Signal(bool)
+    painted = Signal(float)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.painting.emit(True)
+        start = time.perf_counter()
+        try:
+            super().paintEvent(event)
+        finally:
+            self.painting.emit(False)
+        self.painted.emit(time.perf_counter() - start)
+
+
+class PlotPanel(QWidget):
+    """A titled pyqtgraph layout (``self.view``) with an Export button.
+
+    Subclasses build their items once in ``__init__`` and update them with ``setData`` in
+    :meth:`on_snapshot` (called by the Training tab, which paces the plots); :meth:`csv_table`
+    returns the numbers the plot shows.
+    """
+
+    title = ""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        self.header = QHBoxLayout()
+        heading = QLabel(f"<b>{self.title}</b>")
+        self.header.addWidget(heading)
+        self.header.addStretch(1)
+        self.export_button = QToolButton()
+        self.export_button.setText("Export…")
+        self.export_button.setToolTip("Save this plot as PNG or SVG, or its numbers as CSV")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.header.addWidget(self.export_button)
+        layout.addLayout(self.header)
+        self.info = QLabel()
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info.setStyleSheet(f"color: {FOREGROUND};")
+        # A long line of numbers may be cut off; it must not widen the window.
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.info)
+        self.view = TimedLayoutWidget()
+        self.view.setBackground(BACKGROUND)
+        self.view.ci.setContentsMargins(2, 2, 2, 2)
+        export = QAction("Export…", self)
+        export.triggered.connect(self.export_dialog)
+        self.view.scene().contextMenu = [export]
+        layout.addWidget(self.view, 1)
+        self.ask_export_path = self._ask_export_path
+        controller.data_changed.connect(self.on_data_changed)
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        self.header.insertWidget(1, widget)
+
+    def set_info(self, text: str) -> None:
+        if self.info.text() != text:
+            self.info.setText(text)
+
+    # -- subclasses -----------------------------------------------------------------------
+
+    def on_snapshot(self, snapshot) -> None:
+        raise NotImplementedError
+
+    def wants(self, snapshot) -> bool:
+        """Whether ``snapshot`` changes what this plot shows."""
+        return True
+
+    def on_data_changed(self) -> None:
+        """The data set changed (the next snapshot follows)."""
+
+    def csv_table(self) -> tuple[list[str], list[list[float]]]:
+        raise NotImplementedError
+
+    # -- export ---------------------------------------------------------------------------
+
+    def _ask_export_path(self) -> str:
+        name = self.title.lower().replace(" ", "_").replace("/", "_")
+        path, chosen = QFileDialog.getSaveFileName(self, f"Export {self.title}", name,
+                                                   EXPORT_FILTER)  # fmt: skip
+        if path and not os.path.splitext(path)[1]:
+            path += "." + chosen.split("*.")[1][:3]
+        return path
+
+    def export_dialog(self) -> None:
+        path = self.ask_export_path()
+        if not path:
+            return
+        try:
+            self.export(path)
+        except (OSError, ValueError) as exc:
+            window = self.window()
+            show = getattr(window, "show_error", None)
+            if show is not None:
+                show("Cannot export", str(exc))
+
+    def export(self, path: str) -> None:
+        """Write the plot to ``path``: .png, .svg or .csv by its extension."""
+        ext = os.path.splitext(path)[1].lower()
+        if ext == ".csv":
+            header, rows = self.csv_table()
+            write_csv(path, header, rows)
+        elif ext == ".svg":
+            self._export_svg(path)
+        elif ext == ".png":
+            if not self.view.grab().save(path, "PNG"):
+                raise OSError(f"could not write {path}")
+        else:
+            raise ValueError(f"{os.path.basename(path)}: export as .png, .svg or .csv")
+
+    def _export_svg(self, path: str) -> None:
+        size = self.view.size()
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(QSize(size.width(), size.height()))
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setTitle(self.title)
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"could not write {path}")
+        try:
+            self.view.render(painter)
+        finally:
+            painter.end()

@@ -1,0 +1,212 @@
+"""The training dashboard's settings as plain, comparable values, and what follows from them:
+the data set, a network built for it, and the blocks a network file keeps. No Qt here.
+
+:class:`TrainSettings` is frozen, so an undo command can hold the settings before and after a
+change and the controller can compare two of them field by field to decide what to rebuild.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from core.datasets import CLASSIFICATION, DATASETS, Dataset, generate, load_csv
+from core.netfile import LoadedNetwork
+from core.network import Network, OptimizerConfig, build_network
+from core.optimizers import DEFAULTS as OPTIMIZER_DEFAULTS
+from core.optimizers import check_config
+from core.project import dataset_settings, training_settings
+
+CSV = "csv"  # the data set name that stands for "read from data.csv_path"
+DATA_LABELS = {
+    "circle": "circle",
+    "xor": "xor",
+    "gauss": "gauss",
+    "spiral": "spiral",
+    "linear": "linear",
+    "plane": "regression plane",
+    "multi_gauss": "multi_gauss (regression)",
+    CSV: "CSV file…",
+}
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+# Output layer and loss, by the problem they suit; the first of each task is its default.
+OUTPUTS = {
+    "sigmoid_bce": ("sigmoid", "binary_cross_entropy", "sigmoid · cross-entropy"),
+    "sigmoid_mse": ("sigmoid", "half_squared", "sigmoid · squared error"),
+    "linear_mse": ("linear", "half_squared", "linear · squared error"),
+    "tanh_mse": ("tanh", "half_squared", "tanh · squared error"),
+}
+TASK_OUTPUTS = {
+    "classification": ("sigmoid_bce", "sigmoid_mse"),
+    "regression": ("linear_mse", "tanh_mse"),
+}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+MAX_LEARNING_RATE = 10.0
+MAX_HIDDEN_LAYERS = 8
+MAX_UNITS = 32
+MAX_SAMPLES = 10_000  # the dock's limit: an epoch stays short enough to pause at once
+MAX_L2 = 10.0
+GRID = 60  # the decision boundary is sampled on GRID × GRID points
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """Which data set to train on: a generated one (see core.datasets) or a CSV file."""
+
+    name: str = "circle"
+    noise: float = 0.0
+    samples: int = 500
+    train_fraction: float = 0.5
+    seed: int = 0
+    csv_path: str = ""
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Everything the training dock sets.
+
+    Attributes
+    ----------
+    hidden : (units, activation name) of each hidden layer, first hidden layer first.
+    output : a key of :data:`OUTPUTS` (output activation and loss).
+    optimizer, params, learning_rate : the update rule; ``params`` as sorted (name, value) pairs.
+    batch_size, l2 : samples per step; λ of the L2 penalty.
+    init, init_scale, seed : how new weights are drawn; the seed also orders the minibatches.
+    """
+
+    data: DataSettings = field(default_factory=DataSettings)
+    hidden: tuple[tuple[int, str], ...] = ((4, "tanh"),)
+    output: str = "sigmoid_bce"
+    optimizer: str = "sgd"
+    params: tuple[tuple[str, float], ...] = ()
+    learning_rate: float = 0.1
+    batch_size: int = 10
+    l2: float = 0.0
+    init: str = "xavier"
+    init_scale: float = 0.5
+    seed: int = 0
+    epochs: int = 200  # kept for the file's training block; Train runs until paused
+
+    def network_key(self) -> tuple:
+        """The fields that need a freshly built network when they change."""
+        return (self.hidden, self.output, self.init, self.init_scale, self.seed)
+
+    def optimizer_params(self) -> dict[str, float]:
+        return check_config(self.optimizer, self.learning_rate, dict(self.params))
+
+
+def task_of(name: str) -> str:
+    return "classification" if name in CLASSIFICATION else "regression"
+
+
+def default_output(task: str) -> str:
+    return TASK_OUTPUTS[task][0]
+
+
+def parse_learning_rate(text: str) -> float:
+    """The learning rate typed as ``text``; ValueError with a sentence for the user otherwise."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise ValueError(f"learning rate: {text!r} is not a number (try 0.1 or 1e-3)") from None
+    if not math.isfinite(value):
+        raise ValueError(f"learning rate: {text!r} is not a finite number")
+    if value <= 0:
+        raise ValueError(f"learning rate must be positive, not {value:g}")
+    if value > MAX_LEARNING_RATE:
+        raise ValueError(f"learning rate {value:g} is too large (at most {MAX_LEARNING_RATE:g})")
+    return value
+
+
+def parse_l2(text: str) -> float:
+    """λ typed as ``text``: a finite number from 0 to :data:`MAX_L2`."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise ValueError(f"L2: {text!r} is not a number (try 0 or 1e-4)") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_L2:
+        raise ValueError(f"L2 must be between 0 and {MAX_L2:g}, not {text.strip()}")
+    return value
+
+
+def settings_from_loaded(loaded: LoadedNetwork | None) -> TrainSettings:
+    """The settings a network file implies: its data set (circle by default), its layers,
+    its optimizer and its training block."""
+    if loaded is None:
+        return TrainSettings()
+    spec = dataset_settings(loaded)
+    name = spec.get("name", "circle")
+    data = DataSettings(name, float(spec["noise"]), int(spec["samples"]),
+                        float(spec["train_fraction"]), int(spec["seed"]))  # fmt: skip
+    train = training_settings(loaded)
+    net = loaded.network
+    hidden = tuple((la.units, la.activation.name) for la in net.layers[:-1])
+    out = (net.layers[-1].activation.name, net.loss.name)
+    output = next((k for k, v in OUTPUTS.items() if v[:2] == out), default_output(task_of(name)))
+    if output not in TASK_OUTPUTS[task_of(name)]:
+        output = default_output(task_of(name))
+    opt = net.optimizer
+    lr = min(float(opt.learning_rate), MAX_LEARNING_RATE)
+    return TrainSettings(
+        data=data, hidden=hidden, output=output, optimizer=opt.name,
+        params=tuple(sorted(opt.params.items())), learning_rate=lr,
+        batch_size=int(train["batch_size"]), l2=float(train["l2"]), epochs=int(train["epochs"]),
+    )  # fmt: skip
+
+
+def load_data(data: DataSettings) -> Dataset:
+    """Generate the data set or read the CSV file (one target column); ValueError/OSError
+    with a message naming the problem otherwise."""
+    if data.name == CSV:
+        if not data.csv_path:
+            raise ValueError("no CSV file chosen")
+        return load_csv(data.csv_path, targets=1)
+    if data.name not in DATASETS:
+        raise ValueError(f"unknown data set {data.name!r}")
+    return generate(data.name, data.samples, data.noise, data.seed)
+
+
+def build_for(settings: TrainSettings, inputs: int, outputs: int, name: str) -> Network:
+    """A freshly initialised network of the settings' architecture for this data shape."""
+    activation, loss, _ = OUTPUTS[settings.output]
+    sizes = [inputs] + [units for units, _ in settings.hidden] + [outputs]
+    acts = [a for _, a in settings.hidden] + [activation]
+    optimizer = OptimizerConfig(settings.optimizer, settings.learning_rate,
+                                dict(settings.params))  # fmt: skip
+    return build_network(
+        sizes, acts, loss, init=settings.init, scale=settings.init_scale, seed=settings.seed,
+        name=f"{name} {'-'.join(map(str, sizes))}", optimizer=optimizer,
+    )  # fmt: skip
+
+
+def mismatch(network: Network | None, data: Dataset) -> str:
+    """Why ``network`` cannot train on ``data`` ("" when it can)."""
+    if network is None:
+        return "there is no network"
+    inputs, targets = data.X.shape[1], data.Y.shape[1]
+    if network.inputs != inputs:
+        return (f"the network has {network.inputs} input(s) but the data have {inputs} input "
+                "column(s)")  # fmt: skip
+    if network.outputs != targets:
+        return (f"the network has {network.outputs} output unit(s) but the data have {targets} "
+                "target column(s)")  # fmt: skip
+    if network.loss.name == "binary_cross_entropy" and data.task != "classification":
+        return "cross-entropy needs 0/1 targets; these data are a regression problem"
+    return ""
+
+
+def dataset_block(data: DataSettings) -> dict | None:
+    """The network file's "dataset" block (None for a CSV file, which the format cannot name)."""
+    if data.name == CSV:
+        return None
+    return {"name": data.name, "samples": data.samples, "noise": data.noise,
+            "train_fraction": data.train_fraction, "seed": data.seed}  # fmt: skip
+
+
+def training_block(settings: TrainSettings) -> dict:
+    return {"epochs": settings.epochs, "batch_size": settings.batch_size, "l2": settings.l2}
+
+
+def optimizer_defaults(name: str) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted(OPTIMIZER_DEFAULTS[name].items()))
