@@ -17,3 +17,11 @@ def example_path(name: str) -> str:
     if not path.is_file():
         raise ValueError(f"no example {name!r} (examples: {', '.join(example_names())})")
     return str(path)
+
+
+def is_example(path: str) -> bool:
+    """Whether ``path`` is one of the shipped examples (which must never be saved over)."""
+    import os
+
+    folder = os.path.realpath(str(resources.files("resources") / "examples"))
+    return os.path.dirname(os.path.realpath(path)) == folder

@@ -91,6 +91,7 @@ class LoadedNetwork:
     network: Network
     dataset: dict[str, Any] | None = None
     training: dict[str, Any] | None = None
+    init: dict[str, Any] | None = None  # the file's init block: how Reset draws new weights
 
 
 class _Field(Exception):
@@ -181,7 +182,8 @@ def _from_data(data: Any) -> LoadedNetwork:
     if parameters > MAX_PARAMETERS:
         raise _Field("layers", f"{parameters} weights and biases is more than this app steps "
                      f"through (at most {MAX_PARAMETERS})")
-    init = _init_params(data["init"], sizes) if "init" in data else None
+    init_block = _init_block(data["init"]) if "init" in data else None
+    init = initial_weights(sizes, **init_block) if init_block else None
 
     layers = []
     for k, raw in enumerate(raw_layers):
@@ -236,10 +238,11 @@ def _from_data(data: Any) -> LoadedNetwork:
     except ValueError as exc:
         raise _Field(str(exc)) from None
     extras = {key: _extra(data[key], key) if key in data else None for key in EXTRAS}
-    return LoadedNetwork(network, **extras)
+    return LoadedNetwork(network, **extras, init=init_block)
 
 
-def _init_params(raw: Any, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _init_block(raw: Any) -> dict[str, Any]:
+    """The init block checked, as keyword arguments of ``initial_weights``."""
     init = _object(raw, "init", INIT_KEYS)
     scheme = _choice(
         _required(init, "scheme", "init.scheme"), INIT_SCHEMES, "init.scheme", "init scheme"
@@ -248,7 +251,7 @@ def _init_params(raw: Any, sizes: list[int]) -> list[tuple[np.ndarray, np.ndarra
     if scale < 0 and scheme != "constant":
         raise _Field("init.scale", f"must not be negative for the {scheme!r} scheme")
     seed = _check_kind(init.get("seed", 0), "seed", "init.seed")
-    return initial_weights(sizes, scheme, scale, seed)
+    return {"scheme": scheme, "scale": scale, "seed": seed}
 
 
 def _optimizer(raw: Any) -> OptimizerConfig:

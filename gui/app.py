@@ -67,6 +67,22 @@ def install_exception_hook() -> None:
     sys.excepthook = hook
 
 
+def _last_file(window) -> str:
+    """The file opened last time, if it still loads; otherwise "" and a warning on stderr."""
+    last = window.settings.value("last_file", "") if window.persist else ""
+    if not last:
+        return ""
+    from core.netfile import load_network
+
+    try:
+        load_network(last)
+    except (ValueError, OSError) as exc:
+        print(f"warning: not reopening the last file ({exc}); opening the Mazur example",
+              file=sys.stderr)
+        return ""
+    return last
+
+
 def run(argv: list[str]) -> int:
     """Parse the window's arguments and run it; returns the exit status."""
     try:
@@ -99,17 +115,16 @@ def run(argv: list[str]) -> int:
     app.setApplicationName("Backprop Stepper")
     window = MainWindow(persist=not args.screenshot)
     try:
+        from core.examples import is_example
         from core.netfile import load_network
 
-        path, own_file = args.network, True
+        path = args.network
         if args.example:
-            path, own_file = example_path(args.example), False
+            path = example_path(args.example)
         elif not path:
-            last = window.settings.value("last_file", "") if window.persist else ""
-            path = last if last and os.path.isfile(last) else ""
-            if not path:
-                path, own_file = example_path("mazur"), False
+            path = _last_file(window) or example_path("mazur")
         # Examples open as untitled copies: Save asks where, so the shipped file stays intact.
+        own_file = not is_example(path)
         window.controller.set_loaded(load_network(path), path if own_file else "")
         if own_file:
             window._remember(path)

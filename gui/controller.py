@@ -8,6 +8,7 @@ import math
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from core.examples import is_example
 from core.netfile import LoadedNetwork, load_network, save_network
 from core.project import stepping_data
 from core.stepper import Stepper
@@ -54,8 +55,12 @@ class StepController(QObject):
         self._set_dirty(False)
 
     def open_path(self, path: str) -> None:
-        """Load a network file; on any error the current network stays as it was."""
-        self.set_loaded(load_network(path), path)
+        """Load a network file; on any error the current network stays as it was.
+
+        A shipped example opens as an untitled copy, so Save asks where instead of
+        overwriting it.
+        """
+        self.set_loaded(load_network(path), "" if is_example(path) else path)
 
     def save(self, path: str | None = None) -> str:
         """Write the network (atomically) to ``path`` or its own file; returns the path."""

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.examples import example_names, example_path
+from core.examples import example_names, example_path, is_example
 from core.netfile import load_network
 from gui.controller import StepController
 from gui.equation_panel import EquationPanel
+from gui.graph_tab import GraphTab
 from gui.network_view import NetworkView
 from gui.step_controls import StepControls
 from gui.theme import NORMAL, PRESENTER
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self.theme = NORMAL
         self.show_error = self._show_error
         self.ask_discard = self._ask_discard
+        self.ask_save_path = self._ask_save_path
 
         self.network_view = NetworkView(self.controller, self.theme)
         self.network_view.edit_failed.connect(lambda m: self.show_error("Edit refused", m))
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.step_controls.toolbar)
         self._build_menus()
         self._build_training()
+        self._build_graph_tab()
         self.statusBar()
 
         self.controller.dirty_changed.connect(self.setWindowModified)
@@ -185,6 +188,19 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.presenter_action.toggled.connect(self._on_presenter_training)
 
+    def _build_graph_tab(self) -> None:
+        """The computation-graph tab; the step keys drive its cursor while it shows."""
+        self.graph_tab = GraphTab(self.theme)
+        self.graph_tab.step_bar.hide()  # the window's toolbar and keys step it
+        self.tabs.addTab(self.graph_tab, "Computation graph")
+        self.tabs.currentChanged.connect(self._route_step_keys)
+
+    def _route_step_keys(self, index: int) -> None:
+        on_graph = self.tabs.widget(index) is self.graph_tab
+        self.step_controls.set_controller(self.graph_tab.controller if on_graph
+                                          else self.controller)
+        self.step_controls.actions["next"].setEnabled(not on_graph)
+
     def _on_tab_changed(self, index: int) -> None:
         """The Training tab brings its dock to the front (at its own width), the Stepper tab the
         values; the stepper catches up with training when it shows again."""
@@ -262,7 +278,7 @@ class MainWindow(QMainWindow):
         except (ValueError, OSError) as exc:
             self.show_error("Cannot open network", str(exc))
             return False
-        if remember:
+        if remember and self.controller.path:
             self._remember(path)
         return True
 
@@ -288,12 +304,24 @@ class MainWindow(QMainWindow):
         return self._save_to(self.controller.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save network", self._last_dir(), FILE_FILTER)
+        path = self.ask_save_path()
         if not path:
             return False
-        if not path.endswith(".json"):
-            path += ".json"
+        if is_example(path):
+            self.show_error("Cannot save network",
+                            "The shipped examples stay as they are: choose another folder.")
+            return False
         return self._save_to(path)
+
+    def _ask_save_path(self) -> str:
+        """A file name from the user; the dialog adds .json itself, so that its question
+        "replace the existing file?" is asked about the name that will really be written."""
+        dialog = QFileDialog(self, "Save network", self._last_dir(), FILE_FILTER)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("json")
+        if dialog.exec() != QFileDialog.DialogCode.Accepted:
+            return ""
+        return dialog.selectedFiles()[0]
 
     def _save_to(self, path: str) -> bool:
         try:
@@ -343,6 +371,7 @@ class MainWindow(QMainWindow):
     def _apply_font_scale(self) -> None:
         scale = self.effective_scale()
         self.network_view.set_font_scale(scale)
+        self.graph_tab.set_font_scale(scale)
         self.equation_panel.set_font_scale(scale)
         self.values_dock.set_font_scale(scale)
         font = self.step_controls.toolbar.font()
@@ -366,6 +395,7 @@ class MainWindow(QMainWindow):
             self.values_dock.setVisible(getattr(self, "_docks_before", True))
             self.showNormal()
         self.network_view.set_theme(self.theme)
+        self.graph_tab.set_theme(self.theme)
         self._apply_font_scale()
 
     def closeEvent(self, event) -> None:  # noqa: N802

@@ -148,10 +148,14 @@ def settings_from_loaded(loaded: LoadedNetwork | None) -> TrainSettings:
         output = default_output(task_of(name))
     opt = net.optimizer
     lr = min(float(opt.learning_rate), MAX_LEARNING_RATE)
+    init = loaded.init or {}
     return TrainSettings(
         data=data, hidden=hidden, output=output, optimizer=opt.name,
         params=tuple(sorted(opt.params.items())), learning_rate=lr,
         batch_size=int(train["batch_size"]), l2=float(train["l2"]), epochs=int(train["epochs"]),
+        init=init.get("scheme", TrainSettings.init),
+        init_scale=float(init.get("scale", TrainSettings.init_scale)),
+        seed=int(init.get("seed", TrainSettings.seed)),
     )  # fmt: skip
 
 

@@ -499,3 +499,11 @@ def test_invalid_optimizer_is_refused_on_save():
     net.optimizer.learning_rate = -1.0
     with pytest.raises(NetworkFileError, match=r"optimizer\.learning_rate: must be positive"):
         network_to_dict(net)
+
+
+def test_the_init_block_is_kept_for_new_weights():
+    from core.examples import example_path
+
+    loaded = load_network(example_path("deep_sigmoid"))
+    assert loaded.init == {"scheme": "normal", "scale": 1.0, "seed": loaded.init["seed"]}
+    assert load_network(example_path("mazur")).init is None

@@ -199,3 +199,45 @@ def test_examples_menu_lists_every_example(window):
     names = [a.text() for a in window.examples_menu.actions()]
     assert "mazur" in names and "circle" in names
     assert os.path.isfile(example_path("circle"))
+
+
+def test_step_keys_drive_the_computation_graph_tab(window):
+    window.tabs.setCurrentWidget(window.graph_tab)
+    graph = window.graph_tab.controller
+    network_cursor = window.controller.stepper.cursor
+    start = graph.cursor
+    window.step_controls.actions["step"].trigger()
+    window.step_controls.actions["step"].trigger()
+    assert graph.cursor == start + 2
+    assert window.controller.stepper.cursor == network_cursor
+    window.step_controls.actions["end"].trigger()
+    assert graph.at_end
+    assert window.step_controls.progress.text().startswith("backward")
+    window.tabs.setCurrentIndex(0)
+    window.step_controls.actions["step"].trigger()
+    assert window.controller.stepper.cursor == network_cursor + 1
+
+
+def test_shipped_examples_are_never_saved_over(window, tmp_path):
+    assert window.open_path(example_path("circle"))
+    assert window.controller.path == ""  # opened as an untitled copy
+    window.controller.edit("w:1:0:0", 0.123)
+    window.ask_save_path = lambda: example_path("circle")
+    assert not window.save()
+    assert window.errors and "examples stay as they are" in window.errors[-1]
+    assert "0.123" not in Path(example_path("circle")).read_text()
+    target = tmp_path / "mine.json"
+    window.ask_save_path = lambda: str(target)
+    assert window.save() and target.is_file()
+
+
+def test_a_broken_last_file_falls_back_to_the_example(window, tmp_path, capsys):
+    from gui.app import _last_file
+
+    good = tmp_path / "good.json"
+    window.controller.save(str(good))
+    window.settings.setValue("last_file", str(good))
+    assert _last_file(window) == str(good)
+    good.write_text('{"format": "backprop-network",')  # now truncated
+    assert _last_file(window) == ""
+    assert "not reopening the last file" in capsys.readouterr().err
