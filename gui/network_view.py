@@ -180,6 +180,8 @@ class NetworkView(ZoomView):
                                     node_pen, QBrush(theme.node))
             node.setData(0, f"node:{l}:{j}")
             node.setZValue(1)
+            # Antialiased circles are dear to paint; cached, a repaint is a blit.
+            node.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.nodes[(l, j)] = node
             name = unit_label(net, l, j)
             self._add_label(f"name:{l}:{j}", name, c.x() - radius * 0.95, c.y() - radius * 1.05,
@@ -216,6 +218,7 @@ class NetworkView(ZoomView):
         self.halo = QGraphicsEllipseItem()
         self.halo.setPen(QPen(theme.cursor_edge, 4 * self.font_scale))
         self.halo.setZValue(1.5)
+        self.halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         scene.addItem(self.halo)
         self._radius = radius
         self._tallest = tallest
