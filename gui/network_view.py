@@ -239,8 +239,10 @@ class NetworkView(ZoomView):
         self.labels[key] = (item, prefix if prefix is not None else "")
         self._place(item)
 
-    @staticmethod
-    def _place(item: QGraphicsSimpleTextItem) -> None:
+    def _place(self, item: QGraphicsSimpleTextItem) -> None:
+        if item.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations:
+            self._place_on_screen(item)
+            return
         x, y, anchor = item.data(1)
         r = item.boundingRect()
         if anchor == "edge":
@@ -321,9 +323,17 @@ class NetworkView(ZoomView):
         # The loss stays readable at any zoom: it is drawn at a fixed size on screen.
         loss_item = self.labels["loss"][0]
         loss_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, not visible)
+        self._place(loss_item)
         if visible and self.controller.stepper is not None:
             self._shown_values.clear()
             self._update_labels(self.controller.stepper.known())
+
+    def _place_on_screen(self, item: QGraphicsSimpleTextItem) -> None:
+        """A fixed-size label in the lower right corner, below the (usually few) outputs."""
+        scale = max(self.transform().m11(), 1e-6)
+        rect, box = self.scene().sceneRect(), item.boundingRect()
+        item.setPos(rect.right() - (box.width() + 4) / scale,
+                    rect.bottom() - (box.height() + 4) / scale)
 
     @staticmethod
     def _edge_text(key: str, known: dict[str, float]) -> str:
@@ -428,6 +438,8 @@ class NetworkView(ZoomView):
 
     def zoom_changed(self) -> None:
         self._update_level_of_detail()
+        if self.labels and not self.labels_visible:
+            self._place(self.labels["loss"][0])
 
     # -- hover and editing ----------------------------------------------------------------
 
