@@ -31,7 +31,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", default="1280x800", metavar="WxH",
                         help="window size for --screenshot (default 1280x800)")
     parser.add_argument("--presenter", action="store_true", help="presenter mode")
+    parser.add_argument("--lesson", metavar="ID",
+                        help="open a lesson (see --list-lessons); --steps and --train apply to it")
+    parser.add_argument("--list-lessons", action="store_true",
+                        help="print the lessons' numbers, ids and titles and exit")
     return parser
+
+
+def list_lessons_text() -> str:
+    """One line per lesson, "NN  id  title" (no Qt needed)."""
+    from core.lessons import list_lessons
+
+    return "\n".join(f"{info.order:02d}  {info.id}  {info.title}" for info in list_lessons())
+
+
+def check_lesson(lesson_id: str) -> None:
+    """ValueError with one line naming the valid ids when ``lesson_id`` is not a lesson."""
+    from core.lessons import load_lesson
+
+    load_lesson(lesson_id)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -94,6 +112,11 @@ def run(argv: list[str]) -> int:
             raise ValueError("--steps must be 0 or more")
         if args.train < 0:
             raise ValueError("--train must be 0 or more")
+        if args.list_lessons:
+            print(list_lessons_text())
+            return 0
+        if args.lesson is not None:
+            check_lesson(args.lesson)
         if args.screenshot:
             folder = os.path.dirname(os.path.abspath(args.screenshot))
             if not os.path.isdir(folder):
@@ -131,8 +154,14 @@ def run(argv: list[str]) -> int:
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.lesson is not None and not window.open_lesson(args.lesson):
+        print(f"error: cannot open lesson {args.lesson!r}", file=sys.stderr)
+        return 2
+    lesson = window.lessons.lesson
+    on_graph = lesson is not None and lesson.kind == "graph"
+    stepped = window.graph_tab.controller if on_graph else window.controller
     for _ in range(args.steps):
-        window.controller.step()
+        stepped.step()
     if args.train:
         problem = window.train_headless(args.train)
         if problem:

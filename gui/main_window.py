@@ -25,7 +25,12 @@ from core.netfile import load_network
 from gui.controller import StepController
 from gui.equation_panel import EquationPanel
 from gui.graph_tab import GraphTab
+from gui.lesson_controller import LessonController, lesson_view
+from gui.lesson_menu import LessonMenu
+from gui.lesson_panel import LessonPanel
+from gui.lesson_tab import LessonTab
 from gui.network_view import NetworkView
+from gui.quiz import Quiz
 from gui.step_controls import StepControls
 from gui.theme import NORMAL, PRESENTER
 from gui.training_controller import TrainingController
@@ -54,6 +59,7 @@ class MainWindow(QMainWindow):
         self.show_error = self._show_error
         self.ask_discard = self._ask_discard
         self.ask_save_path = self._ask_save_path
+        self.quiz = Quiz(self.controller, self)  # the step keys reach the controller through it
 
         self.network_view = NetworkView(self.controller, self.theme)
         self.network_view.edit_failed.connect(lambda m: self.show_error("Edit refused", m))
@@ -74,6 +80,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(stepper_tab)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        layout.addWidget(self.quiz.bar)
+        self.stepper_tab = stepper_tab
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(stepper_tab, "Stepper")
@@ -86,10 +94,14 @@ class MainWindow(QMainWindow):
             self.values_dock.edit_rejected.connect(lambda m: self.show_error("Edit refused", m))
 
         self.step_controls = StepControls(self.controller, self)
+        self.step_controls.set_controller(self.quiz)
+        self.step_controls.toolbar.addSeparator()
+        self.step_controls.toolbar.addAction(self.quiz.action)
         self.addToolBar(self.step_controls.toolbar)
         self._build_menus()
         self._build_training()
         self._build_graph_tab()
+        self._build_lessons()
         self.statusBar()
 
         self.controller.dirty_changed.connect(self.setWindowModified)
@@ -138,6 +150,9 @@ class MainWindow(QMainWindow):
         step_menu = bar.addMenu("&Step")
         for action in self.step_controls.actions.values():
             step_menu.addAction(action)
+        step_menu.addSeparator()
+        step_menu.addAction(self.quiz.action)
+        self.addAction(self.quiz.action)
 
         view_menu = bar.addMenu("&View")
         self.presenter_action = QAction("&Presenter mode", self)
@@ -197,14 +212,86 @@ class MainWindow(QMainWindow):
 
     def _route_step_keys(self, index: int) -> None:
         on_graph = self.tabs.widget(index) is self.graph_tab
-        self.step_controls.set_controller(self.graph_tab.controller if on_graph
-                                          else self.controller)
+        self.step_controls.set_controller(self.graph_tab.controller if on_graph else self.quiz)
         self.step_controls.actions["next"].setEnabled(not on_graph)
+
+    def _build_lessons(self) -> None:
+        """The Lessons tab (start page and comparisons), the Lesson dock and the Lessons menu."""
+        lessons = LessonController(self.controller, self.training, self.graph_tab.controller,
+                                   persist=self.persist, parent=self)  # fmt: skip
+        lessons.may_replace = lambda: self.may_discard()
+        lessons.failed.connect(lambda message: self.show_error("Cannot open lesson", message))
+        self.lessons = lessons
+        self.lesson_tab = LessonTab(lessons)
+        self.tabs.addTab(self.lesson_tab, "Lessons")
+        self.lesson_panel = LessonPanel(lessons, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lesson_panel)
+        self.tabifyDockWidget(self.training_dock, self.lesson_panel)
+        self.values_dock.raise_()
+        menu = LessonMenu(lessons, self)
+        self.lessons_menu = menu
+        self.lesson_actions = menu.lesson_actions
+        self.all_lessons_action = menu.list_action
+        self.previous_lesson_action = menu.previous_action
+        self.reset_lesson_action = menu.reset_action
+        self.next_lesson_action = menu.next_action
+        self.addActions(list(menu.shortcut_actions))
+        menu.list_requested.connect(self.show_lesson_list)
+        menu.addSeparator()
+        menu.addAction(self.lesson_panel.toggleViewAction())
+        bar = self.menuBar()
+        bar.insertMenu(bar.actions()[-1], menu)  # Help stays last
+        lessons.lesson_changed.connect(self.show_lesson_view)
+        lessons.lesson_reset.connect(self._on_lesson_reset)
+        self.lesson_panel.list_requested.connect(self.show_lesson_list)
+        self.lesson_panel.view_requested.connect(self.show_lesson_view)
+        self.lesson_tab.view_requested.connect(self.show_lesson_view)
+        self.lesson_tab.training_requested.connect(
+            lambda: self.tabs.setCurrentWidget(self.training_tab)
+        )
+
+    def open_lesson(self, lesson_id: str) -> bool:
+        """Open a lesson by id and show the view it points at."""
+        return self.lessons.open(lesson_id)
+
+    def show_lesson_list(self) -> None:
+        self.lesson_tab.show_list()
+        self.tabs.setCurrentWidget(self.lesson_tab)
+
+    def show_lesson_view(self) -> None:
+        """The tab the open lesson points at, with its explanation beside it."""
+        lesson = self.lessons.lesson
+        if lesson is None:
+            return
+        view = lesson_view(lesson)
+        if view == "lessons" and self.lesson_tab.showing_list():
+            self.lesson_tab.show_lesson()
+        targets = {"graph": self.graph_tab, "stepper": self.stepper_tab,
+                   "lessons": self.lesson_tab}  # fmt: skip
+        self.tabs.setCurrentWidget(targets[view])
+        panel = self.lesson_panel
+        if panel.isHidden():
+            panel.show()
+            # A tabified dock that was closed is not raised again unless it is re-tabified.
+            if not panel.isFloating() and self.training_dock.isVisible() and (
+                self.dockWidgetArea(panel) == self.dockWidgetArea(self.training_dock)
+            ):
+                self.tabifyDockWidget(self.training_dock, panel)
+        panel.raise_()
+
+    def _on_lesson_reset(self) -> None:
+        self.show_lesson_view()
+        self.statusBar().showMessage("The lesson is back at its start.", 4000)
 
     def _on_tab_changed(self, index: int) -> None:
         """The Training tab brings its dock to the front (at its own width), the Stepper tab the
         values; the stepper catches up with training when it shows again."""
         self.training.set_stepper_visible(index == 0)
+        lessons = getattr(self, "lessons", None)  # None while the tabs are being built
+        if lessons is not None and lessons.lesson is not None and (
+            self.tabs.widget(index) is self.lesson_tab
+        ):
+            self.lesson_panel.raise_()
         showing = self.tabs.widget(index) is self.training_tab
         if showing == self._training_shown or not (showing or index == 0):
             return
@@ -234,6 +321,9 @@ class MainWindow(QMainWindow):
             self, "Keys",
             "→ or Space: step    ←: step back\nShift+→: end of phase    End: end of sample\n"
             "Home: start of sample    N: next sample    P: play / pause\n"
+            "F2: quiz (guess each value before it is shown)\n"
+            "Ctrl+L: all lessons    Ctrl+[ / Ctrl+]: previous / next lesson    "
+            "Ctrl+Shift+R: reset the lesson\n"
             "F11: presenter mode    Ctrl+= / Ctrl+−: text size    Ctrl+0: fit\n"
             "Ctrl+wheel: zoom    drag: pan    double-click a weight, bias, input or target: edit")
 
@@ -280,6 +370,7 @@ class MainWindow(QMainWindow):
             return False
         if remember and self.controller.path:
             self._remember(path)
+        self.lessons.detach()
         return True
 
     def open_example(self, name: str) -> bool:
@@ -291,6 +382,7 @@ class MainWindow(QMainWindow):
         except (ValueError, OSError) as exc:
             self.show_error("Cannot open example", str(exc))
             return False
+        self.lessons.detach()
         return True
 
     def open_dialog(self) -> None:
@@ -374,6 +466,8 @@ class MainWindow(QMainWindow):
         self.graph_tab.set_font_scale(scale)
         self.equation_panel.set_font_scale(scale)
         self.values_dock.set_font_scale(scale)
+        self.lesson_panel.set_font_scale(scale)
+        self.quiz.bar.set_font_scale(scale)
         font = self.step_controls.toolbar.font()
         font.setPointSizeF(10 * scale)
         self.step_controls.toolbar.setFont(font)
