@@ -8,6 +8,7 @@ import os
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QFrame,
     QMainWindow,
@@ -201,7 +202,6 @@ class MainWindow(QMainWindow):
         self._dock_widths = {True: TRAINING_DOCK_WIDTH}  # by "Training tab showing"
         self._training_shown = False
         self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.presenter_action.toggled.connect(self._on_presenter_training)
 
     def _build_graph_tab(self) -> None:
         """The computation-graph tab; the step keys drive its cursor while it shows."""
@@ -302,13 +302,6 @@ class MainWindow(QMainWindow):
         if showing in self._dock_widths:
             self.resizeDocks([docks[showing]], [self._dock_widths[showing]],
                              Qt.Orientation.Horizontal)  # fmt: skip
-
-    def _on_presenter_training(self, on: bool) -> None:
-        if on:
-            self._training_dock_before = self.training_dock.isVisible()
-            self.training_dock.hide()
-        else:
-            self.training_dock.setVisible(getattr(self, "_training_dock_before", True))
 
     def train_headless(self, epochs: int) -> str:
         """Train ``epochs`` epochs now and show the Training tab; returns what stopped it."""
@@ -481,12 +474,15 @@ class MainWindow(QMainWindow):
         self.presenter_action.setChecked(self.presenter)
         self.theme = PRESENTER if self.presenter else NORMAL
         self.setStyleSheet(self.theme.style_sheet)
+        docks = self.findChildren(QDockWidget)
         if self.presenter:
-            self._docks_before = self.values_dock.isVisible()
-            self.values_dock.hide()
+            self._docks_before = {dock: dock.isVisible() for dock in docks}
+            for dock in docks:
+                dock.hide()
             self.showFullScreen()
         else:
-            self.values_dock.setVisible(getattr(self, "_docks_before", True))
+            for dock, visible in getattr(self, "_docks_before", {}).items():
+                dock.setVisible(visible)
             self.showNormal()
         self.network_view.set_theme(self.theme)
         self.graph_tab.set_theme(self.theme)

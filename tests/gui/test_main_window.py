@@ -170,6 +170,7 @@ def test_presenter_mode_and_text_scale(window):
     size_before = window.equation_panel.font().pointSizeF()
     window.presenter_action.trigger()
     assert window.presenter and not window.values_dock.isVisible()
+    assert not window.training_dock.isVisible() and not window.lesson_panel.isVisible()
     assert window.network_view.font_scale > 1.5
     window.scale_text(1.15)
     assert window.settings.value("font_scale") is not None
