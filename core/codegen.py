@@ -300,15 +300,30 @@ def pytorch_code(
         "    with torch.no_grad():",
         "        loss = float(loss_fn(X, Y))",
     ]
-    lines += _accuracy_lines(network, "torch")
+    outputs = [
+        "    with torch.no_grad():",
+        '        print("outputs:", model(torch.as_tensor(X_DATA[:5])))',
+    ]
+    return _script(lines, network, data, "torch", outputs)
+
+
+def _script(
+    lines: list[str],
+    network: Network,
+    data: tuple[np.ndarray, np.ndarray] | None,
+    framework: str,
+    outputs: list[str],
+) -> str:
+    """The whole file: ``lines`` (up to ``evaluate``'s loss), the end of ``evaluate``, the data
+    block and the main block that fits and evaluates on it, then prints ``outputs``."""
+    lines = lines + _accuracy_lines(network, framework)
     lines += ["", "", _data_block(network, data), "", ""]
     lines += [
         'if __name__ == "__main__":',
         '    print("before:", evaluate(X_DATA, Y_DATA))',
         "    fit(X_DATA, Y_DATA)",
         '    print("after: ", evaluate(X_DATA, Y_DATA))',
-        "    with torch.no_grad():",
-        '        print("outputs:", model(torch.as_tensor(X_DATA[:5])))',
+        *outputs,
     ]
     return "\n".join(lines) + "\n"
 
@@ -471,16 +486,8 @@ def keras_code(
         "    X, Y = np.asarray(X), np.asarray(Y)",
         '    loss = float(model.evaluate(X, Y, verbose=0, return_dict=True)["loss"])',
     ]
-    lines += _accuracy_lines(network, "keras")
-    lines += ["", "", _data_block(network, data), "", ""]
-    lines += [
-        'if __name__ == "__main__":',
-        '    print("before:", evaluate(X_DATA, Y_DATA))',
-        "    fit(X_DATA, Y_DATA)",
-        '    print("after: ", evaluate(X_DATA, Y_DATA))',
-        '    print("outputs:", model.predict(np.asarray(X_DATA[:5]), verbose=0))',
-    ]
-    return "\n".join(lines) + "\n"
+    outputs = ['    print("outputs:", model.predict(np.asarray(X_DATA[:5]), verbose=0))']
+    return _script(lines, network, data, "keras", outputs)
 
 
 def export_code(

@@ -50,7 +50,6 @@ with the file name and the field, as for network files.
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import math
 import os
@@ -68,6 +67,16 @@ from core.activations import ACTIVATIONS
 from core.codegen import keras_code, pytorch_code
 from core.datasets import DATASETS, REGRESSION, Dataset
 from core.examples import example_names, example_path
+from core.fields import (
+    FieldError,
+    choice,
+    describe,
+    expect_object,
+    integer,
+    number,
+    reject_unknown,
+    required,
+)
 from core.netfile import INIT_SCHEMES, LoadedNetwork, NetworkFileError, loads_network
 from core.network import Layer, Network
 from core.optimizers import DEFAULTS as OPTIMIZERS
@@ -111,11 +120,6 @@ _WEIGHT_KEY = re.compile(r"w:(\d+):(\d+):(\d+)")
 
 class LessonFileError(ValueError):
     """A lesson file is invalid; the message starts with the file name and the field."""
-
-
-class _Field(Exception):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
 
 
 @dataclass(frozen=True)
@@ -256,53 +260,55 @@ def loads_lesson(text: str, source: str = "<string>", path: str = "") -> Lesson:
         raise LessonFileError(f"{source}: invalid JSON: {exc}") from None
     try:
         return _lesson(data, source, path)
-    except _Field as exc:
+    except FieldError as exc:
         raise LessonFileError(f"{source}: {exc}") from None
 
 
 def _lesson(data: Any, source: str, path: str) -> Lesson:
     if not isinstance(data, dict):
-        raise _Field("(top level)", f"expected a JSON object, got {_describe(data)}")
+        raise FieldError("(top level)", f"expected a JSON object, got {_describe(data)}")
     if data.get("format") != FORMAT:
-        raise _Field("format", f'expected "{FORMAT}"')
+        raise FieldError("format", f'expected "{FORMAT}"')
     if data.get("version") != VERSION or isinstance(data.get("version"), bool):
-        raise _Field(
+        raise FieldError(
             "version", f"unsupported version {data.get('version')!r} (this app reads {VERSION})"
         )
-    _reject_unknown(data, TOP_KEYS, "")
-    lesson_id = _string(_required(data, "id"), "id")
+    reject_unknown(data, TOP_KEYS, "")
+    lesson_id = _string(required(data, "id"), "id")
     if not _ID.fullmatch(lesson_id):
-        raise _Field("id", f"{lesson_id!r} must be lower-case letters, digits and single hyphens")
-    order = _int(_required(data, "order"), "order", 1)
-    title = _string(_required(data, "title"), "title")
-    section = _string(_required(data, "section"), "section")
-    explanation = _required(data, "explanation")
+        raise FieldError(
+            "id", f"{lesson_id!r} must be lower-case letters, digits and single hyphens"
+        )
+    order = _int(required(data, "order"), "order", 1)
+    title = _string(required(data, "title"), "title")
+    section = _string(required(data, "section"), "section")
+    explanation = required(data, "explanation")
     if not isinstance(explanation, list) or not explanation:
-        raise _Field("explanation", "expected a non-empty list of paragraphs")
+        raise FieldError("explanation", "expected a non-empty list of paragraphs")
     paragraphs = tuple(_string(p, f"explanation[{k}]") for k, p in enumerate(explanation))
     words = sum(len(p.split()) for p in paragraphs)
     if words > MAX_WORDS:
-        raise _Field("explanation", f"{words} words; keep it under {MAX_WORDS}")
-    look_at = _string(_required(data, "look_at"), "look_at")
-    try_this = _string(_required(data, "try_this"), "try_this")
-    kind = _choice(_required(data, "kind"), KINDS, "kind")
-    view = _choice(_required(data, "view"), VIEWS, "view")
-    focus = _choice(_required(data, "focus"), FOCUSES, "focus")
+        raise FieldError("explanation", f"{words} words; keep it under {MAX_WORDS}")
+    look_at = _string(required(data, "look_at"), "look_at")
+    try_this = _string(required(data, "try_this"), "try_this")
+    kind = _choice(required(data, "kind"), KINDS, "kind")
+    view = _choice(required(data, "view"), VIEWS, "view")
+    focus = _choice(required(data, "focus"), FOCUSES, "focus")
 
     network, network_source = None, ""
     if "network" in data:
         network, network_source = _network_spec(data["network"], source)
     elif kind != "graph":
-        raise _Field("network", f"missing (a {kind} lesson needs a network)")
+        raise FieldError("network", f"missing (a {kind} lesson needs a network)")
     dataset = None
     if "dataset" in data:
         dataset = _dataset(data["dataset"])
     elif kind in TRAINING_KINDS:
-        raise _Field("dataset", f"missing (a {kind} lesson trains on a data set)")
+        raise FieldError("dataset", f"missing (a {kind} lesson trains on a data set)")
     training = _settings(data.get("training", {}), "training", allow_label=False)
     raw_runs = data.get("runs", [{"label": title}])
     if not isinstance(raw_runs, list) or not raw_runs:
-        raise _Field("runs", "expected a non-empty list of runs")
+        raise FieldError("runs", "expected a non-empty list of runs")
     runs = []
     for k, raw in enumerate(raw_runs):
         settings = _settings(raw, f"runs[{k}]", allow_label=True)
@@ -336,11 +342,13 @@ def _lesson(data: Any, source: str, path: str) -> Lesson:
 def _network_spec(raw: Any, source: str) -> tuple[dict[str, Any], str]:
     if isinstance(raw, str):
         if raw not in example_names():
-            raise _Field("network", f"no example {raw!r} (examples: {', '.join(example_names())})")
+            raise FieldError(
+                "network", f"no example {raw!r} (examples: {', '.join(example_names())})"
+            )
         with open(example_path(raw), encoding="utf-8-sig") as fh:
             return json.load(fh), f"example:{raw}"
     if not isinstance(raw, dict):
-        raise _Field(
+        raise FieldError(
             "network", f"expected an example name or a network object, got {_describe(raw)}"
         )
     return copy.deepcopy(raw), "inline"
@@ -349,7 +357,7 @@ def _network_spec(raw: Any, source: str) -> tuple[dict[str, Any], str]:
 def _dataset(raw: Any) -> dict[str, Any]:
     data = _object(raw, "dataset", DATASET_KEYS)
     out = dict(DATASET_DEFAULTS)
-    out["name"] = _choice(_required(data, "name", "dataset.name"), DATASETS, "dataset.name")
+    out["name"] = _choice(required(data, "name", "dataset.name"), DATASETS, "dataset.name")
     if "samples" in data:
         out["samples"] = _int(data["samples"], "dataset.samples", 2, 100_000)
     if "noise" in data:
@@ -357,7 +365,7 @@ def _dataset(raw: Any) -> dict[str, Any]:
     if "train_fraction" in data:
         out["train_fraction"] = _number(data["train_fraction"], "dataset.train_fraction", 0.0, 1.0)
         if out["train_fraction"] == 0:
-            raise _Field("dataset.train_fraction", "must be more than 0")
+            raise FieldError("dataset.train_fraction", "must be more than 0")
     if "seed" in data:
         out["seed"] = _int(data["seed"], "dataset.seed", 0)
     return out
@@ -368,7 +376,7 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
     data = _object(raw, path, keys)
     out: dict[str, Any] = {}
     if allow_label:
-        out["label"] = _string(_required(data, "label", f"{path}.label"), f"{path}.label")
+        out["label"] = _string(required(data, "label", f"{path}.label"), f"{path}.label")
     for key in SETTING_KEYS:
         if key not in data:
             continue
@@ -383,12 +391,12 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
             out[key] = _int(value, where, 0)
         elif key in ("shuffle", "train_biases"):
             if not isinstance(value, bool):
-                raise _Field(where, f"expected true or false, got {_describe(value)}")
+                raise FieldError(where, f"expected true or false, got {_describe(value)}")
             out[key] = value
         elif key == "learning_rate":
             out[key] = _number(value, where, 0.0)
             if out[key] == 0:
-                raise _Field(where, "must be positive")
+                raise FieldError(where, "must be positive")
         elif key == "optimizer":
             if isinstance(value, str):
                 _choice(value, tuple(OPTIMIZERS), where)
@@ -398,11 +406,11 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
             out[key] = _choice(value, tuple(ACTIVATIONS), where)
         elif key == "init":
             init = _object(value, where, ("scheme", "scale", "seed"))
-            _choice(_required(init, "scheme", f"{where}.scheme"), INIT_SCHEMES, f"{where}.scheme")
+            _choice(required(init, "scheme", f"{where}.scheme"), INIT_SCHEMES, f"{where}.scheme")
             out[key] = dict(init)
         elif key == "hidden":
             if not isinstance(value, list):
-                raise _Field(where, f"expected a list of layer sizes, got {_describe(value)}")
+                raise FieldError(where, f"expected a list of layer sizes, got {_describe(value)}")
             out[key] = [_int(v, f"{where}[{k}]", 1, 4096) for k, v in enumerate(value)]
     return out
 
@@ -410,27 +418,27 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
 def _params(raw: Any, kind: str) -> dict[str, Any]:
     params = dict(_object(raw, "params", PARAM_KEYS.get(kind, ())))
     if kind == "graph":
-        text = _string(_required(params, "expression", "params.expression"), "params.expression")
+        text = _string(required(params, "expression", "params.expression"), "params.expression")
         try:
             graph = expressions.parse(text)
         except expressions.ExpressionError as exc:
-            raise _Field("params.expression", str(exc)) from None
+            raise FieldError("params.expression", str(exc)) from None
         values = _object(params.get("values", {}), "params.values", None)
         try:
             params["values"] = expressions.check_values(graph, values)
         except ValueError as exc:
-            raise _Field("params.values", str(exc)) from None
+            raise FieldError("params.values", str(exc)) from None
         wrt = params.get("wrt", graph.variables[0] if graph.variables else None)
         if wrt is None or wrt not in graph.variables:
-            raise _Field("params.wrt", f"{wrt!r} is not a variable of the expression")
+            raise FieldError("params.wrt", f"{wrt!r} is not a variable of the expression")
         params["wrt"] = wrt
     if kind == "surface":
-        keys = _required(params, "weights", "params.weights")
+        keys = required(params, "weights", "params.weights")
         if not isinstance(keys, list) or len(keys) != 2:
-            raise _Field("params.weights", 'expected two weight keys like "w:1:0:1"')
+            raise FieldError("params.weights", 'expected two weight keys like "w:1:0:1"')
         for k, key in enumerate(keys):
             if not isinstance(key, str) or not _WEIGHT_KEY.fullmatch(key):
-                raise _Field(
+                raise FieldError(
                     f"params.weights[{k}]", f'expected a key like "w:1:0:1", got {_describe(key)}'
                 )
     if "extent" in params:
@@ -441,23 +449,23 @@ def _params(raw: Any, kind: str) -> dict[str, Any]:
             and all(isinstance(pair, list) and len(pair) == 2 for pair in extent)
         )
         if not ok:
-            raise _Field("params.extent", "expected [[x_min, x_max], [y_min, y_max]]")
+            raise FieldError("params.extent", "expected [[x_min, x_max], [y_min, y_max]]")
         for a, pair in enumerate(extent):
             lo = _number(pair[0], f"params.extent[{a}][0]")
             hi = _number(pair[1], f"params.extent[{a}][1]")
             if not lo < hi:
-                raise _Field(f"params.extent[{a}]", "the first number must be the smaller")
+                raise FieldError(f"params.extent[{a}]", "the first number must be the smaller")
     if "resolution" in params:
         params["resolution"] = _int(params["resolution"], "params.resolution", 5, 201)
     if kind == "recipe":
         steps = params.get("steps", [])
         if not isinstance(steps, list) or len(steps) != 5:
-            raise _Field("params.steps", "expected the five steps of the recipe")
+            raise FieldError("params.steps", "expected the five steps of the recipe")
         for k, step in enumerate(steps):
             step = _object(step, f"params.steps[{k}]", ("title", "app"))
             for key in ("title", "app"):
                 _string(
-                    _required(step, key, f"params.steps[{k}].{key}"), f"params.steps[{k}].{key}"
+                    required(step, key, f"params.steps[{k}].{key}"), f"params.steps[{k}].{key}"
                 )
     return params
 
@@ -472,21 +480,23 @@ def _check_lesson(lesson: Lesson, source: str) -> None:
         try:
             nets.append(_build(lesson, k, source).network)
         except NetworkFileError as exc:
-            raise _Field(
+            raise FieldError(
                 where, str(exc).removeprefix(f"{source}: ").removeprefix("network: ")
             ) from None
     net = nets[0]
     if lesson.kind == "step" and (net.sample_x is None or net.sample_y is None):
-        raise _Field("network", 'a step lesson needs a network with a "sample"')
+        raise FieldError("network", 'a step lesson needs a network with a "sample"')
     if lesson.dataset is not None:
         if net.inputs != 2:
-            raise _Field("network", f"the data sets have 2 inputs; this network has {net.inputs}")
+            raise FieldError(
+                "network", f"the data sets have 2 inputs; this network has {net.inputs}"
+            )
         if net.outputs != 1:
-            raise _Field(
+            raise FieldError(
                 "network", "the data sets have one target; the network needs one output unit"
             )
         if lesson.dataset["name"] in REGRESSION and net.loss.name == "binary_cross_entropy":
-            raise _Field(
+            raise FieldError(
                 "dataset.name",
                 f"{lesson.dataset['name']!r} does not suit the loss {net.loss.name!r}",
             )
@@ -498,86 +508,48 @@ def _check_lesson(lesson: Lesson, source: str) -> None:
                 and j < net.layers[l - 1].units
                 and i < net.layers[l - 1].inputs
             ):
-                raise _Field(f"params.weights[{k}]", f"the network has no weight {key}")
+                raise FieldError(f"params.weights[{k}]", f"the network has no weight {key}")
         if lesson.params["weights"][0] == lesson.params["weights"][1]:
-            raise _Field("params.weights", "name two different weights")
+            raise FieldError("params.weights", "name two different weights")
     if lesson.kind == "herd" and (len(net.layers) < 2 or net.layers[0].units < 2):
-        raise _Field("network", "a herd lesson needs a hidden layer of at least two units")
+        raise FieldError("network", "a herd lesson needs a hidden layer of at least two units")
     if lesson.kind == "collapse" and any(la.activation.name != "linear" for la in net.layers[:-1]):
-        raise _Field("network", "a collapse lesson needs linear hidden units")
+        raise FieldError("network", "a collapse lesson needs linear hidden units")
 
 
 # -- small validators -------------------------------------------------------------------------
 
 
+def _quote(value: Any) -> str:
+    """A value as lesson messages quote it: in full, a string cut to 40 characters first."""
+    return repr(value[:40]) if isinstance(value, str) else repr(value)
+
+
 def _describe(value: Any) -> str:
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, str):
-        return f"the string {value[:40]!r}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    return "a list" if isinstance(value, list) else "an object"
-
-
-def _reject_unknown(data: dict[str, Any], valid: tuple[str, ...], prefix: str) -> None:
-    for key in data:
-        if key not in valid:
-            close = difflib.get_close_matches(key, valid, n=1)
-            hint = (
-                f" (did you mean {close[0]!r}?)"
-                if close
-                else f" (expected one of: {', '.join(valid)})"
-            )
-            raise _Field(f"{prefix}{key}", f"unknown field{hint}")
+    return describe(value, _quote)
 
 
 def _object(value: Any, path: str, keys: tuple[str, ...] | None) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Field(path, f"expected an object, got {_describe(value)}")
-    if keys is not None:
-        _reject_unknown(value, keys, f"{path}.")
-    return value
-
-
-def _required(data: dict[str, Any], key: str, path: str | None = None) -> Any:
-    if key not in data:
-        raise _Field(path or key, "missing")
-    return data[key]
+    return expect_object(value, path, keys, shorten=_quote)
 
 
 def _string(value: Any, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _Field(path, f"expected a non-empty string, got {_describe(value)}")
+        raise FieldError(path, f"expected a non-empty string, got {_describe(value)}")
     return value
 
 
 def _choice(value: Any, options: tuple[str, ...], path: str) -> str:
-    if not isinstance(value, str) or value not in options:
-        raise _Field(
-            path, f"unknown value {_describe(value)} (expected one of: {', '.join(options)})"
-        )
-    return value
+    return choice(value, options, path, shorten=_quote)
 
 
 def _int(value: Any, path: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise _Field(path, f"expected a whole number of at least {low}, got {_describe(value)}")
-    if high is not None and value > high:
-        raise _Field(path, f"at most {high} allowed, got {value}")
-    return value
+    wording = f"a whole number of at least {low}"
+    return integer(value, path, low, high, wording=wording, shorten=_quote)
 
 
 def _number(value: Any, path: str, low: float | None = None, high: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _Field(path, f"expected a number, got {_describe(value)}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise _Field(path, f"{value!r} is not allowed (numbers must be finite)")
-    if (low is not None and number < low) or (high is not None and number > high):
-        bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-        raise _Field(path, f"must be {bounds}, got {value!r}")
-    return number
+    return number(value, path, low, high, shorten=_quote)
 
 
 # -- what a GUI builds from a lesson ----------------------------------------------------------

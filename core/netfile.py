@@ -19,7 +19,6 @@ as plain dicts for the app to default its training set-up from). Every error is 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 import math
 import os
@@ -32,6 +31,19 @@ from typing import Any
 import numpy as np
 
 from core.activations import get_activation
+from core.fields import (
+    FieldError,
+    NonFinite,
+    choice,
+    describe,
+    did_you_mean,
+    expect_object,
+    integer,
+    number,
+    reject_unknown,
+    required,
+    short,
+)
 from core.losses import get_loss
 from core.network import INIT_SCHEMES, Layer, Network, OptimizerConfig, initial_weights
 from core.optimizers import DEFAULTS as OPTIMIZER_DEFAULTS
@@ -94,20 +106,6 @@ class LoadedNetwork:
     init: dict[str, Any] | None = None  # the file's init block: how Reset draws new weights
 
 
-class _Field(Exception):
-    """Internal: a problem at one field path; turned into a NetworkFileError with the source."""
-
-    def __init__(self, path: str, message: str | None = None) -> None:
-        super().__init__(path if message is None else f"{path}: {message}")
-
-
-@dataclass(frozen=True)
-class _NonFinite:
-    """Stands in for NaN, ±Infinity or an overflowing number so the error can name its field."""
-
-    text: str
-
-
 # -- reading ----------------------------------------------------------------------------------
 
 
@@ -128,7 +126,7 @@ def loads_network(text: str, source: str = "<string>") -> LoadedNetwork:
     try:
         data = json.loads(
             text,
-            parse_constant=_NonFinite,  # NaN, Infinity, -Infinity
+            parse_constant=NonFinite,  # NaN, Infinity, -Infinity
             parse_float=_parse_float,
             parse_int=_parse_int,
         )
@@ -140,48 +138,50 @@ def loads_network(text: str, source: str = "<string>") -> LoadedNetwork:
         raise NetworkFileError(f"{source}: invalid JSON: {exc}") from None
     try:
         return _from_data(data)
-    except _Field as exc:
+    except FieldError as exc:
         raise NetworkFileError(f"{source}: {exc}") from None
 
 
-def _parse_float(text: str) -> float | _NonFinite:
+def _parse_float(text: str) -> float | NonFinite:
     value = float(text)
-    return value if math.isfinite(value) else _NonFinite(text)  # 1e400 parses to inf
+    return value if math.isfinite(value) else NonFinite(text)  # 1e400 parses to inf
 
 
-def _parse_int(text: str) -> int | _NonFinite:
+def _parse_int(text: str) -> int | NonFinite:
     try:
         return int(text)
     except ValueError:  # more digits than Python's int-from-string limit
-        return _NonFinite(text[:20] + "…")
+        return NonFinite(text[:20] + "…")
 
 
 def _from_data(data: Any) -> LoadedNetwork:
     if not isinstance(data, dict):
-        raise _Field("(top level)", f"expected a JSON object, got {_describe(data)}")
+        raise FieldError("(top level)", f"expected a JSON object, got {describe(data)}")
     if data.get("format") != FORMAT:
-        raise _Field("format", f'expected "{FORMAT}"')
-    version = _required(data, "version", "version")
+        raise FieldError("format", f'expected "{FORMAT}"')
+    version = required(data, "version", "version")
     if type(version) is not int or version != VERSION:
-        raise _Field("version", f"unsupported version {_short(version)} (this app reads {VERSION})")
-    _reject_unknown(data, TOP_KEYS, "")
+        raise FieldError(
+            "version", f"unsupported version {short(version)} (this app reads {VERSION})"
+        )
+    reject_unknown(data, TOP_KEYS, "")
 
-    inputs = _int(_required(data, "inputs", "inputs"), "inputs", 1, MAX_UNITS)
-    raw_layers = _required(data, "layers", "layers")
+    inputs = integer(required(data, "inputs", "inputs"), "inputs", 1, MAX_UNITS)
+    raw_layers = required(data, "layers", "layers")
     if not isinstance(raw_layers, list) or not raw_layers:
-        raise _Field("layers", f"expected a non-empty list, got {_describe(raw_layers)}")
+        raise FieldError("layers", f"expected a non-empty list, got {describe(raw_layers)}")
     if len(raw_layers) > MAX_LAYERS:
-        raise _Field("layers", f"at most {MAX_LAYERS} layers allowed, got {len(raw_layers)}")
+        raise FieldError("layers", f"at most {MAX_LAYERS} layers allowed, got {len(raw_layers)}")
     for k, raw in enumerate(raw_layers):
-        _object(raw, f"layers[{k}]", LAYER_KEYS)
+        expect_object(raw, f"layers[{k}]", LAYER_KEYS)
     sizes = [inputs] + [
-        _int(_required(raw, "units", f"layers[{k}].units"), f"layers[{k}].units", 1, MAX_UNITS)
+        integer(required(raw, "units", f"layers[{k}].units"), f"layers[{k}].units", 1, MAX_UNITS)
         for k, raw in enumerate(raw_layers)
     ]
     parameters = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     if parameters > MAX_PARAMETERS:
-        raise _Field("layers", f"{parameters} weights and biases is more than this app steps "
-                     f"through (at most {MAX_PARAMETERS})")
+        raise FieldError("layers", f"{parameters} weights and biases is more than this app steps "
+                         f"through (at most {MAX_PARAMETERS})")
     init_block = _init_block(data["init"]) if "init" in data else None
     init = initial_weights(sizes, **init_block) if init_block else None
 
@@ -190,12 +190,12 @@ def _from_data(data: Any) -> LoadedNetwork:
         path = f"layers[{k}]"
         activation = get_activation(_name(raw, "activation", f"{path}.activation"))
         if activation.output_only and k != len(raw_layers) - 1:
-            raise _Field(
+            raise FieldError(
                 f"{path}.activation", f"{activation.name} is only allowed on the output layer"
             )
         for key in ("weights", "biases"):
             if key not in raw and init is None:
-                raise _Field(
+                raise FieldError(
                     f"{path}.{key}",
                     'missing (give every layer weights and biases, or add a top-level "init")',
                 )
@@ -211,18 +211,18 @@ def _from_data(data: Any) -> LoadedNetwork:
     try:
         loss.check_output(layers[-1].activation)
     except ValueError as exc:
-        raise _Field("loss", f"{exc} (see layers[{len(layers) - 1}].activation)") from None
+        raise FieldError("loss", f"{exc} (see layers[{len(layers) - 1}].activation)") from None
     train_biases = data.get("train_biases", True)
     if not isinstance(train_biases, bool):
-        raise _Field("train_biases", f"expected true or false, got {_describe(train_biases)}")
+        raise FieldError("train_biases", f"expected true or false, got {describe(train_biases)}")
     name = data.get("name", "untitled")
     if not isinstance(name, str):
-        raise _Field("name", f"expected a string, got {_describe(name)}")
+        raise FieldError("name", f"expected a string, got {describe(name)}")
     sample_x = sample_y = None
     if "sample" in data:
-        sample = _object(data["sample"], "sample", SAMPLE_KEYS)
-        sample_x = _vector(_required(sample, "x", "sample.x"), sizes[0], "sample.x")
-        sample_y = _vector(_required(sample, "y", "sample.y"), sizes[-1], "sample.y")
+        sample = expect_object(data["sample"], "sample", SAMPLE_KEYS)
+        sample_x = _vector(required(sample, "x", "sample.x"), sizes[0], "sample.x")
+        sample_y = _vector(required(sample, "y", "sample.y"), sizes[-1], "sample.y")
     optimizer = _optimizer(data.get("optimizer", {}))
     try:  # a backstop: Network.validate repeats the checks above, its messages name the field
         network = Network(
@@ -236,40 +236,40 @@ def _from_data(data: Any) -> LoadedNetwork:
             sample_y=sample_y,
         )
     except ValueError as exc:
-        raise _Field(str(exc)) from None
+        raise FieldError(str(exc)) from None
     extras = {key: _extra(data[key], key) if key in data else None for key in EXTRAS}
     return LoadedNetwork(network, **extras, init=init_block)
 
 
 def _init_block(raw: Any) -> dict[str, Any]:
     """The init block checked, as keyword arguments of ``initial_weights``."""
-    init = _object(raw, "init", INIT_KEYS)
-    scheme = _choice(
-        _required(init, "scheme", "init.scheme"), INIT_SCHEMES, "init.scheme", "init scheme"
+    init = expect_object(raw, "init", INIT_KEYS)
+    scheme = choice(
+        required(init, "scheme", "init.scheme"), INIT_SCHEMES, "init.scheme", "init scheme"
     )
-    scale = _number(init.get("scale", 0.5), "init.scale")
+    scale = number(init.get("scale", 0.5), "init.scale")
     if scale < 0 and scheme != "constant":
-        raise _Field("init.scale", f"must not be negative for the {scheme!r} scheme")
+        raise FieldError("init.scale", f"must not be negative for the {scheme!r} scheme")
     seed = _check_kind(init.get("seed", 0), "seed", "init.seed")
     return {"scheme": scheme, "scale": scale, "seed": seed}
 
 
 def _optimizer(raw: Any) -> OptimizerConfig:
-    _object(raw, "optimizer", None)
-    name = _choice(raw.get("name", "sgd"), tuple(OPTIMIZER_DEFAULTS), "optimizer.name", "optimizer")
-    lr = _number(raw.get("learning_rate", OptimizerConfig.learning_rate), "optimizer.learning_rate")
+    expect_object(raw, "optimizer", None)
+    name = choice(raw.get("name", "sgd"), tuple(OPTIMIZER_DEFAULTS), "optimizer.name", "optimizer")
+    lr = number(raw.get("learning_rate", OptimizerConfig.learning_rate), "optimizer.learning_rate")
     valid = ("name", "learning_rate", *OPTIMIZER_DEFAULTS[name])
     params = {}
     for key, value in raw.items():
         if key not in valid:
             takes = ", ".join(OPTIMIZER_DEFAULTS[name]) or "only learning_rate"
-            raise _Field(
+            raise FieldError(
                 f"optimizer.{key}",
                 f"optimizer {name!r} has no such parameter (it takes: {takes})"
-                + _did_you_mean(key, valid),
+                + did_you_mean(key, valid),
             )
         if key not in ("name", "learning_rate"):
-            params[key] = _number(value, f"optimizer.{key}")
+            params[key] = number(value, f"optimizer.{key}")
     # check_config's messages start with the field's name; move it into the path instead.
     checks = [("learning_rate", "learning_rate ", {})]
     checks += [(key, f"optimizer.{key} ", {key: value}) for key, value in params.items()]
@@ -277,152 +277,73 @@ def _optimizer(raw: Any) -> OptimizerConfig:
         try:
             check_config(name, lr, one)
         except ValueError as exc:
-            raise _Field(f"optimizer.{key}", str(exc).removeprefix(prefix)) from None
+            raise FieldError(f"optimizer.{key}", str(exc).removeprefix(prefix)) from None
     return OptimizerConfig(name, lr, params)
 
 
 def _extra(raw: Any, block: str) -> dict[str, Any]:
     fields = EXTRAS[block]
-    data = _object(raw, block, tuple(fields))
+    data = expect_object(raw, block, tuple(fields))
     out = {}
-    for key, (kind, required) in fields.items():
+    for key, (kind, needed) in fields.items():
         if key in data:
             out[key] = _check_kind(data[key], kind, f"{block}.{key}")
-        elif required:
-            raise _Field(f"{block}.{key}", "missing")
+        elif needed:
+            raise FieldError(f"{block}.{key}", "missing")
     return out
 
 
 def _check_kind(value: Any, kind: str, path: str) -> Any:
     """Validate one value of the dataset/training/init blocks; return it as int/float/str."""
     if kind == "dataset":
-        return _choice(value, DATASET_NAMES, path, "data set")
+        return choice(value, DATASET_NAMES, path, "data set")
     if kind == "count":
-        return _int(value, path, 1, 100_000)
+        return integer(value, path, 1, 100_000)
     if kind == "samples":
-        return _int(value, path, 2, MAX_SAMPLES)
+        return integer(value, path, 2, MAX_SAMPLES)
     if kind == "seed":
-        return _int(value, path, 0, None)
-    number = _number(value, path)
-    if kind == "non_negative" and number < 0:
-        raise _Field(path, f"must not be negative, got {_short(value)}")
-    if kind == "unit" and not 0 <= number <= 1:
-        raise _Field(path, f"must be between 0 and 1, got {_short(value)}")
-    if kind == "fraction" and not 0 < number <= 1:
-        raise _Field(path, f"must be more than 0 and at most 1, got {_short(value)}")
-    return number
+        return integer(value, path, 0, None)
+    x = number(value, path)
+    if kind == "non_negative" and x < 0:
+        raise FieldError(path, f"must not be negative, got {short(value)}")
+    if kind == "unit" and not 0 <= x <= 1:
+        raise FieldError(path, f"must be between 0 and 1, got {short(value)}")
+    if kind == "fraction" and not 0 < x <= 1:
+        raise FieldError(path, f"must be more than 0 and at most 1, got {short(value)}")
+    return x
 
 
 # -- small validators -------------------------------------------------------------------------
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, _NonFinite):
-        return value.text
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, str):
-        return f"the string {_short(value)}"
-    if isinstance(value, (int, float)):
-        return f"the number {_short(value)}"
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "an object"
-    return f"a {type(value).__name__}"  # only from dicts built in Python
-
-
-def _short(value: Any) -> str:
-    text = repr(value.text) if isinstance(value, _NonFinite) else repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _did_you_mean(key: str, valid: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, valid, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _reject_unknown(data: dict[str, Any], valid: tuple[str, ...], prefix: str) -> None:
-    for key in data:
-        if key not in valid:
-            hint = _did_you_mean(key, valid) or f" (expected one of: {', '.join(valid)})"
-            raise _Field(f"{prefix}{key}", f"unknown field{hint}")
-
-
-def _object(value: Any, path: str, keys: tuple[str, ...] | None) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Field(path, f"expected an object, got {_describe(value)}")
-    if keys is not None:
-        _reject_unknown(value, keys, f"{path}.")
-    return value
-
-
-def _choice(value: Any, options: tuple[str, ...], path: str, what: str) -> str:
-    if not isinstance(value, str) or value not in options:
-        raise _Field(
-            path, f"unknown {what} {_short(value)} (expected one of: {', '.join(options)})"
-        )
-    return value
-
-
-def _required(data: dict[str, Any], key: str, path: str) -> Any:
-    if key not in data:
-        raise _Field(path, "missing")
-    return data[key]
-
-
 def _name(data: dict[str, Any], key: str, path: str) -> str:
     """A required string looked up in a registry (activation, loss): the registry's message."""
-    value = _required(data, key, path)
+    value = required(data, key, path)
     if not isinstance(value, str):
-        raise _Field(path, f"expected a string, got {_describe(value)}")
+        raise FieldError(path, f"expected a string, got {describe(value)}")
     lookup = get_activation if key == "activation" else get_loss
     try:
         lookup(value)
     except ValueError as exc:
-        raise _Field(path, str(exc)) from None
-    return value
-
-
-def _number(value: Any, path: str) -> float:
-    if isinstance(value, _NonFinite):
-        raise _Field(path, f"{value.text} is not allowed (numbers must be finite)")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _Field(path, f"expected a number, got {_describe(value)}")
-    try:
-        number = float(value)
-    except OverflowError:  # an integer beyond the float range
-        number = math.inf
-    if not math.isfinite(number):  # only from a dict built in Python: the parser catches the rest
-        raise _Field(path, f"{_short(value)} is not allowed (numbers must be finite)")
-    return number
-
-
-def _int(value: Any, path: str, low: int, high: int | None) -> int:
-    ok = isinstance(value, int) and not isinstance(value, bool)
-    if not ok or value < low:
-        what = {0: "a non-negative integer", 1: "a positive integer"}.get(
-            low, f"an integer of at least {low}"
-        )
-        raise _Field(path, f"expected {what}, got {_describe(value)}")
-    if high is not None and value > high:
-        raise _Field(path, f"at most {high} allowed, got {_short(value)}")
+        raise FieldError(path, str(exc)) from None
     return value
 
 
 def _vector(value: Any, n: int, path: str) -> np.ndarray:
     if not isinstance(value, list):
-        raise _Field(path, f"expected a list of {n} numbers, got {_describe(value)}")
+        raise FieldError(path, f"expected a list of {n} numbers, got {describe(value)}")
     if len(value) != n:
-        raise _Field(path, f"expected {n} numbers, got {len(value)}")
-    return np.array([_number(v, f"{path}[{i}]") for i, v in enumerate(value)], dtype=float)
+        raise FieldError(path, f"expected {n} numbers, got {len(value)}")
+    return np.array([number(v, f"{path}[{i}]") for i, v in enumerate(value)], dtype=float)
 
 
 def _matrix(value: Any, rows: int, cols: int, path: str) -> np.ndarray:
     # One row per unit of this layer, one column per unit of the previous layer.
     expected = f"expected {rows} rows of {cols} numbers"
     if not isinstance(value, list):
-        raise _Field(path, f"{expected}, got {_describe(value)}")
+        raise FieldError(path, f"{expected}, got {describe(value)}")
     if len(value) != rows:
-        raise _Field(path, f"{expected}, got {len(value)} row{'s' * (len(value) != 1)}")
+        raise FieldError(path, f"{expected}, got {len(value)} row{'s' * (len(value) != 1)}")
     return np.array([_vector(row, cols, f"{path}[{j}]") for j, row in enumerate(value)])
 
 
@@ -473,11 +394,11 @@ def network_to_dict(net: Network, extras: dict[str, Any] | None = None) -> dict[
     try:
         for key, block in (extras or {}).items():
             if key not in EXTRAS:
-                raise _Field(key, f"not an extra block (expected one of: {', '.join(EXTRAS)})")
+                raise FieldError(key, f"not an extra block (expected one of: {', '.join(EXTRAS)})")
             if block is not None:
                 out[key] = _extra(block, key)
         _from_data(out)  # never write a file that would not load again
-    except _Field as exc:
+    except FieldError as exc:
         raise NetworkFileError(f"not saved: {exc}") from None
     return out
 

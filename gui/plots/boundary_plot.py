@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QCheckBox
 
-from gui.plots.panel import PlotPanel, style_plot
+from gui.plots.panel import PlotPanel, grid_rect, heat_map, plane_plot
 
 COLOURS = pg.ColorMap([0.0, 0.5, 1.0], [(214, 96, 39), (247, 247, 247), (33, 102, 172)])
 TRAIN_PEN = pg.mkPen("#ffffff", width=1)
@@ -24,15 +23,8 @@ class BoundaryPlot(PlotPanel):
         self.test_box = QCheckBox("test points")
         self.test_box.toggled.connect(lambda on: self.test_points.setVisible(on))
         self.add_header_widget(self.test_box)
-        plot = self.view.addPlot()
-        style_plot(plot)
-        plot.setAspectLocked(True)
-        plot.setLabel("bottom", "x₁")
-        plot.setLabel("left", "x₂")
-        self.plot = plot
-        self.image = pg.ImageItem()
-        self.image.setLookupTable(COLOURS.getLookupTable(0.0, 1.0, 256))
-        plot.addItem(self.image)
+        plot = self.plot = plane_plot(self.view, "x₁", "x₂")
+        self.image = heat_map(plot, COLOURS)
         self.contour = pg.IsocurveItem(level=0.5, pen=pg.mkPen("#1d1d1f", width=1.5))
         self.contour.setParentItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=6, pen=TRAIN_PEN)
@@ -93,10 +85,7 @@ class BoundaryPlot(PlotPanel):
         values = np.nan_to_num(grid.values, nan=(low + high) / 2, posinf=high, neginf=low)
         values = np.clip(values, low, high).T  # ImageItem indexes [x, y]
         self.image.setImage(values, levels=self.levels, autoLevels=False)
-        dx = (grid.xs[-1] - grid.xs[0]) / (len(grid.xs) - 1)
-        dy = (grid.ys[-1] - grid.ys[0]) / (len(grid.ys) - 1)
-        self.image.setRect(QRectF(grid.xs[0] - dx / 2, grid.ys[0] - dy / 2,
-                                  dx * len(grid.xs), dy * len(grid.ys)))  # fmt: skip
+        self.image.setRect(grid_rect(grid.xs, grid.ys))
         if self.classification:
             self.contour.setData(values)
 

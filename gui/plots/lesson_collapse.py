@@ -15,7 +15,7 @@ from core.notation import fmt
 from gui.plots.lesson_base import LessonFigure
 from gui.plots.lesson_matrix import MatrixTable
 from gui.plots.lesson_regions import BoundaryMap
-from gui.plots.panel import style_plot
+from gui.plots.panel import plane_plot
 
 GRID = 81
 DIAGONAL_PEN = pg.mkPen("#9a9a9a", width=1, style=Qt.PenStyle.DashLine)
@@ -110,13 +110,9 @@ class PredictionScatter(LessonFigure):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        view = self.add_plot_view()
-        plot = view.addPlot()
-        style_plot(plot)
-        plot.setAspectLocked(True)
-        plot.setLabel("bottom", "output of the whole network")
-        plot.setLabel("left", "output of the product layer")
-        self.plot = plot
+        plot = self.plot = plane_plot(
+            self.add_plot_view(), "output of the whole network", "output of the product layer"
+        )
         self.diagonal = pg.PlotDataItem([0, 1], [0, 1], pen=DIAGONAL_PEN)
         plot.addItem(self.diagonal)
         self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen(None),

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
 from gui.lesson_numbers import encloses
 from gui.plots.lesson_base import LessonFigure
-from gui.plots.panel import style_plot
+from gui.plots.panel import grid_rect, heat_map, plane_plot
 
 # Pale colours for the output, so that the points (full colours) and the lines stand out.
 COLOURS = pg.ColorMap([0.0, 0.5, 1.0], [(246, 196, 168), (250, 250, 250), (170, 202, 235)])
@@ -37,16 +37,8 @@ class BoundaryMap(LessonFigure):
         self.lines_box.setChecked(True)
         self.lines_box.toggled.connect(self._show_lines)
         self.header.addWidget(self.lines_box)
-        view = self.add_plot_view()
-        plot = view.addPlot()
-        style_plot(plot)
-        plot.setAspectLocked(True)
-        plot.setLabel("bottom", "x₁")
-        plot.setLabel("left", "x₂")
-        self.plot = plot
-        self.image = pg.ImageItem()
-        self.image.setLookupTable(COLOURS.getLookupTable(0.0, 1.0, 256))
-        plot.addItem(self.image)
+        plot = self.plot = plane_plot(self.add_plot_view(), "x₁", "x₂")
+        self.image = heat_map(plot, COLOURS)
         self.contour = pg.IsocurveItem(level=0.5, pen=BOUNDARY_PEN)
         self.contour.setParentItem(self.image)
         self.points = pg.ScatterPlotItem(size=6, pen=POINT_PEN)
@@ -82,8 +74,7 @@ class BoundaryMap(LessonFigure):
         ``segments`` (units × 2 × 2, NaN rows for lines that miss the plot)."""
         values = np.clip(np.nan_to_num(U, nan=0.5), 0.0, 1.0).T  # ImageItem indexes [x, y]
         self.image.setImage(values, levels=(0.0, 1.0), autoLevels=False)
-        dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
-        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
+        self.image.setRect(grid_rect(xs, ys))
         self.contour.setData(values)
         brushes = [self._brushes[int(y > 0.5)] for y in Y[:, 0]]
         self.points.setData(X[:, 0], X[:, 1], brush=brushes)

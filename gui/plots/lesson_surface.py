@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
 
 from core.notation import fmt
 from gui.plots.lesson_base import LessonFigure, make_legend, run_colour, run_pen
-from gui.plots.panel import style_plot
+from gui.plots.panel import grid_rect, heat_map, style_plot
 
 CONTOURS = 12
 SURFACE_COLOURS = pg.ColorMap([0.0, 1.0], [(255, 255, 255), (140, 160, 195)])
@@ -40,9 +39,7 @@ class SurfacePlot(LessonFigure):
         plot = view.addPlot()
         style_plot(plot)
         self.plot = plot
-        self.image = pg.ImageItem()
-        self.image.setLookupTable(SURFACE_COLOURS.getLookupTable(0.0, 1.0, 256))
-        plot.addItem(self.image)
+        self.image = heat_map(plot, SURFACE_COLOURS)
         self.contours = []
         for _ in range(CONTOURS):
             contour = pg.IsocurveItem(level=0.0, pen=CONTOUR_PEN)
@@ -73,8 +70,7 @@ class SurfacePlot(LessonFigure):
         shade = np.sqrt(np.clip(np.nan_to_num(Z, nan=high, posinf=high), low, high) - low)
         image = shade.T  # ImageItem indexes [x, y]
         self.image.setImage(image, levels=(0.0, max(float(image.max()), 1e-12)), autoLevels=False)
-        dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
-        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys)))
+        self.image.setRect(grid_rect(xs, ys))
         levels = contour_levels(Z)
         data = np.nan_to_num(Z, nan=high, posinf=high).T
         for k, contour in enumerate(self.contours):

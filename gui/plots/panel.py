@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -91,6 +91,31 @@ def style_plot(plot: pg.PlotItem) -> None:
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setMenuEnabled(True)
     plot.hideButtons()
+
+
+def plane_plot(view: pg.GraphicsLayoutWidget, bottom: str, left: str) -> pg.PlotItem:
+    """A styled plot added to ``view`` with the same scale on both axes (a plane, not a curve)."""
+    plot = view.addPlot()
+    style_plot(plot)
+    plot.setAspectLocked(True)
+    plot.setLabel("bottom", bottom)
+    plot.setLabel("left", left)
+    return plot
+
+
+def heat_map(plot: pg.PlotItem, colours: pg.ColorMap) -> pg.ImageItem:
+    """An image added to ``plot`` that shows values 0 to 1 in ``colours``; see :func:`grid_rect`."""
+    image = pg.ImageItem()
+    image.setLookupTable(colours.getLookupTable(0.0, 1.0, 256))
+    plot.addItem(image)
+    return image
+
+
+def grid_rect(xs: np.ndarray, ys: np.ndarray) -> QRectF:
+    """Where an image of one pixel per point of the grid ``xs`` × ``ys`` goes, each pixel
+    centred on its point."""
+    dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
+    return QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
 
 
 def nice_ceiling(value: float) -> float:

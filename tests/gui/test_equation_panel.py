@@ -3,18 +3,9 @@
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from core.netfile import LoadedNetwork
 from core.notation import fmt, to_html
 from gui.controller import StepController
 from gui.equation_panel import START_HINT, EquationPanel
-from tests.core.helpers import mazur
-
-
-@pytest.fixture
-def controller():
-    controller = StepController()
-    controller.set_loaded(LoadedNetwork(mazur()))
-    return controller
 
 
 @pytest.fixture

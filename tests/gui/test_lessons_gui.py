@@ -16,7 +16,6 @@ import gui.lesson_controller as lesson_controller
 from core.lessons import lesson_network, list_lessons, load_lesson, run_lesson
 from gui.lesson_controller import lesson_view
 from gui.lesson_tab import FOCUS_FIGURES
-from gui.main_window import MainWindow
 from gui.network_view import PLACEHOLDER
 from gui.start_page import DONE, VISITED
 
@@ -34,23 +33,6 @@ def cached_results(monkeypatch):
         return _RESULTS[lesson.id]
 
     monkeypatch.setattr(lesson_controller, "run_lesson", cached)
-
-
-def make_window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.errors = []
-    win.show_error = lambda title, message: win.errors.append(message)
-    win.ask_discard = lambda: "discard"
-    assert win.open_example("mazur")
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
-@pytest.fixture
-def window(qtbot):
-    return make_window(qtbot)
 
 
 def expected_tab(win, lesson):
@@ -210,11 +192,11 @@ def test_reset_restores_a_graph_lesson(window):
     assert graph.values == {"x": 1.0} and graph.cursor == 0 and graph.mode == "reverse"
 
 
-def test_progress_is_remembered(window, qtbot):
+def test_progress_is_remembered(window, make_window):
     assert window.open_lesson("composite-functions")
     window.lessons.next()
     window.close()
-    again = make_window(qtbot)
+    again = make_window()
     assert again.lessons.is_completed("composite-functions")
     assert again.lessons.is_visited("backprop-one-sample")
     assert not again.lessons.is_completed("backprop-one-sample")

@@ -6,29 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from core.examples import example_path
 from core.notation import fmt
-from gui.main_window import MainWindow
 from gui.network_view import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.errors = []
-    win.show_error = lambda title, message: win.errors.append(message)
-    win.ask_discard = lambda: "discard"
-    assert win.open_example("mazur")
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def shown(win) -> dict[str, str]:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QPointF, Qt
 
 from core.training import History
 from gui import app as gui_app
-from gui.main_window import MainWindow
 from gui.training_settings import CSV
 from gui.training_worker import Grid, HistoryArrays, TrainingSnapshot
 
@@ -17,16 +16,8 @@ WAIT = 5000  # ms; the waits end as soon as their condition holds
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.errors = []
-    win.show_error = lambda title, message: win.errors.append(message)
-    win.ask_discard = lambda: "discard"
-    assert win.open_example("circle")
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+def window(make_window):
+    win = make_window("circle", size=(1280, 800))
     win.tabs.setCurrentWidget(win.training_tab)
     return win
 

@@ -9,20 +9,9 @@ from PySide6.QtWidgets import QLineEdit
 from core.netfile import LoadedNetwork
 from core.network import build_network
 from core.notation import fmt
-from gui.controller import StepController
 from gui.values_dock import ValuesDock
-from tests.core.helpers import mazur
 
 Role = Qt.ItemDataRole
-
-Role = Qt.ItemDataRole
-
-
-@pytest.fixture
-def controller():
-    controller = StepController()
-    controller.set_loaded(LoadedNetwork(mazur()))
-    return controller
 
 
 @pytest.fixture
