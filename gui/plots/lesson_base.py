@@ -31,6 +31,18 @@ def run_pen(k: int, width: float = 2.0, style=Qt.PenStyle.SolidLine):
     return pg.mkPen(run_colour(k), width=width, style=style)
 
 
+def run_item(plot: pg.PlotItem, items: list, k: int, symbol_size: int) -> pg.PlotDataItem:
+    """The curve with markers of run ``k``, made (with those of the runs before it) on first use."""
+    while len(items) <= k:
+        j = len(items)
+        item = pg.PlotDataItem(pen=run_pen(j, 2.5), symbol="o", symbolSize=symbol_size,
+                               symbolPen=pg.mkPen(run_colour(j)),
+                               symbolBrush=pg.mkBrush(run_colour(j)))  # fmt: skip
+        plot.addItem(item)
+        items.append(item)
+    return items[k]
+
+
 def make_legend(plot: pg.PlotItem, offset=(-10, 10)) -> pg.LegendItem:
     return plot.addLegend(offset=offset, labelTextColor=FOREGROUND,
                           brush=pg.mkBrush(255, 255, 255, 220),

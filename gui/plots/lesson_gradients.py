@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gui.lesson_numbers import times
-from gui.plots.lesson_base import LessonFigure, make_legend, run_colour, run_pen
+from gui.plots.lesson_base import LessonFigure, make_legend, run_item
 from gui.plots.panel import LogAxis, positive_log10, set_log_axis, style_plot
 
 
@@ -27,14 +27,7 @@ class LayerGradientPlot(LessonFigure):
         self.lines: list[pg.PlotDataItem] = []
 
     def _line(self, k: int) -> pg.PlotDataItem:
-        while len(self.lines) <= k:
-            j = len(self.lines)
-            line = pg.PlotDataItem(pen=run_pen(j, 2.5), symbol="o", symbolSize=10,
-                                   symbolPen=pg.mkPen(run_colour(j)),
-                                   symbolBrush=pg.mkBrush(run_colour(j)))  # fmt: skip
-            self.plot.addItem(line)
-            self.lines.append(line)
-        return self.lines[k]
+        return run_item(self.plot, self.lines, k, symbol_size=10)
 
     def show_result(self, result) -> None:
         self.legend.clear()

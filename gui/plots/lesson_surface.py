@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from core.notation import fmt
-from gui.plots.lesson_base import LessonFigure, make_legend, run_colour, run_pen
+from gui.plots.lesson_base import LessonFigure, make_legend, run_item
 from gui.plots.panel import grid_rect, heat_map, style_plot
 
 CONTOURS = 12
@@ -52,14 +52,7 @@ class SurfacePlot(LessonFigure):
         plot.addItem(self.start)
 
     def _path(self, k: int) -> pg.PlotDataItem:
-        while len(self.paths) <= k:
-            j = len(self.paths)
-            path = pg.PlotDataItem(pen=run_pen(j, 2.5), symbol="o", symbolSize=5,
-                                   symbolPen=pg.mkPen(run_colour(j)),
-                                   symbolBrush=pg.mkBrush(run_colour(j)))  # fmt: skip
-            self.plot.addItem(path)
-            self.paths.append(path)
-        return self.paths[k]
+        return run_item(self.plot, self.paths, k, symbol_size=5)
 
     def show_result(self, result) -> None:
         e = result.extras
