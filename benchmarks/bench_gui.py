@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from core.examples import example_path  # noqa: E402
 from core.netfile import LoadedNetwork, load_network  # noqa: E402
 from core.network import build_network  # noqa: E402
-from gui.controller import StepController  # noqa: E402
-from gui.network_view import NetworkView  # noqa: E402
+from gui.stepper.controller import StepController  # noqa: E402
+from gui.stepper.network_view import NetworkView  # noqa: E402
 from gui.theme import NORMAL  # noqa: E402
 
 STEPS = 300

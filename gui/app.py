@@ -150,7 +150,7 @@ def run(argv: list[str]) -> int:
         own_file = not is_example(path)
         window.controller.set_loaded(load_network(path), path if own_file else "")
         if own_file:
-            window._remember(path)
+            window.files.remember(path)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

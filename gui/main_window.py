@@ -9,7 +9,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QFrame,
     QMainWindow,
     QMenu,
@@ -21,27 +20,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.examples import example_names, example_path, is_example
-from core.netfile import load_network
-from gui.controller import StepController
-from gui.equation_panel import EquationPanel
-from gui.graph_tab import GraphTab
-from gui.lesson_controller import LessonController, lesson_view
-from gui.lesson_menu import LessonMenu
-from gui.lesson_panel import LessonPanel
-from gui.lesson_tab import LessonTab
-from gui.network_view import NetworkView
-from gui.quiz import Quiz
-from gui.step_controls import StepControls
+from gui.graph.tab import GraphTab
+from gui.lessons.controller import LessonController, lesson_view
+from gui.lessons.menu import LessonMenu
+from gui.lessons.panel import LessonPanel
+from gui.lessons.tab import LessonTab
+from gui.stepper.controller import StepController
+from gui.stepper.equation_panel import EquationPanel
+from gui.stepper.files import NetworkFiles
+from gui.stepper.network_view import NetworkView
+from gui.stepper.quiz import Quiz
+from gui.stepper.step_controls import StepControls
+from gui.stepper.values_dock import ValuesDock
 from gui.theme import NORMAL, PRESENTER
-from gui.training_controller import TrainingController
-from gui.training_dock import TrainingDock
-from gui.training_tab import TrainingTab
-from gui.values_dock import ValuesDock
+from gui.training.controller import TrainingController
+from gui.training.dock import TrainingDock
+from gui.training.tab import TrainingTab
 
-MAX_RECENT = 8
 TRAINING_DOCK_WIDTH = 380  # the training controls need less room than the value tables
-FILE_FILTER = "Network files (*.json);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -58,8 +54,16 @@ class MainWindow(QMainWindow):
         self.presenter = False
         self.theme = NORMAL
         self.show_error = self._show_error
-        self.ask_discard = self._ask_discard
-        self.ask_save_path = self._ask_save_path
+        self.files = NetworkFiles(self, persist)
+        self.ask_discard = self.files.ask_discard
+        self.ask_save_path = self.files.ask_save_path
+        # The File menu's actions, kept on the window for tests and tools.
+        self.may_discard = self.files.may_discard
+        self.open_path = self.files.open_path
+        self.open_example = self.files.open_example
+        self.save = self.files.save
+        self.save_as = self.files.save_as
+        self.recent_files = self.files.recent_files
         self.quiz = Quiz(self.controller, self)  # the step keys reach the controller through it
 
         self.network_view = NetworkView(self.controller, self.theme)
@@ -103,6 +107,7 @@ class MainWindow(QMainWindow):
         self._build_training()
         self._build_graph_tab()
         self._build_lessons()
+        self.files.opened.connect(self.lessons.detach)
         self.statusBar()
 
         self.controller.dirty_changed.connect(self.setWindowModified)
@@ -132,19 +137,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.open_action = self._action(file_menu, "&Open…", self.open_dialog,
-                                        QKeySequence.StandardKey.Open)
-        self.examples_menu = file_menu.addMenu("&Examples")
-        for name in example_names():
-            self._action(self.examples_menu, name,
-                         lambda checked=False, n=name: self.open_example(n))
-        self.recent_menu = file_menu.addMenu("&Recent files")
-        self._fill_recent()
-        file_menu.addSeparator()
-        self.save_action = self._action(file_menu, "&Save", self.save,
-                                        QKeySequence.StandardKey.Save)
-        self.save_as_action = self._action(file_menu, "Save &As…", self.save_as,
-                                           QKeySequence("Ctrl+Shift+S"))
+        self.files.build_menu(file_menu)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -331,116 +324,6 @@ class MainWindow(QMainWindow):
 
     def _show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
-
-    def _ask_discard(self) -> str:
-        """'save', 'discard' or 'cancel' for unsaved edits."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
-                          "The network has changes that are not saved. Save them first?",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        answer = box.exec()
-        return {QMessageBox.StandardButton.Save: "save",
-                QMessageBox.StandardButton.Discard: "discard"}.get(
-                    QMessageBox.StandardButton(answer), "cancel")
-
-    def may_discard(self) -> bool:
-        """True when the current network may be replaced (saved first if the user asks)."""
-        if not self.controller.dirty:
-            return True
-        answer = self.ask_discard()
-        if answer == "save":
-            return self.save()
-        return answer == "discard"
-
-    def open_path(self, path: str, remember: bool = True) -> bool:
-        """Load ``path``; on a bad file show why and keep the current network."""
-        if not self.may_discard():
-            return False
-        try:
-            self.controller.open_path(path)
-        except (ValueError, OSError) as exc:
-            self.show_error("Cannot open network", str(exc))
-            return False
-        if remember and self.controller.path:
-            self._remember(path)
-        self.lessons.detach()
-        return True
-
-    def open_example(self, name: str) -> bool:
-        if not self.may_discard():
-            return False
-        try:
-            loaded = load_network(example_path(name))
-            self.controller.set_loaded(loaded, "")
-        except (ValueError, OSError) as exc:
-            self.show_error("Cannot open example", str(exc))
-            return False
-        self.lessons.detach()
-        return True
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open network", self._last_dir(), FILE_FILTER)
-        if path:
-            self.open_path(path)
-
-    def save(self) -> bool:
-        if not self.controller.path:
-            return self.save_as()
-        return self._save_to(self.controller.path)
-
-    def save_as(self) -> bool:
-        path = self.ask_save_path()
-        if not path:
-            return False
-        if is_example(path):
-            self.show_error("Cannot save network",
-                            "The shipped examples stay as they are: choose another folder.")
-            return False
-        return self._save_to(path)
-
-    def _ask_save_path(self) -> str:
-        """A file name from the user; the dialog adds .json itself, so that its question
-        "replace the existing file?" is asked about the name that will really be written."""
-        dialog = QFileDialog(self, "Save network", self._last_dir(), FILE_FILTER)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("json")
-        if dialog.exec() != QFileDialog.DialogCode.Accepted:
-            return ""
-        return dialog.selectedFiles()[0]
-
-    def _save_to(self, path: str) -> bool:
-        try:
-            self.controller.save(path)
-        except (ValueError, OSError) as exc:
-            self.show_error("Cannot save network", str(exc))
-            return False
-        self._remember(path)
-        return True
-
-    def _last_dir(self) -> str:
-        last = self.settings.value("last_file", "")
-        return os.path.dirname(last) if last else os.getcwd()
-
-    def _remember(self, path: str) -> None:
-        if not self.persist:
-            return
-        path = os.path.abspath(path)
-        self.settings.setValue("last_file", path)
-        recent = [p for p in self.recent_files() if p != path]
-        self.settings.setValue("recent_files", [path] + recent[: MAX_RECENT - 1])
-        self._fill_recent()
-
-    def recent_files(self) -> list[str]:
-        value = self.settings.value("recent_files", [])
-        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
-            value = [value]
-        return [str(p) for p in value or []]
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent_files():
-            self._action(self.recent_menu, path, lambda checked=False, p=path: self.open_path(p))
-        self.recent_menu.setEnabled(bool(self.recent_files()))
 
     # -- presentation ---------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
 from core.netfile import LoadedNetwork
-from gui.controller import StepController
 from gui.main_window import MainWindow
+from gui.stepper.controller import StepController
 from tests.core.helpers import mazur
 
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 
 from core.examples import example_path
 from core.notation import fmt
-from gui.network_view import PLACEHOLDER
+from gui.stepper.network_view import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -182,7 +182,7 @@ def test_screenshot_command_writes_a_png_of_the_requested_size(tmp_path):
 
 
 def test_examples_menu_lists_every_example(window):
-    names = [a.text() for a in window.examples_menu.actions()]
+    names = [a.text() for a in window.files.examples_menu.actions()]
     assert "mazur" in names and "circle" in names
     assert os.path.isfile(example_path("circle"))
 

@@ -1,0 +1,496 @@
+"""Lesson files: the format, loading, and validation with a field-naming error."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from core import expressions
+from core.activations import ACTIVATIONS
+from core.datasets import DATASETS, REGRESSION
+from core.examples import example_names, example_path
+from core.fields import (
+    FieldError,
+    choice,
+    describe,
+    expect_object,
+    integer,
+    number,
+    reject_unknown,
+    required,
+)
+from core.lessons.runs import build_run
+from core.netfile import INIT_SCHEMES, NetworkFileError
+from core.optimizers import DEFAULTS as OPTIMIZERS
+from core.project import DATASET_DEFAULTS
+
+FORMAT = "backprop-lesson"
+VERSION = 1
+KINDS = (
+    "graph", "step", "compare", "surface", "gradients", "herd", "collapse", "regions", "recipe",
+)  # fmt: skip
+VIEWS = ("graph", "stepper", "training")
+FOCUSES = (
+    "equation", "counts", "network", "loss", "saturation", "gradients", "paths", "similarity",
+    "boundary", "code",
+)  # fmt: skip
+TRAINING_KINDS = KINDS[2:]
+TOP_KEYS = (
+    "format", "version", "id", "order", "title", "section", "explanation", "look_at", "try_this",
+    "kind", "view", "focus", "network", "dataset", "training", "runs", "params",
+)  # fmt: skip
+DATASET_KEYS = ("name", "samples", "noise", "train_fraction", "seed")
+SETTING_KEYS = (
+    "epochs", "batch_size", "l2", "seed", "shuffle", "learning_rate", "optimizer", "activation",
+    "init", "hidden", "train_biases",
+)  # fmt: skip
+PARAM_KEYS = {
+    "graph": ("expression", "values", "wrt"),
+    "surface": ("weights", "extent", "resolution"),
+    "regions": ("extent", "resolution"),
+    "recipe": ("steps",),
+}
+EXTENT = 6.0  # the built-in data sets live in [-6, 6]²
+MAX_WORDS = 250  # of a lesson's explanation paragraphs; the shipped ones keep to 80–160
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+WEIGHT_KEY = re.compile(r"w:(\d+):(\d+):(\d+)")
+
+
+class LessonFileError(ValueError):
+    """A lesson file is invalid; the message starts with the file name and the field."""
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    """What a lessons menu needs: the id, the position and the title, and the file."""
+
+    id: str
+    order: int
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a comparison: its label and the settings it changes."""
+
+    label: str
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A validated lesson file (see the module docstring for the fields).
+
+    ``network`` is the network-file dict (a named example is read into one; ``None`` for graph
+    lessons), ``dataset`` has every field filled in, ``training`` holds the lesson-wide settings.
+    """
+
+    id: str
+    order: int
+    title: str
+    section: str
+    explanation: tuple[str, ...]
+    look_at: str
+    try_this: str
+    kind: str
+    view: str
+    focus: str
+    network: dict[str, Any] | None
+    network_source: str
+    dataset: dict[str, Any] | None
+    training: dict[str, Any]
+    runs: tuple[RunSpec, ...]
+    params: dict[str, Any]
+    path: str = ""
+
+    @property
+    def info(self) -> LessonInfo:
+        return LessonInfo(self.id, self.order, self.title, self.path)
+
+    def words(self) -> int:
+        """Words in the explanation paragraphs."""
+        return sum(len(p.split()) for p in self.explanation)
+
+
+# -- finding and reading lesson files ---------------------------------------------------------
+
+
+def lessons_folder() -> Path:
+    """The folder of the shipped lessons, resources/lessons."""
+    return Path(str(resources.files("resources") / "lessons"))
+
+
+def list_lessons(
+    folder: str | os.PathLike[str] | None = None, errors: list[str] | None = None
+) -> list[LessonInfo]:
+    """The lessons in ``folder`` (default: the shipped ones), sorted by order.
+
+    A bad file raises :class:`LessonFileError`; with an ``errors`` list it is skipped and its
+    message appended instead, so a menu can still show the good ones. Two files with the same
+    id or order are an error too.
+    """
+    folder = Path(folder) if folder is not None else lessons_folder()
+    infos: list[LessonInfo] = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            lesson = load_lesson(path)
+            for other in infos:
+                if other.id == lesson.id:
+                    raise LessonFileError(
+                        f"{path.name}: id: {lesson.id!r} is also the id of {Path(other.path).name}"
+                    )
+                if other.order == lesson.order:
+                    raise LessonFileError(
+                        f"{path.name}: order: {lesson.order} is also the order of "
+                        f"{Path(other.path).name}"
+                    )
+        except (LessonFileError, OSError) as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
+            continue
+        infos.append(lesson.info)
+    return sorted(infos, key=lambda info: info.order)
+
+
+def load_lesson(
+    id_or_path: str | os.PathLike[str], folder: str | os.PathLike[str] | None = None
+) -> Lesson:
+    """A lesson by id (looked up in ``folder``, default the shipped lessons) or by file path."""
+    text = os.fspath(id_or_path)
+    path = Path(text)
+    if not (text.endswith(".json") or path.is_file()):
+        path = _find(text, Path(folder) if folder is not None else lessons_folder())
+    name = path.name
+    with open(path, encoding="utf-8-sig") as fh:
+        try:
+            data = fh.read()
+        except UnicodeDecodeError as exc:
+            raise LessonFileError(f"{name}: not UTF-8 text ({exc.reason})") from None
+    return loads_lesson(data, source=name, path=str(path))
+
+
+def _find(lesson_id: str, folder: Path) -> Path:
+    files = sorted(folder.glob("*.json"))
+    for path in files:  # NN-slug.json names the id: try those files first
+        if path.stem.split("-", 1)[-1] == lesson_id:
+            return path
+    for path in files:
+        try:
+            if json.loads(path.read_text(encoding="utf-8-sig")).get("id") == lesson_id:
+                return path
+        except (ValueError, OSError, AttributeError):
+            continue
+    known = ", ".join(info.id for info in list_lessons(folder, errors=[]))
+    raise ValueError(f"no lesson {lesson_id!r} (lessons: {known or 'none'})")
+
+
+def loads_lesson(text: str, source: str = "<string>", path: str = "") -> Lesson:
+    """Parse and validate the text of a lesson file; ``source`` starts every error message."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LessonFileError(
+            f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise LessonFileError(f"{source}: invalid JSON: {exc}") from None
+    try:
+        return _lesson(data, source, path)
+    except FieldError as exc:
+        raise LessonFileError(f"{source}: {exc}") from None
+
+
+def _lesson(data: Any, source: str, path: str) -> Lesson:
+    if not isinstance(data, dict):
+        raise FieldError("(top level)", f"expected a JSON object, got {_describe(data)}")
+    if data.get("format") != FORMAT:
+        raise FieldError("format", f'expected "{FORMAT}"')
+    if data.get("version") != VERSION or isinstance(data.get("version"), bool):
+        raise FieldError(
+            "version", f"unsupported version {data.get('version')!r} (this app reads {VERSION})"
+        )
+    reject_unknown(data, TOP_KEYS, "")
+    lesson_id = _string(required(data, "id"), "id")
+    if not _ID.fullmatch(lesson_id):
+        raise FieldError(
+            "id", f"{lesson_id!r} must be lower-case letters, digits and single hyphens"
+        )
+    order = _int(required(data, "order"), "order", 1)
+    title = _string(required(data, "title"), "title")
+    section = _string(required(data, "section"), "section")
+    explanation = required(data, "explanation")
+    if not isinstance(explanation, list) or not explanation:
+        raise FieldError("explanation", "expected a non-empty list of paragraphs")
+    paragraphs = tuple(_string(p, f"explanation[{k}]") for k, p in enumerate(explanation))
+    words = sum(len(p.split()) for p in paragraphs)
+    if words > MAX_WORDS:
+        raise FieldError("explanation", f"{words} words; keep it under {MAX_WORDS}")
+    look_at = _string(required(data, "look_at"), "look_at")
+    try_this = _string(required(data, "try_this"), "try_this")
+    kind = _choice(required(data, "kind"), KINDS, "kind")
+    view = _choice(required(data, "view"), VIEWS, "view")
+    focus = _choice(required(data, "focus"), FOCUSES, "focus")
+
+    network, network_source = None, ""
+    if "network" in data:
+        network, network_source = _network_spec(data["network"], source)
+    elif kind != "graph":
+        raise FieldError("network", f"missing (a {kind} lesson needs a network)")
+    dataset = None
+    if "dataset" in data:
+        dataset = _dataset(data["dataset"])
+    elif kind in TRAINING_KINDS:
+        raise FieldError("dataset", f"missing (a {kind} lesson trains on a data set)")
+    training = _settings(data.get("training", {}), "training", allow_label=False)
+    raw_runs = data.get("runs", [{"label": title}])
+    if not isinstance(raw_runs, list) or not raw_runs:
+        raise FieldError("runs", "expected a non-empty list of runs")
+    runs = []
+    for k, raw in enumerate(raw_runs):
+        settings = _settings(raw, f"runs[{k}]", allow_label=True)
+        label = settings.pop("label")
+        runs.append(RunSpec(label, settings))
+    params = _params(data.get("params", {}), kind)
+
+    lesson = Lesson(
+        lesson_id,
+        order,
+        title,
+        section,
+        paragraphs,
+        look_at,
+        try_this,
+        kind,
+        view,
+        focus,
+        network,
+        network_source,
+        dataset,
+        training,
+        tuple(runs),
+        params,
+        path,
+    )
+    _check_lesson(lesson, source)
+    return lesson
+
+
+def _network_spec(raw: Any, source: str) -> tuple[dict[str, Any], str]:
+    if isinstance(raw, str):
+        if raw not in example_names():
+            raise FieldError(
+                "network", f"no example {raw!r} (examples: {', '.join(example_names())})"
+            )
+        with open(example_path(raw), encoding="utf-8-sig") as fh:
+            return json.load(fh), f"example:{raw}"
+    if not isinstance(raw, dict):
+        raise FieldError(
+            "network", f"expected an example name or a network object, got {_describe(raw)}"
+        )
+    return copy.deepcopy(raw), "inline"
+
+
+def _dataset(raw: Any) -> dict[str, Any]:
+    data = _object(raw, "dataset", DATASET_KEYS)
+    out = dict(DATASET_DEFAULTS)
+    out["name"] = _choice(required(data, "name", "dataset.name"), DATASETS, "dataset.name")
+    if "samples" in data:
+        out["samples"] = _int(data["samples"], "dataset.samples", 2, 100_000)
+    if "noise" in data:
+        out["noise"] = _number(data["noise"], "dataset.noise", 0.0, 1.0)
+    if "train_fraction" in data:
+        out["train_fraction"] = _number(data["train_fraction"], "dataset.train_fraction", 0.0, 1.0)
+        if out["train_fraction"] == 0:
+            raise FieldError("dataset.train_fraction", "must be more than 0")
+    if "seed" in data:
+        out["seed"] = _int(data["seed"], "dataset.seed", 0)
+    return out
+
+
+def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
+    keys = SETTING_KEYS + (("label",) if allow_label else ())
+    data = _object(raw, path, keys)
+    out: dict[str, Any] = {}
+    if allow_label:
+        out["label"] = _string(required(data, "label", f"{path}.label"), f"{path}.label")
+    for key in SETTING_KEYS:
+        if key not in data:
+            continue
+        value, where = data[key], f"{path}.{key}"
+        if key == "epochs":
+            out[key] = _int(value, where, 0, 100_000)
+        elif key == "batch_size":
+            out[key] = "full" if value == "full" else _int(value, where, 1)
+        elif key == "l2":
+            out[key] = _number(value, where, 0.0)
+        elif key == "seed":
+            out[key] = _int(value, where, 0)
+        elif key in ("shuffle", "train_biases"):
+            if not isinstance(value, bool):
+                raise FieldError(where, f"expected true or false, got {_describe(value)}")
+            out[key] = value
+        elif key == "learning_rate":
+            out[key] = _number(value, where, 0.0)
+            if out[key] == 0:
+                raise FieldError(where, "must be positive")
+        elif key == "optimizer":
+            if isinstance(value, str):
+                _choice(value, tuple(OPTIMIZERS), where)
+                value = {"name": value}
+            out[key] = dict(_object(value, where, None))
+        elif key == "activation":
+            out[key] = _choice(value, tuple(ACTIVATIONS), where)
+        elif key == "init":
+            init = _object(value, where, ("scheme", "scale", "seed"))
+            _choice(required(init, "scheme", f"{where}.scheme"), INIT_SCHEMES, f"{where}.scheme")
+            out[key] = dict(init)
+        elif key == "hidden":
+            if not isinstance(value, list):
+                raise FieldError(where, f"expected a list of layer sizes, got {_describe(value)}")
+            out[key] = [_int(v, f"{where}[{k}]", 1, 4096) for k, v in enumerate(value)]
+    return out
+
+
+def _params(raw: Any, kind: str) -> dict[str, Any]:
+    params = dict(_object(raw, "params", PARAM_KEYS.get(kind, ())))
+    if kind == "graph":
+        text = _string(required(params, "expression", "params.expression"), "params.expression")
+        try:
+            graph = expressions.parse(text)
+        except expressions.ExpressionError as exc:
+            raise FieldError("params.expression", str(exc)) from None
+        values = _object(params.get("values", {}), "params.values", None)
+        try:
+            params["values"] = expressions.check_values(graph, values)
+        except ValueError as exc:
+            raise FieldError("params.values", str(exc)) from None
+        wrt = params.get("wrt", graph.variables[0] if graph.variables else None)
+        if wrt is None or wrt not in graph.variables:
+            raise FieldError("params.wrt", f"{wrt!r} is not a variable of the expression")
+        params["wrt"] = wrt
+    if kind == "surface":
+        keys = required(params, "weights", "params.weights")
+        if not isinstance(keys, list) or len(keys) != 2:
+            raise FieldError("params.weights", 'expected two weight keys like "w:1:0:1"')
+        for k, key in enumerate(keys):
+            if not isinstance(key, str) or not WEIGHT_KEY.fullmatch(key):
+                raise FieldError(
+                    f"params.weights[{k}]", f'expected a key like "w:1:0:1", got {_describe(key)}'
+                )
+    if "extent" in params:
+        extent = params["extent"]
+        ok = (
+            isinstance(extent, list)
+            and len(extent) == 2
+            and all(isinstance(pair, list) and len(pair) == 2 for pair in extent)
+        )
+        if not ok:
+            raise FieldError("params.extent", "expected [[x_min, x_max], [y_min, y_max]]")
+        for a, pair in enumerate(extent):
+            lo = _number(pair[0], f"params.extent[{a}][0]")
+            hi = _number(pair[1], f"params.extent[{a}][1]")
+            if not lo < hi:
+                raise FieldError(f"params.extent[{a}]", "the first number must be the smaller")
+    if "resolution" in params:
+        params["resolution"] = _int(params["resolution"], "params.resolution", 5, 201)
+    if kind == "recipe":
+        steps = params.get("steps", [])
+        if not isinstance(steps, list) or len(steps) != 5:
+            raise FieldError("params.steps", "expected the five steps of the recipe")
+        for k, step in enumerate(steps):
+            step = _object(step, f"params.steps[{k}]", ("title", "app"))
+            for key in ("title", "app"):
+                _string(
+                    required(step, key, f"params.steps[{k}].{key}"), f"params.steps[{k}].{key}"
+                )
+    return params
+
+
+def _check_lesson(lesson: Lesson, source: str) -> None:
+    """Build every run's network once, so a bad override fails when the file is read."""
+    if lesson.network is None:
+        return
+    nets = []
+    for k in range(len(lesson.runs)):
+        where = "network" if k == 0 else f"runs[{k}]"
+        try:
+            nets.append(build_run(lesson, k, source).network)
+        except NetworkFileError as exc:
+            raise FieldError(
+                where, str(exc).removeprefix(f"{source}: ").removeprefix("network: ")
+            ) from None
+    net = nets[0]
+    if lesson.kind == "step" and (net.sample_x is None or net.sample_y is None):
+        raise FieldError("network", 'a step lesson needs a network with a "sample"')
+    if lesson.dataset is not None:
+        if net.inputs != 2:
+            raise FieldError(
+                "network", f"the data sets have 2 inputs; this network has {net.inputs}"
+            )
+        if net.outputs != 1:
+            raise FieldError(
+                "network", "the data sets have one target; the network needs one output unit"
+            )
+        if lesson.dataset["name"] in REGRESSION and net.loss.name == "binary_cross_entropy":
+            raise FieldError(
+                "dataset.name",
+                f"{lesson.dataset['name']!r} does not suit the loss {net.loss.name!r}",
+            )
+    if lesson.kind == "surface":
+        for k, key in enumerate(lesson.params["weights"]):
+            l, j, i = (int(v) for v in WEIGHT_KEY.fullmatch(key).groups())
+            if not (
+                1 <= l <= len(net.layers)
+                and j < net.layers[l - 1].units
+                and i < net.layers[l - 1].inputs
+            ):
+                raise FieldError(f"params.weights[{k}]", f"the network has no weight {key}")
+        if lesson.params["weights"][0] == lesson.params["weights"][1]:
+            raise FieldError("params.weights", "name two different weights")
+    if lesson.kind == "herd" and (len(net.layers) < 2 or net.layers[0].units < 2):
+        raise FieldError("network", "a herd lesson needs a hidden layer of at least two units")
+    if lesson.kind == "collapse" and any(la.activation.name != "linear" for la in net.layers[:-1]):
+        raise FieldError("network", "a collapse lesson needs linear hidden units")
+
+
+# -- small validators -------------------------------------------------------------------------
+
+
+def _quote(value: Any) -> str:
+    """A value as lesson messages quote it: in full, a string cut to 40 characters first."""
+    return repr(value[:40]) if isinstance(value, str) else repr(value)
+
+
+def _describe(value: Any) -> str:
+    return describe(value, _quote)
+
+
+def _object(value: Any, path: str, keys: tuple[str, ...] | None) -> dict[str, Any]:
+    return expect_object(value, path, keys, shorten=_quote)
+
+
+def _string(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(path, f"expected a non-empty string, got {_describe(value)}")
+    return value
+
+
+def _choice(value: Any, options: tuple[str, ...], path: str) -> str:
+    return choice(value, options, path, shorten=_quote)
+
+
+def _int(value: Any, path: str, low: int, high: int | None = None) -> int:
+    wording = f"a whole number of at least {low}"
+    return integer(value, path, low, high, wording=wording, shorten=_quote)
+
+
+def _number(value: Any, path: str, low: float | None = None, high: float | None = None) -> float:
+    return number(value, path, low, high, shorten=_quote)

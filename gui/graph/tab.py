@@ -1,0 +1,513 @@
+"""The "Computation graph" tab: an expression, its values, the graph, and the step at the cursor.
+
+The tab owns a :class:`GraphController`; the main window routes its step keys (→/Space, ←,
+Shift+→, End, Home, N) to ``tab.controller`` while the tab is shown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.expressions import PRESETS, ExpressionError, GraphOperation, operation_counts
+from core.notation import MINUS, fmt, to_html
+from gui.graph.controller import GraphController
+from gui.graph.view import GraphView, node_symbol
+from gui.theme import Theme
+
+ERROR_COLOUR = "#c62828"
+SUMMARY_LIMIT = 6  # derivatives listed in the sentence at the end
+MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
+# (text, controller method, tip); the keys are the main window's, routed to this tab's controller
+STEP_BUTTONS = (
+    ("Start", "to_start", "Back to the start (Home)"),
+    ("◀ Back", "back", "One step back (←)"),
+    ("Step ▶", "step", "One step (→ or Space)"),
+    ("Phase ▶▶", "to_phase_end", "To the end of this pass (Shift+→)"),
+    ("End", "to_end", "To the end (End)"),
+)
+BASE_POINTS = {"tab": 10.0, "heading": 13.0, "equation": 13.0, "result": 14.0, "small": 10.0}
+
+
+def format_values(values: dict[str, float]) -> str:
+    """``{"a": 2.0, "b": -1.5}`` → ``a = 2, b = -1.5`` (the form the values box reads)."""
+    return ", ".join(f"{name} = {value:.12g}" for name, value in values.items())
+
+
+def parse_values(text: str) -> dict[str, float]:
+    """``a = 2, b = -1.5`` (commas or semicolons between) → numbers; ValueError says why not."""
+    values: dict[str, float] = {}
+    for part in re.split(r"[,;]", text):
+        part = part.strip()
+        if not part:
+            continue
+        name, equals, number = part.partition("=")
+        name, number = name.strip(), number.strip()
+        if not equals or not name:
+            raise ValueError(f"write values as name = number, separated by commas (not '{part}')")
+        try:
+            values[name] = float(number.replace(MINUS, "-"))
+        except ValueError:
+            raise ValueError(f"the value of '{name}' is not a number: '{number}'") from None
+    return values
+
+
+def heading_for(op: GraphOperation, controller: GraphController) -> str:
+    """Plain words for a record: "Backward · ∂f/∂b by the chain rule"."""
+    graph = controller.graph
+    node = graph.node(op.node)
+    sym = node_symbol(node)
+    if node.op == "const":
+        return f"Constant {sym}"
+    if op.phase == "forward":
+        return f"Forward · input {sym}" if node.op == "var" else f"Forward · value of {sym}"
+    if op.phase == "backward":
+        f = graph.output_name
+        if node.id == graph.output:
+            return f"Backward · seed ∂{f}/∂{sym} = 1"
+        return f"Backward · ∂{f}/∂{sym} by the chain rule"
+    return f"Forward mode · {sym} and d{sym}/d{controller.wrt}"
+
+
+def result_html(op: GraphOperation) -> str:
+    """The left-hand sides of the substituted formula with the rounded results in bold."""
+    numbers = {
+        "forward": [op.value],
+        "backward": [op.derivative],
+        "tangent": [op.value, op.derivative],
+    }[op.phase]
+    parts = []
+    for part, number in zip(op.substituted.split(";  "), numbers):
+        lhs = part.split(" = ")[0] if " = " in part else "constant"
+        parts.append(f"{to_html(lhs)}&nbsp;=&nbsp;<b>{fmt(number)}</b>")
+    return ",&nbsp;&nbsp;".join(parts)
+
+
+class GraphTab(QWidget):
+    """Expression box, presets, values, mode, the graph view, the counts and the equation."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.font_scale = 1.0
+        self.controller = GraphController(self)
+        self.view = GraphView(self.controller, theme)
+
+        self.expression_edit = QLineEdit()
+        self.expression_edit.setPlaceholderText("an expression such as (a+b)*(b+1), then Enter")
+        self.expression_edit.setToolTip(
+            "Numbers, variables, + − * / **, and exp log sin cos tanh sigmoid relu abs sqrt max "
+            "min. Press Enter to draw."
+        )
+        self.expression_edit.returnPressed.connect(self._on_expression_entered)
+        self.preset_combo = QComboBox()
+        self.preset_combo.setPlaceholderText("Custom expression")
+        for preset in PRESETS:
+            self.preset_combo.addItem(preset.name, preset.name)
+            self.preset_combo.setItemData(
+                self.preset_combo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
+        self.values_edit = QLineEdit()
+        self.values_edit.setPlaceholderText("a = 2, b = 1, then Enter")
+        self.values_edit.returnPressed.connect(self._on_values_entered)
+        self.mode_combo = QComboBox()
+        for text, mode in MODE_ITEMS:
+            self.mode_combo.addItem(text, mode)
+        self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
+        self.wrt_combo = QComboBox()
+        self.wrt_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.wrt_combo.setToolTip("Forward mode: the input to differentiate by (one pass each)")
+        self.wrt_combo.currentIndexChanged.connect(self._on_mode_chosen)
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setWordWrap(True)
+
+        controls = QGridLayout()
+        controls.setColumnStretch(1, 1)
+        controls.addWidget(QLabel("Expression"), 0, 0)
+        controls.addWidget(self.expression_edit, 0, 1)
+        controls.addWidget(QLabel("Preset"), 0, 2)
+        controls.addWidget(self.preset_combo, 0, 3, 1, 3)
+        controls.addWidget(QLabel("Values"), 1, 0)
+        controls.addWidget(self.values_edit, 1, 1)
+        controls.addWidget(QLabel("Mode"), 1, 2)
+        controls.addWidget(self.mode_combo, 1, 3)
+        self.wrt_caption = QLabel("differentiate by")
+        controls.addWidget(self.wrt_caption, 1, 4)
+        controls.addWidget(self.wrt_combo, 1, 5)
+        controls.addWidget(self.error_label, 2, 1, 1, 5)
+
+        # The record at the cursor, in words and formulas.
+        self.equation_labels: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
+        equation = QWidget()
+        grid = QGridLayout(equation)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(4)
+        captions = {"formula": "Formula", "substituted": "With numbers", "result": "Result"}
+        for row, name in enumerate(("heading", "formula", "substituted", "result", "sentence")):
+            label = QLabel()
+            rich = name in captions
+            label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.equation_labels[name] = label
+            if rich:
+                caption = QLabel(captions[name])
+                caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                self._captions[name] = caption
+                grid.addWidget(caption, row, 0)
+                grid.addWidget(label, row, 1)
+            else:
+                grid.addWidget(label, row, 0, 1, 2)
+        grid.setRowStretch(5, 1)
+
+        # How many passes each mode needs for the whole gradient.
+        self.counts_table = QTableWidget(2, 3)
+        self.counts_table.setHorizontalHeaderLabels(
+            ["Forward\npasses", "Backward\npasses", "Derivative\nops"]
+        )
+        self.counts_table.horizontalHeaderItem(2).setToolTip(
+            "Multiply-adds ∂·∂ along the edges, for the whole gradient"
+        )
+        self.counts_table.setVerticalHeaderLabels(["Forward mode", "Reverse mode"])
+        self.counts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.counts_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.counts_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.counts_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.counts_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.counts_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.counts_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.counts_table.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        for row in range(2):
+            for column in range(3):
+                item = QTableWidgetItem()
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.counts_table.setItem(row, column, item)
+        self.counts_label = QLabel()
+        self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.counts_label.setWordWrap(True)
+        counts = QWidget()
+        counts_layout = QVBoxLayout(counts)
+        counts_layout.setContentsMargins(0, 0, 0, 0)
+        counts_layout.addWidget(self.counts_table)
+        counts_layout.addWidget(self.counts_label)
+        counts_layout.addStretch(1)
+
+        # Mouse users step here; the keys are the main window's.
+        self.step_bar = QWidget()
+        bar = QHBoxLayout(self.step_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.step_buttons: dict[str, QPushButton] = {}
+        for text, method, tip in STEP_BUTTONS:
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(getattr(self.controller, method))
+            bar.addWidget(button)
+            self.step_buttons[method] = button
+        self.progress_label = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addSpacing(12)
+        bar.addWidget(self.progress_label)
+        bar.addStretch(1)
+
+        lower = QWidget()
+        lower_layout = QGridLayout(lower)
+        lower_layout.setContentsMargins(0, 4, 0, 0)
+        lower_layout.addWidget(self.step_bar, 0, 0, 1, 2)
+        lower_layout.addWidget(equation, 1, 0)
+        lower_layout.addWidget(counts, 1, 1, Qt.AlignmentFlag.AlignTop)
+        lower_layout.setColumnStretch(0, 1)
+        self._lower = lower
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.splitter, 1)
+
+        self.controller.graph_replaced.connect(self._on_graph_replaced)
+        self.controller.trace_replaced.connect(self._on_trace_replaced)
+        self.controller.state_changed.connect(self._on_state_changed)
+        self.set_theme(theme)
+        self.set_font_scale(1.0)
+        self.controller.load_preset(PRESETS[1].name)
+
+    # -- looks ----------------------------------------------------------------------------------
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every font of the tab and its graph (presenter mode uses about 1.6–2.0)."""
+        self.font_scale = scale
+        font = QFont(self.font())
+        font.setPointSizeF(BASE_POINTS["tab"] * scale)
+        self.setFont(font)
+        for name, label in self.equation_labels.items():
+            size = {"heading": "heading", "result": "result", "sentence": "small"}.get(
+                name, "equation"
+            )
+            self._set_points(label, BASE_POINTS[size] * scale, bold=name == "heading")
+        # Labels with a style sheet of their own do not take the tab's font.
+        for label in (*self._captions.values(), self.counts_label):
+            self._set_points(label, BASE_POINTS["small"] * scale)
+        self._set_points(self.error_label, BASE_POINTS["tab"] * scale)
+        self.view.set_font_scale(scale)
+        self._fit_counts_table()
+        # Room for the heading, three formula lines and a sentence of up to three lines.
+        lines = {"heading": 1, "formula": 1, "substituted": 1, "result": 1, "sentence": 3}
+        height = sum(
+            QFontMetrics(self.equation_labels[name].font()).lineSpacing() * count + 4
+            for name, count in lines.items()
+        )
+        self._lower.setMinimumHeight(height + self.step_bar.sizeHint().height() + 12)
+
+    @staticmethod
+    def _set_points(widget: QWidget, points: float, bold: bool = False) -> None:
+        font = QFont(widget.font())
+        font.setPointSizeF(points)
+        font.setBold(bold)
+        widget.setFont(font)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        muted = theme.muted.name()
+        for caption in self._captions.values():
+            caption.setStyleSheet(f"color: {muted};")
+        self.counts_label.setStyleSheet(f"color: {muted};")
+        self.view.set_theme(theme)
+        self._update_counts()
+
+    def _fit_counts_table(self) -> None:
+        table = self.counts_table
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        width = (
+            table.verticalHeader().width()
+            + sum(table.columnWidth(c) for c in range(table.columnCount()))
+            + 2 * table.frameWidth()
+        )
+        height = (
+            table.horizontalHeader().height()
+            + sum(table.rowHeight(r) for r in range(table.rowCount()))
+            + 2 * table.frameWidth()
+        )
+        table.setFixedSize(width + 4, height + 2)
+
+    # -- what the user does ---------------------------------------------------------------------
+
+    def _show_error(self, message: str) -> None:
+        if self.error_label.text() != message:
+            self.error_label.setText(message)
+
+    def _on_expression_entered(self) -> None:
+        try:
+            self.controller.set_expression(self.expression_edit.text())
+        except ExpressionError as exc:
+            self._show_error(f"Expression: {exc}")
+            return
+        self._show_error("")
+
+    def _on_values_entered(self) -> None:
+        try:
+            self.controller.set_values(parse_values(self.values_edit.text()))
+        except ValueError as exc:
+            self._show_error(f"Values: {exc}")
+            return
+        self._show_error("")
+        self._on_trace_replaced()  # shows the values in their usual form
+
+    def _on_preset_chosen(self, index: int) -> None:
+        if index < 0:
+            return
+        self.controller.load_preset(self.preset_combo.itemData(index))
+        self._show_error("")
+
+    def _on_mode_chosen(self) -> None:
+        mode = self.mode_combo.currentData()
+        wrt = self.wrt_combo.currentText() or None
+        self.controller.set_mode(mode, wrt)
+
+    # -- what the controller says ---------------------------------------------------------------
+
+    def _on_graph_replaced(self) -> None:
+        c = self.controller
+        if self.expression_edit.text() != c.text:
+            self.expression_edit.setText(c.text)
+        self.wrt_combo.blockSignals(True)
+        self.wrt_combo.clear()
+        self.wrt_combo.addItems(list(c.graph.variables))
+        self.wrt_combo.blockSignals(False)
+
+    def _on_trace_replaced(self) -> None:
+        c = self.controller
+        text = format_values(c.values)
+        if self.values_edit.text() != text:
+            self.values_edit.setText(text)
+        for combo, index in (
+            (self.mode_combo, self.mode_combo.findData(c.mode)),
+            (self.wrt_combo, self.wrt_combo.findText(c.wrt or "")),
+            (
+                self.preset_combo,
+                next(
+                    (
+                        k
+                        for k, p in enumerate(PRESETS)
+                        if p.expression == c.text and p.values == c.values
+                    ),
+                    -1,
+                ),
+            ),
+        ):
+            if combo.currentIndex() != index:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(index)
+                combo.blockSignals(False)
+        forward = c.mode == "forward"
+        self.wrt_combo.setEnabled(forward)
+        self.wrt_caption.setEnabled(forward)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        c = self.controller
+        if c.graph is None:
+            return
+        counts = operation_counts(c.graph)
+        n = counts["inputs"]
+        cells = [
+            [
+                str(counts["forward_mode"]["passes"]),
+                "0",
+                str(counts["forward_mode"]["derivative_ops"]),
+            ],
+            [
+                "1",
+                str(counts["reverse_mode"]["passes"]),
+                str(counts["reverse_mode"]["derivative_ops"]),
+            ],
+        ]
+        active = 0 if c.mode == "forward" else 1
+        highlight = QBrush(self.theme.cursor)
+        for row in range(2):
+            for column in range(3):
+                item = self.counts_table.item(row, column)
+                if item.text() != cells[row][column]:
+                    item.setText(cells[row][column])
+                font = item.font()
+                if font.bold() != (row == active):
+                    font.setBold(row == active)
+                    item.setFont(font)
+                item.setBackground(highlight if row == active else QBrush())
+        inputs = f"{n} input" + ("" if n == 1 else "s")
+        if c.mode == "forward":
+            passes = counts["forward_mode"]["passes"]
+            this = f" This pass gives d{c.graph.output_name}/d{c.wrt}." if c.wrt else ""
+            text = (
+                f"Forward mode: {passes} pass{'' if passes == 1 else 'es'} for the whole "
+                f"gradient, one per input ({inputs}).{this}"
+            )
+        else:
+            text = (
+                f"Reverse mode: 1 forward pass for the values, then 1 backward pass gives "
+                f"all {n} derivative{'' if n == 1 else 's'} ({inputs})."
+            )
+        if self.counts_label.text() != text:
+            self.counts_label.setText(text)
+        self._fit_counts_table()
+
+    def progress_text(self) -> str:
+        c = self.controller
+        if not c.trace:
+            return ""
+        if c.cursor == 0:
+            return "start · press → to step"
+        phase, k, n = c.position()
+        word = {
+            "forward": "forward",
+            "backward": "backward",
+            "tangent": f"forward mode, d/d{c.wrt}",
+        }[phase]
+        return f"{word} · {k} of {n}"
+
+    def _on_state_changed(self) -> None:
+        c = self.controller
+        op = c.current
+        texts = dict.fromkeys(self.equation_labels, "")
+        if op is None:
+            texts["heading"] = "Start"
+            texts["sentence"] = (
+                "Press → or Space: first every node's value, left to right, then the "
+                "derivatives from the output back to the inputs."
+                if c.mode == "reverse"
+                else f"Press → or Space: each node's value and its derivative by {c.wrt}, left to "
+                "right, in one pass."
+            )
+        else:
+            texts["heading"] = heading_for(op, c)
+            texts["formula"] = to_html(op.formula)
+            texts["substituted"] = to_html(op.substituted)
+            texts["result"] = result_html(op)
+            texts["sentence"] = op.text
+            summary = self._summary() if c.at_end else ""
+            if summary:
+                texts["sentence"] += "  " + summary
+        for name, text in texts.items():
+            label = self.equation_labels[name]
+            if label.text() != text:
+                label.setText(text)
+            if name in self._captions:
+                self._captions[name].setVisible(bool(text))
+        progress = self.progress_text()
+        if self.progress_label.text() != progress:
+            self.progress_label.setText(progress)
+
+    def _summary(self) -> str:
+        c = self.controller
+        graph, f = c.graph, c.graph.output_name
+        known = c.known()
+        if c.mode == "reverse":
+            parts = [
+                f"∂{f}/∂{x} = {fmt(known[f'derivative:{graph.variable(x).id}'])}"
+                for x in graph.variables[:SUMMARY_LIMIT]
+            ]
+            if len(graph.variables) > SUMMARY_LIMIT:
+                parts.append("…")
+            return ("Done: " + ", ".join(parts) + " from one backward pass.") if parts else ""
+        if c.wrt is None:
+            return ""
+        d = fmt(known[f"derivative:{graph.output}"])
+        others = [x for x in graph.variables if x != c.wrt]
+        more = (
+            f" The other {len(others)} derivative{'' if len(others) == 1 else 's'} "
+            f"need{'s' if len(others) == 1 else ''} one more pass each."
+            if others
+            else ""
+        )
+        return f"Done: d{f}/d{c.wrt} = {d}.{more}"

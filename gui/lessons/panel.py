@@ -1,0 +1,189 @@
+"""The "Lesson" dock: the open lesson's title, its explanation in our own words, where to look
+and what to try, the numbers it measured, and Previous / Reset / Next."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.lessons.controller import lesson_view
+from gui.lessons.numbers import key_numbers
+
+VIEW_WORDS = {"graph": "Computation graph tab", "stepper": "Stepper tab", "lessons": "Lessons tab"}
+FOCUS_WORDS = {
+    "equation": "the equation panel",
+    "counts": "the table of operation counts",
+    "network": "the product of the weight matrices",
+    "loss": "the loss curves",
+    "saturation": "the bars of saturated units",
+    "gradients": "the gradient size of each layer",
+    "paths": "the paths over the loss surface",
+    "similarity": "the distance between the hidden units",
+    "boundary": "the decision boundary",
+    "code": "the five steps and the exported code",
+}
+BASE_POINTS = {"text": 11.0, "title": 15.0, "small": 9.5}
+LOOK_COLOUR = "#fff4d6"
+TRY_COLOUR = "#eaf3fb"
+WELCOME = (
+    "<p>Each lesson loads a network, data and settings, explains one idea from the lecture "
+    "notes in a few paragraphs, and points at the view or plot that shows it.</p>"
+    "<p>Pick one from the <b>Lessons</b> menu or the list in the Lessons tab.</p>"
+)
+
+
+def where_to_look(lesson) -> str:
+    """'Lessons tab, the loss curves': the tab and the part of it that carries the point."""
+    view = lesson_view(lesson)
+    if view == "graph" and lesson.focus == "equation":
+        return "Computation graph tab, the graph and the step under it"
+    return f"{VIEW_WORDS[view]}, {FOCUS_WORDS.get(lesson.focus, lesson.focus)}"
+
+
+def lesson_html(lesson, numbers: list[str]) -> str:
+    """The explanation, the two boxes and the measured numbers as rich text."""
+    esc = html.escape
+    parts = [f"<p>{esc(p)}</p>" for p in lesson.explanation]
+    for colour, head, text in (
+        (LOOK_COLOUR, f"Look at ({where_to_look(lesson)}):", lesson.look_at),
+        (TRY_COLOUR, "Try this:", lesson.try_this),
+    ):
+        parts.append(
+            f'<table width="100%" cellpadding="6" cellspacing="0" bgcolor="{colour}">'
+            f"<tr><td><b>{esc(head)}</b> {esc(text)}</td></tr></table><p></p>"
+        )
+    if numbers:
+        items = "".join(f"<li>{esc(line)}</li>" for line in numbers)
+        parts.append(f"<p><b>Measured in this lesson</b></p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+class LessonPanel(QDockWidget):
+    """Shows ``lessons.lesson`` (a :class:`gui.lessons.controller.LessonController`).
+
+    Signals
+    -------
+    list_requested : the student wants the list of all lessons.
+    view_requested : the student wants to see the view the lesson points at.
+    """
+
+    list_requested = Signal()
+    view_requested = Signal()
+
+    def __init__(self, lessons, parent: QWidget | None = None) -> None:
+        super().__init__("Lesson", parent)
+        self.setObjectName("lesson_dock")
+        self.lessons = lessons
+        self._scale = 1.0
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 6, 8, 6)
+        self.position_label = QLabel()
+        self.position_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.position_label.setWordWrap(True)
+        self.position_label.setStyleSheet("color: #5f6368;")
+        self.title_label = QLabel()
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setWordWrap(True)
+        self.text = QTextBrowser()
+        self.text.setFrameShape(QFrame.Shape.NoFrame)
+        self.text.setOpenLinks(False)
+        self.text.document().setDocumentMargin(2)
+        layout.addWidget(self.position_label)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.text, 1)
+
+        self.previous_button = QPushButton("◀ Previous")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Load this lesson's network, data and settings again")
+        self.next_button = QPushButton("Next ▶")
+        self.next_button.setToolTip("Mark this lesson done and go to the next one")
+        self.previous_button.clicked.connect(lessons.previous)
+        self.reset_button.clicked.connect(lessons.reset)
+        self.next_button.clicked.connect(lessons.next)
+        row = QHBoxLayout()
+        for button in (self.previous_button, self.reset_button, self.next_button):
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.done_box = QCheckBox("Done")
+        self.done_box.setToolTip("Mark this lesson done (Next does it too)")
+        self.done_box.toggled.connect(self._on_done_toggled)
+        self.show_button = QPushButton("Show me")
+        self.show_button.setToolTip("Go to the view this lesson points at")
+        self.show_button.clicked.connect(self.view_requested)
+        self.list_button = QPushButton("All lessons")
+        self.list_button.clicked.connect(self.list_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.done_box)
+        row.addStretch(1)
+        row.addWidget(self.show_button)
+        row.addWidget(self.list_button)
+        layout.addLayout(row)
+        self.setWidget(body)
+
+        lessons.lesson_changed.connect(self._on_lesson_changed)
+        lessons.progress_changed.connect(self._on_progress_changed)
+        self.set_font_scale(1.0)
+        self._on_lesson_changed()
+
+    @property
+    def explanation_text(self) -> str:
+        """What the panel says, as plain text (for tests and screen readers)."""
+        return self.text.toPlainText()
+
+    def set_font_scale(self, scale: float) -> None:
+        self._scale = scale
+        for widget, points, bold in ((self.title_label, "title", True),
+                                     (self.position_label, "small", False)):  # fmt: skip
+            font = QFont(widget.font())
+            font.setPointSizeF(BASE_POINTS[points] * scale)
+            font.setBold(bold)
+            widget.setFont(font)
+        font = QFont(self.text.font())
+        font.setPointSizeF(BASE_POINTS["text"] * scale)
+        self.text.setFont(font)
+        self.text.document().setDefaultFont(font)
+
+    def _on_lesson_changed(self) -> None:
+        c = self.lessons
+        lesson = c.lesson
+        if lesson is None:
+            self.position_label.setText(f"{len(c.lessons)} lessons")
+            self.title_label.setText("No lesson open")
+            self.text.setHtml(WELCOME)
+        else:
+            self.position_label.setText(
+                f"Lesson {c.index + 1} of {len(c.lessons)} · {lesson.section}"
+            )
+            self.title_label.setText(lesson.title)
+            self.text.setHtml(lesson_html(lesson, key_numbers(c.result) if c.result else []))
+        for widget in (self.reset_button, self.done_box, self.show_button):
+            widget.setEnabled(lesson is not None)
+        self.previous_button.setEnabled(c.has_previous())
+        self.next_button.setEnabled(c.has_next())
+        self._on_progress_changed()
+
+    def _on_progress_changed(self) -> None:
+        lesson = self.lessons.lesson
+        done = lesson is not None and self.lessons.is_completed(lesson.id)
+        if self.done_box.isChecked() != done:
+            self.done_box.blockSignals(True)
+            self.done_box.setChecked(done)
+            self.done_box.blockSignals(False)
+
+    def _on_done_toggled(self, done: bool) -> None:
+        if self.lessons.lesson is not None:
+            self.lessons.set_completed(self.lessons.lesson.id, done)

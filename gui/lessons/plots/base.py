@@ -1,0 +1,170 @@
+"""What every figure of the Lessons tab shares: a title, a line of numbers, a frame that lights
+up when the lesson points at it, the colours of the runs, and (for plots) a pyqtgraph layout
+whose right-click menu saves a PNG.
+
+A figure builds its items once and shows a :class:`core.lessons.LessonResult` with
+:meth:`LessonFigure.show_result`, which only calls ``setData`` and friends.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+
+from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis
+
+RUN_COLOURS = ("#1f77b4", "#e6550d", "#2ca02c", "#7b3294", "#8c564b", "#d62728")
+FOCUS_STYLE = "QFrame#focused { border: 3px solid #f0b400; border-radius: 4px; }"
+PLAIN_STYLE = "QFrame#plain { border: 1px solid #dcdcdc; border-radius: 4px; }"
+
+
+def run_colour(k: int) -> str:
+    return RUN_COLOURS[k % len(RUN_COLOURS)]
+
+
+def run_pen(k: int, width: float = 2.0, style=Qt.PenStyle.SolidLine):
+    return pg.mkPen(run_colour(k), width=width, style=style)
+
+
+def run_item(plot: pg.PlotItem, items: list, k: int, symbol_size: int) -> pg.PlotDataItem:
+    """The curve with markers of run ``k``, made (with those of the runs before it) on first use."""
+    while len(items) <= k:
+        j = len(items)
+        item = pg.PlotDataItem(pen=run_pen(j, 2.5), symbol="o", symbolSize=symbol_size,
+                               symbolPen=pg.mkPen(run_colour(j)),
+                               symbolBrush=pg.mkBrush(run_colour(j)))  # fmt: skip
+        plot.addItem(item)
+        items.append(item)
+    return items[k]
+
+
+def make_legend(plot: pg.PlotItem, offset=(-10, 10)) -> pg.LegendItem:
+    return plot.addLegend(offset=offset, labelTextColor=FOREGROUND,
+                          brush=pg.mkBrush(255, 255, 255, 220),
+                          pen=pg.mkPen("#c8c8c8"))  # fmt: skip
+
+
+class FineLogAxis(LogAxis):
+    """A log axis that, over less than about two and a half decades, also labels 2 and 5 × 10^k, so
+    that a loss between 0.2 and 1 still has numbers on its axis."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N803 (pyqtgraph)
+        if not self.logMode or maxVal - minVal > 2.5:
+            return super().tickValues(minVal, maxVal, size)
+        major, minor = [], []
+        for decade in range(math.floor(minVal), math.ceil(maxVal) + 1):
+            for m in range(1, 10):
+                value = decade + math.log10(m)
+                if minVal <= value <= maxVal:
+                    (major if m in (1, 2, 5) else minor).append(value)
+        return [(None, major), (None, minor)]
+
+
+def colour_key(labels: list[str]) -> str:
+    """Rich text: a coloured square and the label of each run."""
+    return "&nbsp;&nbsp; ".join(
+        f'<span style="color: {run_colour(k)};">■</span>&nbsp;{html.escape(label)}'
+        for k, label in enumerate(labels)
+    )
+
+
+class LessonFigure(QFrame):
+    """A titled figure; ``self.body`` is the layout subclasses fill (``add_plot_view`` adds a
+    pyqtgraph layout to it)."""
+
+    title = ""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("plain")
+        self.setStyleSheet(PLAIN_STYLE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
+        self.header = QHBoxLayout()
+        self.heading = QLabel(f"<b>{self.title}</b>")
+        self.heading.setWordWrap(True)  # a long title must not widen the window
+        self.header.addWidget(self.heading, 1)
+        layout.addLayout(self.header)
+        self.info = QLabel()
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info.setWordWrap(True)
+        self.info.setStyleSheet(f"color: {FOREGROUND}; border: none;")
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.info)
+        self.key = QLabel()
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)
+        self.key.setStyleSheet("border: none;")
+        self.key.hide()
+        layout.addWidget(self.key)
+        self.body = QVBoxLayout()
+        layout.addLayout(self.body, 1)
+        self.view: pg.GraphicsLayoutWidget | None = None
+        self.ask_image_path = self._ask_image_path
+
+    def add_plot_view(self) -> pg.GraphicsLayoutWidget:
+        view = pg.GraphicsLayoutWidget()
+        view.setBackground(BACKGROUND)
+        view.ci.setContentsMargins(2, 2, 2, 2)
+        save = QAction("Save image…", self)
+        save.triggered.connect(self.save_image_dialog)
+        view.scene().contextMenu = [save]  # pyqtgraph's own exporters fail on Qt 6 (SVG)
+        self.body.addWidget(view, 1)
+        self.view = view
+        return view
+
+    def set_title(self, title: str) -> None:
+        text = f"<b>{title}</b>"
+        if self.heading.text() != text:
+            self.heading.setText(text)
+
+    def set_info(self, text: str) -> None:
+        if self.info.text() != text:
+            self.info.setText(text)
+
+    def set_key(self, labels: list[str], note: str = "") -> None:
+        """A colour key of the runs (instead of a legend over the data)."""
+        text = colour_key(labels) + (f"&nbsp;&nbsp; <i>{html.escape(note)}</i>" if note else "")
+        if self.key.text() != text:
+            self.key.setText(text)
+        self.key.setVisible(bool(labels))
+
+    def set_focused(self, on: bool) -> None:
+        """A coloured frame: the lesson points at this figure."""
+        name = "focused" if on else "plain"
+        if self.objectName() != name:
+            self.setObjectName(name)
+            self.setStyleSheet(FOCUS_STYLE if on else PLAIN_STYLE)
+
+    @property
+    def focused(self) -> bool:
+        return self.objectName() == "focused"
+
+    def show_result(self, result) -> None:
+        raise NotImplementedError
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def _ask_image_path(self) -> str:
+        name = self.title.lower().replace(" ", "_").replace(",", "") + ".png"
+        path, _ = QFileDialog.getSaveFileName(self, f"Save {self.title}", name,
+                                              "PNG image (*.png)")  # fmt: skip
+        return path
+
+    def save_image_dialog(self) -> None:
+        path = self.ask_image_path()
+        if path:
+            self.save_image(path)
+
+    def save_image(self, path: str) -> None:
+        if not self.grab().save(path, "PNG"):
+            window = self.window()
+            show = getattr(window, "show_error", None)
+            if show is not None:
+                show("Cannot save image", f"could not write {path}")

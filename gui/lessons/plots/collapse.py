@@ -1,0 +1,154 @@
+"""A network of linear hidden units is one layer in disguise. Above: every weight matrix, last
+layer first, and their product W = W⁽ᴸ⁾⋯W⁽¹⁾ with its bias. Below: the network's outputs against
+the one product layer's outputs on the same inputs (on the diagonal: the same predictions), and
+the network's decision boundary with the product's line w·x + b = 0 over it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
+
+from core.lessons import EXTENT, decision_grid, line_segments
+from core.notation import fmt
+from gui.lessons.plots.base import LessonFigure
+from gui.lessons.plots.matrix import MatrixTable
+from gui.lessons.plots.regions import BoundaryMap
+from gui.plot_style import plane_plot
+
+GRID = 81
+DIAGONAL_PEN = pg.mkPen("#9a9a9a", width=1, style=Qt.PenStyle.DashLine)
+PRODUCT_PEN = pg.mkPen("#ffd400", width=2, style=Qt.PenStyle.DashLine)
+
+
+def _operator(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size: 15pt; border: none;")
+    label.setContentsMargins(2, 0, 2, 0)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+class CollapseView(LessonFigure):
+    title = "The weight matrices and the one matrix they multiply to"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.row = QHBoxLayout()
+        self.row.setSpacing(3)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addStretch(1)
+        self.row.addStretch(1)
+        strip = QWidget()
+        strip.setLayout(self.row)
+        # Deep networks give a long row of matrices: it scrolls rather than widen the window.
+        scroll = QScrollArea()
+        scroll.setWidget(strip)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll
+        self.body.addWidget(scroll)
+        self.layer_tables: list[MatrixTable] = []
+        self.operators: list[QLabel] = []
+        self.product_table = MatrixTable(headers=False)
+        self.bias_table = MatrixTable(headers=False)
+        self.equals = _operator("=")
+        self.plus = _operator("+")
+        self.body.addStretch(1)
+
+    def _rebuild_row(self, layers: int) -> None:
+        """Tables for ``layers`` matrices, then = product + bias, between two stretches."""
+        while self.row.count() > 2:
+            item = self.row.takeAt(1)
+            if item.widget() is not None:
+                item.widget().setParent(None)
+        while len(self.layer_tables) < layers:
+            self.layer_tables.append(MatrixTable(headers=False))
+            self.operators.append(_operator("×"))
+        widgets = []
+        for k in reversed(range(layers)):
+            widgets.append(self.layer_tables[k])
+            if k > 0:
+                widgets.append(self.operators[k])
+        widgets += [self.equals, self.product_table, self.plus, self.bias_table]
+        for position, widget in enumerate(widgets, start=1):
+            self.row.insertWidget(position, widget)
+            widget.show()
+
+    def show_result(self, result) -> None:
+        e = result.extras
+        matrices = e["matrices"]
+        if len(self.layer_tables) < len(matrices) or self.row.count() != 2 * len(matrices) + 5:
+            self._rebuild_row(len(matrices))
+        scale = max(float(np.abs(M).max()) for M in matrices)
+        for k, (table, W) in enumerate(zip(self.layer_tables, matrices)):
+            table.set_caption(f"W<sup>({k + 1})</sup> ({W.shape[0]} × {W.shape[1]})")
+            table.set_matrix(W, digits=2, scale=scale)
+        order = "".join(f"W<sup>({k})</sup>" for k in range(len(matrices), 0, -1))
+        P = e["product"]
+        self.product_table.set_caption(f"<b>W = {order}</b> ({P.shape[0]} × {P.shape[1]})")
+        self.product_table.set_matrix(P, digits=4)
+        self.bias_table.set_caption("<b>bias b</b>")
+        self.bias_table.set_matrix(e["product_bias"][None, :].T, digits=4)
+        strip = self.scroll.widget()
+        strip.adjustSize()
+        bar = self.scroll.horizontalScrollBar().sizeHint().height()
+        self.scroll.setFixedHeight(strip.sizeHint().height() + bar + 4)
+        self.set_info("A linear unit passes z on unchanged, so the layers multiply out: "
+                      f"z = W x + b for the {len(matrices)}-layer network after training.")
+
+    def product_shown(self) -> np.ndarray:
+        return self.product_table.matrix
+
+
+class PredictionScatter(LessonFigure):
+    """Each input as a point: the network's output across, the product layer's up."""
+
+    title = "Same predictions: the network against the product layer"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        plot = self.plot = plane_plot(
+            self.add_plot_view(), "output of the whole network", "output of the product layer"
+        )
+        self.diagonal = pg.PlotDataItem([0, 1], [0, 1], pen=DIAGONAL_PEN)
+        plot.addItem(self.diagonal)
+        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen(None),
+                                         brush=pg.mkBrush(33, 102, 172, 140))  # fmt: skip
+        plot.addItem(self.points)
+
+    def show_result(self, result) -> None:
+        e = result.extras
+        deep, single = e["deep_predictions"][:, 0], e["single_predictions"][:, 0]
+        self.points.setData(deep, single)
+        low = float(min(deep.min(), single.min()))
+        high = float(max(deep.max(), single.max()))
+        self.diagonal.setData([low, high], [low, high])
+        self.plot.autoRange(padding=0.05)
+        largest = fmt(result.measures["largest_difference"])
+        self.set_info(f"{len(deep)} inputs (the training points and a grid): largest difference "
+                      f"between the two outputs {largest}")  # fmt: skip
+
+
+class CollapseBoundary(BoundaryMap):
+    """The trained network's boundary, with the product layer's single line dashed over it."""
+
+    title = "Decision boundary and the product's line"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, parent, line_pen=PRODUCT_PEN, numbered=False)
+        self.lines_box.setText("product's line")
+
+    def show_result(self, result) -> None:
+        net = result.runs[0].network
+        xs = ys = np.linspace(-EXTENT, EXTENT, GRID)
+        _, _, U = decision_grid(net, xs, ys)
+        line = np.column_stack([result.extras["product"], result.extras["product_bias"]])
+        segments = line_segments(line, (xs[0], xs[-1], ys[0], ys[-1]))
+        self.show_map(xs, ys, U, result.train.X, result.train.Y, segments)
+        accuracy = result.runs[0].measures.get("final_accuracy", float("nan"))
+        self.set_info(f"training accuracy {accuracy:.0%}: the network's boundary (black) is the "
+                      "product's straight line (yellow), which cannot enclose the inner "
+                      "class")  # fmt: skip

@@ -1,0 +1,116 @@
+"""The training loss of every run of a lesson, overlaid, one colour per run. A run that diverged
+ends where its loss stopped being finite, marked with a cross."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox
+
+from core.notation import fmt
+from gui.lessons.plots.base import FineLogAxis, LessonFigure, make_legend, run_colour, run_pen
+from gui.plot_style import finite_xy, positive_log10, set_log_axis, style_plot
+
+DIVERGED_BRUSH = pg.mkBrush("#c62828")
+
+
+class RunLossPlot(LessonFigure):
+    title = "Training loss of each run"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setChecked(True)
+        self.log_box.toggled.connect(lambda _: self._draw())
+        self.header.addWidget(self.log_box)
+        view = self.add_plot_view()
+        plot = view.addPlot(axisItems={"left": FineLogAxis("left")})
+        style_plot(plot)
+        plot.setLabel("bottom", "epoch")
+        plot.setLabel("left", "training loss")
+        self.plot = plot
+        self.legend = make_legend(plot)
+        self.curves: list[pg.PlotDataItem] = []
+        self.ends = pg.ScatterPlotItem(symbol="x", size=16, pen=pg.mkPen("#c62828", width=2),
+                                       brush=DIVERGED_BRUSH)  # fmt: skip
+        plot.addItem(self.ends)
+        self.end_labels: list[pg.TextItem] = []
+        self.result = None
+
+    def _curve(self, k: int) -> pg.PlotDataItem:
+        while len(self.curves) <= k:
+            curve = pg.PlotDataItem(pen=run_pen(len(self.curves)))
+            self.plot.addItem(curve)
+            self.curves.append(curve)
+            label = pg.TextItem("", color="#c62828", anchor=(0, 1))
+            self.plot.addItem(label, ignoreBounds=True)
+            self.end_labels.append(label)
+        return self.curves[k]
+
+    def show_result(self, result) -> None:
+        self.result = result
+        self.legend.clear()
+        for k, run in enumerate(result.runs):
+            self.legend.addItem(self._curve(k), run.label)
+        for k in range(len(result.runs), len(self.curves)):
+            self.curves[k].setVisible(False)
+            self.end_labels[k].setVisible(False)
+        self._draw()
+
+    def _draw(self) -> None:
+        result = self.result
+        if result is None:
+            return
+        log = self.log_box.isChecked()
+        set_log_axis(self.plot.getAxis("left"), log)
+        shown = []
+        for k, run in enumerate(result.runs):
+            epochs, loss = run.curve("train_loss")
+            y = positive_log10(loss) if log else loss
+            x, y = finite_xy(epochs, y)
+            curve = self._curve(k)
+            curve.setData(x, y)
+            curve.setVisible(True)
+            shown.append((x, y))
+        # The view covers the runs that did not diverge; a diverging curve leaves through the
+        # top, and its cross sits on the top edge.
+        kept = [y for (_, y), run in zip(shown, result.runs) if run.status != "diverged" and len(y)]
+        values = np.concatenate(kept or [y for _, y in shown if len(y)] or [np.zeros(1)])
+        low, high = float(values.min()), float(values.max())
+        pad = max(0.08 * (high - low), 0.05 if log else 1e-3)
+        top = high + (max(0.25 * (high - low), 0.3) if log else 0.25 * (high - low) + pad)
+        last = max((float(x[-1]) for x, _ in shown if len(x)), default=1.0)
+        self.plot.setRange(xRange=(0, max(last, 1.0)), yRange=(low - pad, top), padding=0.02)
+        ends_x, ends_y, notes = [], [], []
+        for k, run in enumerate(result.runs):
+            x, y = shown[k]
+            label = self.end_labels[k]
+            if run.status == "diverged" and len(x):
+                end_x, end_y, arrow = float(x[-1]), float(y[-1]), ""
+                above = np.flatnonzero(y > top)
+                if len(above):  # mark where the curve leaves the view
+                    i = int(above[0])
+                    end_x, end_y, arrow = float(x[i]), top, " ↑"
+                    if i > 0:
+                        end_x = float(np.interp(top, [y[i - 1], y[i]], [x[i - 1], x[i]]))
+                ends_x.append(end_x)
+                ends_y.append(end_y)
+                label.setText(f"{run.label}: diverged at epoch {run.diverged_epoch}{arrow}")
+                label.setColor(run_colour(k))
+                label.setAnchor((0, 0) if arrow else (0, 1))
+                label.setPos(end_x + 0.01 * max(last, 1.0), end_y)
+                label.setVisible(True)
+                notes.append(f"{run.label}: diverged at epoch {run.diverged_epoch}")
+            else:
+                label.setVisible(False)
+                _, loss = run.curve("train_loss")
+                notes.append(f"{run.label}: {fmt(loss[-1])}")
+        self.ends.setData(ends_x, ends_y)
+        self.set_info("final loss: " + " · ".join(notes))
+
+    def curve_lengths(self) -> list[int]:
+        """Points drawn by each visible run's curve (for tests)."""
+        return [len(c.xData) for c in self.curves if c.isVisible() and c.xData is not None]
+
+    def last_epochs(self) -> list[float]:
+        return [float(np.max(c.xData)) for c in self.curves if c.isVisible() and len(c.xData)]

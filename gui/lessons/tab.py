@@ -1,0 +1,239 @@
+"""The "Lessons" tab: the list of lessons (the start page) and, for a lesson that compares
+training runs, the figures that carry its point, drawn from its computed result. The figure the
+lesson points at has a coloured frame. A run can be loaded into the Training tab to train live.
+
+Figures are built once per kind of page, the first time a lesson needs that page, and reused.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.lessons import TRAINING_KINDS
+from gui.lessons.controller import lesson_view
+from gui.lessons.plots.collapse import CollapseBoundary, CollapseView, PredictionScatter
+from gui.lessons.plots.gradients import LayerGradientPlot
+from gui.lessons.plots.herd import SimilarityMatrices, SpreadPlot
+from gui.lessons.plots.loss import RunLossPlot
+from gui.lessons.plots.recipe import RecipeView
+from gui.lessons.plots.regions import BoundaryMap
+from gui.lessons.plots.saturation import SaturationBars
+from gui.lessons.plots.surface import SurfacePlot
+from gui.lessons.start_page import StartPage
+
+# The figure each ``focus`` of a lesson file names.
+FOCUS_FIGURES = {
+    "loss": ("loss",),
+    "saturation": ("saturation",),
+    "paths": ("surface",),
+    "gradients": ("gradients",),
+    "similarity": ("spread", "similarity"),
+    "network": ("collapse",),
+    "boundary": ("boundary", "boundary2"),
+    "code": ("recipe",),
+}
+TAB_NAMES = {"graph": "Computation graph", "stepper": "Stepper"}
+
+
+def page_key(lesson) -> str:
+    """Which page of figures a training lesson needs ("" for lessons shown elsewhere)."""
+    if lesson.kind not in TRAINING_KINDS:
+        return ""
+    if lesson.kind == "compare":
+        return "saturation" if lesson.focus == "saturation" else "loss"
+    return lesson.kind
+
+
+class LessonPage(QWidget):
+    """Figures in a grid, by role; :meth:`show_result` gives each the lesson's result."""
+
+    def __init__(self, figures: dict, places: dict, parent=None) -> None:
+        super().__init__(parent)
+        self.figures = figures
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(6)
+        for role, figure in figures.items():
+            grid.addWidget(figure, *places[role])
+        self.grid = grid
+
+    def show_result(self, result) -> None:
+        focus = FOCUS_FIGURES.get(result.lesson.focus, ())
+        runs = len(result.runs)
+        for role, figure in self.figures.items():
+            # A second boundary map only for a lesson with a second run.
+            wanted = not (role == "boundary2" and runs < 2)
+            figure.setVisible(wanted)
+            if wanted:
+                figure.show_result(result)
+            figure.set_focused(role in focus)
+
+
+def build_page(key: str, code_for) -> LessonPage:
+    """The figures of one kind of page, and where each goes (row, column[, rows, columns])."""
+    if key == "loss":
+        figures = {"loss": RunLossPlot()}
+        places = {"loss": (0, 0)}
+    elif key == "saturation":
+        figures = {"saturation": SaturationBars(), "loss": RunLossPlot()}
+        places = {"saturation": (0, 0), "loss": (0, 1)}
+    elif key == "surface":
+        figures = {"surface": SurfacePlot(), "loss": RunLossPlot()}
+        places = {"surface": (0, 0), "loss": (0, 1)}
+    elif key == "gradients":
+        figures = {"gradients": LayerGradientPlot(), "loss": RunLossPlot()}
+        places = {"gradients": (0, 0), "loss": (0, 1)}
+    elif key == "herd":
+        figures = {"spread": SpreadPlot(), "similarity": SimilarityMatrices(),
+                   "loss": RunLossPlot()}  # fmt: skip
+        places = {"spread": (0, 0), "loss": (0, 1), "similarity": (1, 0, 1, 2)}
+    elif key == "collapse":
+        figures = {"collapse": CollapseView(), "scatter": PredictionScatter(),
+                   "boundary": CollapseBoundary()}  # fmt: skip
+        places = {"collapse": (0, 0, 1, 2), "scatter": (1, 0), "boundary": (1, 1)}
+    elif key == "regions":
+        figures = {"boundary": BoundaryMap(0), "boundary2": BoundaryMap(1)}
+        places = {"boundary": (0, 0), "boundary2": (0, 1)}
+    elif key == "recipe":
+        figures = {"recipe": RecipeView(code_for)}
+        places = {"recipe": (0, 0)}
+    else:
+        raise ValueError(f"no lesson page {key!r}")
+    page = LessonPage(figures, places)
+    grid = page.grid
+    if key == "collapse":
+        grid.setRowStretch(1, 1)
+    elif key == "surface":
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+    elif key == "herd":
+        grid.setRowStretch(0, 1)
+    return page
+
+
+class LessonTab(QWidget):
+    """Shows ``lessons`` (a :class:`gui.lessons.controller.LessonController`).
+
+    Signals
+    -------
+    view_requested : show the tab the open lesson points at.
+    training_requested : a run was loaded into the Training tab; show it.
+    """
+
+    view_requested = Signal()
+    training_requested = Signal()
+
+    def __init__(self, lessons, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lessons = lessons
+        self.pages: dict[str, LessonPage] = {}
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)
+        font = QFont(self.heading.font())
+        font.setPointSizeF(13)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.list_button = QPushButton("All lessons")
+        self.list_button.clicked.connect(self.show_list)
+        self.back_button = QPushButton("Back to the lesson")
+        self.back_button.clicked.connect(self.show_lesson)
+        self.elsewhere_button = QPushButton()
+        self.elsewhere_button.clicked.connect(self.view_requested)
+        self.run_combo = QComboBox()
+        self.run_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.run_combo.setMinimumContentsLength(10)
+        self.run_combo.setToolTip("A run of this lesson to train yourself in the Training tab")
+        self.train_button = QPushButton("Train it live")
+        self.train_button.setToolTip("Load this run's network, data and settings into the "
+                                     "Training tab")  # fmt: skip
+        self.train_button.clicked.connect(self._train_live)
+        header = QHBoxLayout()
+        header.addWidget(self.heading, 1)
+        for widget in (self.elsewhere_button, self.run_combo, self.train_button,
+                       self.back_button, self.list_button):  # fmt: skip
+            header.addWidget(widget)
+        self.start_page = StartPage(lessons)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(header)
+        layout.addWidget(self.stack, 1)
+        lessons.lesson_changed.connect(self.show_lesson)
+        self.show_list()
+
+    # -- what is shown --------------------------------------------------------------------
+
+    @property
+    def page(self) -> LessonPage | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, LessonPage) else None
+
+    def figure(self, role: str):
+        """The figure ``role`` ("loss", "surface", "boundary", …) of the page shown."""
+        page = self.page
+        return None if page is None else page.figures.get(role)
+
+    def showing_list(self) -> bool:
+        return self.stack.currentWidget() is self.start_page
+
+    def show_list(self) -> None:
+        """The start page; the header still names the open lesson."""
+        self.stack.setCurrentWidget(self.start_page)
+        self._update_header()
+
+    def show_lesson(self) -> None:
+        """The open lesson's figures (or the list with a pointer to the tab it uses)."""
+        c = self.lessons
+        lesson = c.lesson
+        key = page_key(lesson) if lesson is not None else ""
+        if not key:
+            self.show_list()
+            return
+        if key not in self.pages:
+            self.pages[key] = build_page(key, c.export_code)
+            self.stack.addWidget(self.pages[key])
+        page = self.pages[key]
+        page.show_result(c.result)
+        self.stack.setCurrentWidget(page)
+        self.run_combo.clear()
+        for run in c.result.runs:
+            self.run_combo.addItem(run.label)
+        self._update_header()
+
+    def _update_header(self) -> None:
+        c = self.lessons
+        lesson = c.lesson
+        on_list = self.showing_list()
+        key = page_key(lesson) if lesson is not None else ""
+        if lesson is None:
+            text = "Lessons"
+        else:
+            text = f"Lesson {c.index + 1} · {lesson.title}"
+        if self.heading.text() != text:
+            self.heading.setText(text)
+        elsewhere = lesson is not None and not key
+        if elsewhere:
+            self.elsewhere_button.setText(f"Go to the {TAB_NAMES[lesson_view(lesson)]} tab")
+        self.elsewhere_button.setVisible(elsewhere)
+        self.back_button.setVisible(bool(key) and on_list)
+        self.list_button.setVisible(not on_list)
+        live = bool(key) and not on_list
+        self.run_combo.setVisible(live and self.run_combo.count() > 1)
+        self.train_button.setVisible(live)
+
+    def _train_live(self) -> None:
+        if self.lessons.load_run(max(0, self.run_combo.currentIndex())):
+            self.training_requested.emit()

@@ -1,0 +1,189 @@
+"""What every plot in the window shares, the Training tab's and the lessons' figures alike:
+colours, axis styling, log axes, heat maps over the plane, data ranges and CSV writing."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+)
+
+BACKGROUND = "#ffffff"
+FOREGROUND = "#303030"
+# Colours of curves by role, and of layers (a light-to-dark ramp so layer 1 is the palest).
+AXIS_WIDTH = 54  # pixels for a vertical axis with its label
+TRAIN_COLOUR = "#2166ac"
+TEST_COLOUR = "#d6604d"
+
+
+def layer_colours(count: int) -> list[tuple[int, int, int]]:
+    """``count`` colours from viridis, the first layer lightest and the last darkest."""
+    cmap = pg.colormap.get("viridis")
+    if count <= 1:
+        return [tuple(int(c) for c in cmap.map(0.35, mode="byte")[:3])]
+    return [tuple(int(c) for c in cmap.map(0.78 - 0.78 * k / (count - 1), mode="byte")[:3])
+            for k in range(count)]  # fmt: skip
+
+
+class LogAxis(pg.AxisItem):
+    """An axis that, in log mode, is labelled at whole decades only (pyqtgraph's own labels
+    2, 3, … 9 as well when the range spans few decades, which crowds them)."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N803 (pyqtgraph)
+        if not self.logMode:
+            return super().tickValues(minVal, maxVal, size)
+        low, high = math.ceil(minVal), math.floor(maxVal)
+        step = max(1, math.ceil((high - low + 1) / 6))
+        major = [float(d) for d in range(low, high + 1, step)]
+        minor = []
+        if step == 1:
+            for decade in range(math.floor(minVal), math.ceil(maxVal)):
+                minor += [decade + math.log10(k) for k in range(2, 10)]
+        return [(float(step), major), (None, [v for v in minor if minVal < v < maxVal])]
+
+
+def set_log_axis(axis: pg.AxisItem, on: bool) -> None:
+    """Log ticks on ``axis`` (whose data are log10 values), labelled at the decades only."""
+    axis.setLogMode(on)
+    axis.setStyle(maxTextLevel=0 if on else 2)
+
+
+def history_curve(pen: QPen) -> pg.PlotDataItem:
+    """A curve over the epochs: thousands of points are drawn as about two per pixel, and only
+    those in view (the data given it are finite, see :func:`finite_xy`). Give it a pen of
+    width 1: wider ones take Qt's software painter three times as long."""
+    return pg.PlotDataItem(pen=pen, autoDownsample=True, downsampleMethod="peak",
+                           clipToView=True, skipFiniteCheck=True)  # fmt: skip
+
+
+def style_plot(plot: pg.PlotItem) -> None:
+    """Dark axes on the white background, a light grid, no pyqtgraph export menu entry."""
+    for name in ("left", "bottom", "right"):
+        axis = plot.getAxis(name)
+        axis.enableAutoSIPrefix(False)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        axis.setPen(pg.mkPen(FOREGROUND))
+        axis.setTextPen(pg.mkPen(FOREGROUND))
+    # A fixed width: new tick labels (0.01 → 0.001) never re-lay out and repaint the whole plot.
+    plot.getAxis("left").setWidth(AXIS_WIDTH)
+    plot.getAxis("right").setWidth(AXIS_WIDTH)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setMenuEnabled(True)
+    plot.hideButtons()
+
+
+def plane_plot(view: pg.GraphicsLayoutWidget, bottom: str, left: str) -> pg.PlotItem:
+    """A styled plot added to ``view`` with the same scale on both axes (a plane, not a curve)."""
+    plot = view.addPlot()
+    style_plot(plot)
+    plot.setAspectLocked(True)
+    plot.setLabel("bottom", bottom)
+    plot.setLabel("left", left)
+    return plot
+
+
+def heat_map(plot: pg.PlotItem, colours: pg.ColorMap) -> pg.ImageItem:
+    """An image added to ``plot`` that shows values 0 to 1 in ``colours``; see :func:`grid_rect`."""
+    image = pg.ImageItem()
+    image.setLookupTable(colours.getLookupTable(0.0, 1.0, 256))
+    plot.addItem(image)
+    return image
+
+
+def grid_rect(xs: np.ndarray, ys: np.ndarray) -> QRectF:
+    """Where an image of one pixel per point of the grid ``xs`` × ``ys`` goes, each pixel
+    centred on its point."""
+    dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
+    return QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ ``value`` (value > 0)."""
+    exponent = math.floor(math.log10(value))
+    for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
+        if step * 10.0**exponent >= value * (1 - 1e-12):
+            return step * 10.0**exponent
+    return 10.0 ** (exponent + 1)
+
+
+class SteppedRange:
+    """Keeps a plot's view on round limits, so that its axes (cached as pixmaps) are redrawn
+    only when the data pass a limit, not on every snapshot. After the user zooms or pans the
+    view stays where they put it; a double-click makes it follow the data again."""
+
+    def __init__(self, plot: pg.PlotItem, log_y: bool = False) -> None:
+        self.plot = plot
+        self.log_y = log_y
+        self.follow = True
+        self.target: tuple | None = None
+        plot.disableAutoRange()
+        plot.vb.sigRangeChangedManually.connect(self._on_manual)
+        plot.scene().sigMouseClicked.connect(self._on_click)
+
+    def _on_manual(self, *_) -> None:
+        self.follow = False
+
+    def _on_click(self, event) -> None:
+        if event.double() and self.plot.sceneBoundingRect().contains(event.scenePos()):
+            self.follow = True
+            target, self.target = self.target, None
+            if target is not None:
+                self.show(*target)
+
+    def show(self, x_max: float, y_low: float, y_high: float) -> None:
+        """Cover x in [0, x_max] and y in [y_low, y_high] (log10 units when ``log_y``)."""
+        x = nice_ceiling(max(x_max, 1.0))
+        if self.log_y:
+            low, high = math.floor(y_low), math.ceil(y_high)
+            high = high if high > low else low + 1
+        else:
+            low = 0.0 if y_low >= 0 else -nice_ceiling(-y_low)
+            high = nice_ceiling(y_high) if y_high > 0 else 1.0
+        target = (x, low, high)
+        if target == self.target:
+            return
+        self.target = target
+        if self.follow:  # room above and below for the end labels of a log axis
+            self.plot.setRange(xRange=(0, x), yRange=(low, high),
+                               padding=0.07 if self.log_y else 0.02)  # fmt: skip
+
+
+def data_limits(*arrays: np.ndarray) -> tuple[float, float] | None:
+    """The smallest and largest finite value in ``arrays``; None when there is none."""
+    values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(0)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return None
+    return float(values.min()), float(values.max())
+
+
+def finite_xy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points whose x and y are both finite (pyqtgraph gets no NaN or Inf)."""
+    keep = np.isfinite(x) & np.isfinite(y)
+    return x[keep], y[keep]
+
+
+def positive_log10(y: np.ndarray) -> np.ndarray:
+    """log10 of y where y is finite and > 0, NaN elsewhere, without warnings."""
+    out = np.full(y.shape, np.nan)
+    good = np.isfinite(y) & (y > 0)
+    out[good] = np.log10(y[good])
+    return out
+
+
+def write_csv(path: str, header: list[str], rows) -> None:
+    """Rows of numbers; NaN and infinite values are written as empty cells."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if isinstance(v, float) and not math.isfinite(v) else v
+                             for v in row])  # fmt: skip
+
+

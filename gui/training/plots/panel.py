@@ -1,0 +1,161 @@
+"""What every training plot shares: a header (title, options, a line of numbers, Export) over a
+pyqtgraph layout, and export to PNG, SVG (through QSvgGenerator) and CSV.
+
+pyqtgraph's own SVG exporter fails on Qt 6 paths, so its "Export…" entry in the right-click menu
+is replaced by ours.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.plot_style import BACKGROUND, FOREGROUND, write_csv
+
+EXPORT_FILTER = "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"
+
+
+class TimedLayoutWidget(pg.GraphicsLayoutWidget):
+    """A pyqtgraph layout that says when it paints (``painting(True)``, ``painting(False)``)
+    and how long each paint took (``painted(seconds)``)."""
+
+    painting = Signal(bool)
+    painted = Signal(float)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.painting.emit(True)
+        start = time.perf_counter()
+        try:
+            super().paintEvent(event)
+        finally:
+            self.painting.emit(False)
+        self.painted.emit(time.perf_counter() - start)
+
+
+class PlotPanel(QWidget):
+    """A titled pyqtgraph layout (``self.view``) with an Export button.
+
+    Subclasses build their items once in ``__init__`` and update them with ``setData`` in
+    :meth:`on_snapshot` (called by the Training tab, which paces the plots); :meth:`csv_table`
+    returns the numbers the plot shows.
+    """
+
+    title = ""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        self.header = QHBoxLayout()
+        heading = QLabel(f"<b>{self.title}</b>")
+        self.header.addWidget(heading)
+        self.header.addStretch(1)
+        self.export_button = QToolButton()
+        self.export_button.setText("Export…")
+        self.export_button.setToolTip("Save this plot as PNG or SVG, or its numbers as CSV")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.header.addWidget(self.export_button)
+        layout.addLayout(self.header)
+        self.info = QLabel()
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info.setStyleSheet(f"color: {FOREGROUND};")
+        # A long line of numbers may be cut off; it must not widen the window.
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.info)
+        self.view = TimedLayoutWidget()
+        self.view.setBackground(BACKGROUND)
+        self.view.ci.setContentsMargins(2, 2, 2, 2)
+        export = QAction("Export…", self)
+        export.triggered.connect(self.export_dialog)
+        self.view.scene().contextMenu = [export]
+        layout.addWidget(self.view, 1)
+        self.ask_export_path = self._ask_export_path
+        controller.data_changed.connect(self.on_data_changed)
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        self.header.insertWidget(1, widget)
+
+    def set_info(self, text: str) -> None:
+        if self.info.text() != text:
+            self.info.setText(text)
+
+    # -- subclasses -----------------------------------------------------------------------
+
+    def on_snapshot(self, snapshot) -> None:
+        raise NotImplementedError
+
+    def wants(self, snapshot) -> bool:
+        """Whether ``snapshot`` changes what this plot shows."""
+        return True
+
+    def on_data_changed(self) -> None:
+        """The data set changed (the next snapshot follows)."""
+
+    def csv_table(self) -> tuple[list[str], list[list[float]]]:
+        raise NotImplementedError
+
+    # -- export ---------------------------------------------------------------------------
+
+    def _ask_export_path(self) -> str:
+        name = self.title.lower().replace(" ", "_").replace("/", "_")
+        path, chosen = QFileDialog.getSaveFileName(self, f"Export {self.title}", name,
+                                                   EXPORT_FILTER)  # fmt: skip
+        if path and not os.path.splitext(path)[1]:
+            path += "." + chosen.split("*.")[1][:3]
+        return path
+
+    def export_dialog(self) -> None:
+        path = self.ask_export_path()
+        if not path:
+            return
+        try:
+            self.export(path)
+        except (OSError, ValueError) as exc:
+            window = self.window()
+            show = getattr(window, "show_error", None)
+            if show is not None:
+                show("Cannot export", str(exc))
+
+    def export(self, path: str) -> None:
+        """Write the plot to ``path``: .png, .svg or .csv by its extension."""
+        ext = os.path.splitext(path)[1].lower()
+        if ext == ".csv":
+            header, rows = self.csv_table()
+            write_csv(path, header, rows)
+        elif ext == ".svg":
+            self._export_svg(path)
+        elif ext == ".png":
+            if not self.view.grab().save(path, "PNG"):
+                raise OSError(f"could not write {path}")
+        else:
+            raise ValueError(f"{os.path.basename(path)}: export as .png, .svg or .csv")
+
+    def _export_svg(self, path: str) -> None:
+        size = self.view.size()
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(QSize(size.width(), size.height()))
+        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+        generator.setTitle(self.title)
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"could not write {path}")
+        try:
+            self.view.render(painter)
+        finally:
+            painter.end()
