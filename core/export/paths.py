@@ -48,6 +48,9 @@ def atomic_target(path: str) -> Iterator[str]:
     folder, name = os.path.split(path)
     fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=os.path.splitext(name)[1], dir=folder)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
     try:
         yield temp
         os.replace(temp, path)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from core.trace import PHASES, Operation
 
+# Page shapes of slides and step animations, as their size in logical pixels (96 per inch).
+ASPECTS = {"16:9": (1280, 720), "4:3": (1024, 768)}
+
 
 def step_range(
     trace: tuple[Operation, ...],
@@ -38,3 +41,13 @@ def step_range(
     if first > final:
         raise ValueError(f"--from {first} comes after --to {final}")
     return list(range(first, final + 1))
+
+
+def detached_copy(stepper):
+    """A copy of ``stepper`` at the same sample and cursor that shares no array with it (its
+    history of earlier samples is left out), for drawing pages without moving the user's."""
+    import copy
+
+    history = stepper._history
+    clone = copy.deepcopy(stepper, {id(history): []})
+    return clone
