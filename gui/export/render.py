@@ -44,9 +44,15 @@ def paint_scene(painter: QPainter, scene, target: QRectF, background: QColor | N
     """Paint the whole of ``scene`` into ``target``, keeping its aspect, as vectors."""
     if background is not None:
         painter.fillRect(target, background)
+    source = scene.sceneRect()
+    if source.isEmpty():
+        return
+    scale = min(target.width() / source.width(), target.height() / source.height())
+    fitted = QRectF(0, 0, source.width() * scale, source.height() * scale)
+    fitted.moveCenter(target.center())  # Qt's own KeepAspectRatio keeps the top left corner
     saved = without_cache(scene)
     try:
-        scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        scene.render(painter, fitted, source, Qt.AspectRatioMode.IgnoreAspectRatio)
     finally:
         restore_cache(saved)
 
