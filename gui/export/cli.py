@@ -93,6 +93,10 @@ def run(window, args) -> int:
             print(f"wrote {args.animate} ({frames} frames of {size[0]}x{size[1]})")
         if args.diagram:
             if args.diagram_of == "graph":
+                lesson = window.lessons.lesson
+                if not (lesson is not None and lesson.kind == "graph"):
+                    for _ in range(args.steps):  # --steps stepped the network: step the graph
+                        window.graph_tab.controller.step()
                 scene, name = window.graph_tab.view.scene(), "computation graph"
             else:
                 scene, name = window.network_view.scene(), window.controller.network.name
