@@ -365,7 +365,7 @@ def trace_notebook(loaded, stepper, epochs: int | None = None):
                      result]  # fmt: skip
             cells.append(v4.new_code_cell("\n".join(head + lines + check)))
     cells.append(v4.new_markdown_cell(
-        "## Training\n\nThe updates above are one step of stochastic gradient descent. The cell "
+        "## Training\n\nThe updates above are one step of the optimizer on one sample. The cell "
         "below repeats it over the samples the app steps through, checks that its first update "
         "is the one computed above, and prints the mean loss."))  # fmt: skip
     cells.append(v4.new_code_cell(_train_code(stepper, epochs)))

@@ -23,6 +23,7 @@ from gui.export.render import StepRig, paint_scene
 
 Progress = Callable[[int, int], bool]
 DPI = 96  # one logical pixel of a page is one pixel of the screen
+MAX_FRAMES = 400  # Pillow holds every frame of a GIF in memory until it is written
 
 
 def _go_on(progress: Progress | None, done: int, total: int) -> None:
@@ -80,6 +81,9 @@ def write_gif(frames, path: str, delay_ms: int, total: int,
     path = check_output_path(path, (".gif",), "animation")
     if not 10 <= delay_ms <= 60_000:
         raise ValueError(f"animation: frame delay {delay_ms} ms is outside 10 … 60000")
+    if total > MAX_FRAMES:
+        raise ValueError(f"animation: {total} frames is too many (at most {MAX_FRAMES}): "
+                         "choose fewer steps or more epochs per frame")
     pictures: list[Image.Image] = []
     for n, frame in enumerate(frames):
         _go_on(progress, n, total)

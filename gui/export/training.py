@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
 
 DEFAULT_FRAMES = 40  # frames of an animation when no epoch interval is given
+MAX_TRAINING_FRAMES = 400  # as gui.export.files.MAX_FRAMES (not imported: no Pillow at start-up)
 
 
 def frame_plan(epochs: int, every: int | None) -> tuple[int, int]:
@@ -17,7 +18,11 @@ def frame_plan(epochs: int, every: int | None) -> tuple[int, int]:
     every = max(1, epochs // DEFAULT_FRAMES) if every is None else every
     if every < 1:
         raise ValueError(f"--every must be at least 1, not {every}")
-    return every, 1 + -(-epochs // every)
+    frames = 1 + -(-epochs // every)
+    if frames > MAX_TRAINING_FRAMES:
+        raise ValueError(f"--every {every} gives {frames} frames, more than "
+                         f"{MAX_TRAINING_FRAMES}: take more epochs per frame")
+    return every, frames
 
 
 def _caption(plot) -> str:

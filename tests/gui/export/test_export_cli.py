@@ -136,3 +136,13 @@ def test_a_bad_path_or_range_is_one_error_and_writes_nothing(qapp, tmp_path, cap
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert re.search(message, lines[0]), lines[0]
     assert os.listdir(tmp_path) == []
+
+
+def test_too_many_frames_is_refused_before_drawing(qapp, tmp_path, capsys):
+    status, _, err = call(capsys, "--example", "circle", "--animate-training",
+                          str(tmp_path / "t.gif"), "--epochs", "5000", "--every", "1")  # fmt: skip
+    assert status == 2 and "gives 5001 frames, more than 400" in err
+    status, _, err = call(capsys, "--example", "deep_sigmoid", "--animate",
+                          str(tmp_path / "s.gif"))  # fmt: skip
+    assert status == 2 and "767 frames is too many (at most 400)" in err
+    assert list(tmp_path.iterdir()) == []
