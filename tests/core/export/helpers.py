@@ -20,7 +20,7 @@ def three_layer(optimizer: str = "sgd", params=None) -> tuple[LoadedNetwork, Ste
     net = build_network([2, 3, 2, 1], ["tanh", "relu", "sigmoid"], "binary_cross_entropy",
                         init="normal", scale=0.8, seed=3, name="Three layers 2-3-2-1",
                         optimizer=OptimizerConfig(optimizer, 0.05, params or {}))  # fmt: skip
-    net.layers[1].b[:] = 0.3  # both relu units active, so every path carries a gradient
+    net.layers[1].b[:] = [2.5, 0.3]  # both relu units active, so every path carries a gradient
     net.sample_x, net.sample_y = np.array([0.7, -1.2]), np.array([1.0])
     loaded = LoadedNetwork(network=net, dataset={}, training={})
     return loaded, Stepper(net)

@@ -50,6 +50,12 @@ def test_notebook_validates_runs_and_matches_the_trace(case, capsys):
     assert "epoch 3: mean loss" in capsys.readouterr().out
 
 
+def test_the_three_layer_network_carries_a_gradient_through_every_unit():
+    _, stepper = three_layer()
+    deltas = [op.value for op in stepper.trace if op.quantity == "delta"]
+    assert len(deltas) == 6 and all(d != 0 for d in deltas)
+
+
 def test_a_wrong_number_in_a_cell_fails_its_assert():
     loaded, stepper = example("mazur")
     text = notebook_text(loaded, stepper, epochs=1)
