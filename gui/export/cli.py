@@ -58,9 +58,9 @@ def check_early(args) -> None:
         path = getattr(args, name)
         if path:
             check_output_path(path, extensions, "--" + name.replace("_", "-"))
-    from gui.export.training import frame_plan
-
     if args.animate_training:
+        from gui.export.training import frame_plan
+
         frame_plan(args.epochs, args.every)
     frame_size(args.frame_size, (960, 540))
     if args.delay is not None and not 10 <= args.delay <= 60_000:
