@@ -14,7 +14,8 @@ from core.export.paths import check_output_path
 from core.export.ranges import ASPECTS
 from core.trace import PHASES
 
-OUTPUTS = (("slides", (".pdf",)), ("animate", (".gif",)), ("animate_training", (".gif",)),
+OUTPUTS = (("slides", (".pdf",)), ("animate", (".gif", ".png")),
+           ("animate_training", (".gif", ".png")),
            ("diagram", (".svg", ".pdf")))  # fmt: skip
 STEP_DELAY, TRAINING_DELAY = 900, 80  # ms per frame
 
@@ -22,9 +23,9 @@ STEP_DELAY, TRAINING_DELAY = 900, 80  # ms per frame
 def add_arguments(parser) -> None:
     g = parser.add_argument_group("exports (write the file, print its name and exit)")
     g.add_argument("--slides", metavar="PDF", help="one PDF page per step of the sample")
-    g.add_argument("--animate", metavar="GIF", help="an animated GIF of the steps")
+    g.add_argument("--animate", metavar="GIF", help="an animated GIF (or .png: APNG) of the steps")
     g.add_argument("--animate-training", metavar="GIF",
-                   help="an animated GIF of training: decision boundary and loss")
+                   help="an animated GIF (or APNG) of training: decision boundary and loss")
     g.add_argument("--diagram", metavar="SVG|PDF",
                    help="the network view (or --diagram-of graph) as a vector drawing")
     g.add_argument("--diagram-of", choices=("network", "graph"), default="network")

@@ -24,6 +24,7 @@ from gui.export.render import StepRig, paint_scene
 Progress = Callable[[int, int], bool]
 DPI = 96  # one logical pixel of a page is one pixel of the screen
 MAX_FRAMES = 400  # Pillow holds every frame of a GIF in memory until it is written
+ANIMATIONS = (".gif", ".png")  # an animated GIF, or an animated PNG (APNG: full colour)
 
 
 def _go_on(progress: Progress | None, done: int, total: int) -> None:
@@ -75,24 +76,26 @@ def qimage_to_pil(image: QImage) -> Image.Image:
 
 def write_gif(frames, path: str, delay_ms: int, total: int,
               progress: Progress | None = None) -> int:  # fmt: skip
-    """An animated GIF of the QImages that ``frames`` yields (``total`` of them); returns the
-    number of frames. Each frame keeps its own palette, so colours stay true; Pillow stores
-    only the part of a frame that changed."""
-    path = check_output_path(path, (".gif",), "animation")
+    """An animated GIF (or APNG, by the extension) of the QImages that ``frames`` yields
+    (``total`` of them); returns the number of frames. Each GIF frame keeps its own palette, so
+    colours stay true; Pillow stores only the part of a frame that changed."""
+    path = check_output_path(path, ANIMATIONS, "animation")
     if not 10 <= delay_ms <= 60_000:
         raise ValueError(f"animation: frame delay {delay_ms} ms is outside 10 … 60000")
     if total > MAX_FRAMES:
         raise ValueError(f"animation: {total} frames is too many (at most {MAX_FRAMES}): "
                          "choose fewer steps or more epochs per frame")
+    png = path.lower().endswith(".png")
     pictures: list[Image.Image] = []
     for n, frame in enumerate(frames):
         _go_on(progress, n, total)
-        pictures.append(qimage_to_pil(frame).quantize(colors=255, dither=Image.Dither.NONE))
+        picture = qimage_to_pil(frame)
+        pictures.append(picture if png else picture.quantize(colors=255, dither=Image.Dither.NONE))
     if not pictures:
         raise ValueError("animation: no frames to write")
     with atomic_target(path) as temp:
-        pictures[0].save(temp, format="GIF", save_all=True, append_images=pictures[1:],
-                         duration=delay_ms, loop=0)  # fmt: skip
+        pictures[0].save(temp, format="PNG" if png else "GIF", save_all=True,
+                         append_images=pictures[1:], duration=delay_ms, loop=0)  # fmt: skip
     _go_on(progress, total, total)
     return len(pictures)
 
@@ -100,7 +103,7 @@ def write_gif(frames, path: str, delay_ms: int, total: int,
 def write_step_gif(rig: StepRig, steps: list[int], path: str, size: tuple[int, int] = (960, 540),
                    delay_ms: int = 900, progress: Progress | None = None) -> int:  # fmt: skip
     """An animated GIF with one frame per step."""
-    check_output_path(path, (".gif",), "animation")
+    check_output_path(path, ANIMATIONS, "animation")
     frames = (rig.image(size[0], size[1], step, ASPECTS["16:9"][0]) for step in steps)
     return write_gif(frames, path, delay_ms, len(steps), progress)
 

@@ -16,6 +16,7 @@ from gui.export.dialog import ExportOptionsDialog
 from gui.export.latex_actions import CopyLatexActions
 
 STATUS_TIME = 10_000  # ms the status bar names the file written
+ANIMATION_FILTER = "GIF animation (*.gif);;Animated PNG (*.png)"
 
 
 class ExportMenu(QObject):
@@ -94,8 +95,8 @@ class ExportMenu(QObject):
 
     FILTERS = {
         "slides": ("Export slides", "PDF (*.pdf)", "pdf"),
-        "animate": ("Export animation of the steps", "GIF animation (*.gif)", "gif"),
-        "animate_training": ("Export animation of training", "GIF animation (*.gif)", "gif"),
+        "animate": ("Export animation of the steps", ANIMATION_FILTER, "gif"),
+        "animate_training": ("Export animation of training", ANIMATION_FILTER, "gif"),
         "diagram": ("Export network diagram", "SVG drawing (*.svg);;PDF (*.pdf)", "svg"),
         "graph_diagram": ("Export computation graph", "SVG drawing (*.svg);;PDF (*.pdf)", "svg"),
         "latex": ("Export trace as LaTeX", "LaTeX (*.tex)", "tex"),
@@ -155,7 +156,7 @@ class ExportMenu(QObject):
             return f"Wrote {path} ({width}×{height})"
         if kind == "animate_training":
             every, total = frame_plan(options["epochs"], options.get("every"))
-            check_output_path(path, (".gif",), "animation")
+            check_output_path(path, (".gif", ".png"), "animation")
             problems: list[str] = []
             frames = training_frames(window, options["epochs"], every, (900, 405), problems)
             count = write_gif(frames, path, options.get("delay", 80), total,

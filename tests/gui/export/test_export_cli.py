@@ -72,6 +72,19 @@ def test_step_animation_has_a_frame_per_step(qapp, tmp_path, capsys):
         assert gif.info["duration"] == 500
 
 
+def test_step_animation_as_apng(qapp, tmp_path, capsys):
+    path = tmp_path / "steps.png"
+    status, _, err = call(capsys, "--example", "mazur", "--animate", str(path), "--phase",
+                          "loss", "--to", "2")  # fmt: skip
+    assert status == 2 and "either a phase or --from/--to" in err
+    status, out, _ = call(capsys, "--example", "mazur", "--animate", str(path), "--from", "8",
+                          "--to", "10", "--frame-size", "320x180")  # fmt: skip
+    assert status == 0
+    with Image.open(path) as apng:
+        assert apng.format == "PNG" and apng.n_frames == 3 and apng.size == (320, 180)
+        assert apng.is_animated
+
+
 def test_training_animation_has_a_frame_per_k_epochs(qapp, tmp_path, capsys):
     path = tmp_path / "boundary.gif"
     status, out, err = call(capsys, "--example", "circle", "--animate-training", str(path),
