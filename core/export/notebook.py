@@ -273,8 +273,8 @@ for epoch in range({epochs}):
         if epoch == 0 and n == 0:
             # The first update is the one the steps above computed weight by weight.
             for l in w_run:
-                assert np.allclose(w_run[l], w_new[l], rtol=1e-9, atol=1e-12), l
-                assert np.allclose(b_run[l], b_new[l], rtol=1e-9, atol=1e-12), l
+                assert np.allclose(w_run[l], w_new[l], rtol=1e-9, atol=1e-12, equal_nan=True), l
+                assert np.allclose(b_run[l], b_new[l], rtol=1e-9, atol=1e-12, equal_nan=True), l
     mean = np.mean([gradients(w_run, b_run, X[k], Y[k])[0] for k in range(len(X))])
     if epoch % {every} == 0 or epoch == {epochs} - 1:
         print(f"epoch {{epoch + 1}}: mean loss {{mean:.6g}}")

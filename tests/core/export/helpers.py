@@ -24,3 +24,11 @@ def three_layer(optimizer: str = "sgd", params=None) -> tuple[LoadedNetwork, Ste
     net.sample_x, net.sample_y = np.array([0.7, -1.2]), np.array([1.0])
     loaded = LoadedNetwork(network=net, dataset={}, training={})
     return loaded, Stepper(net)
+
+
+def regression(loss: str = "squared") -> tuple[LoadedNetwork, Stepper]:
+    """2-3-2 leaky relu then linear outputs with a squared loss, biases frozen."""
+    net = build_network([2, 3, 2], ["leaky_relu", "linear"], loss, init="normal", scale=0.7,
+                        seed=5, name="Regression 2-3-2", train_biases=False)  # fmt: skip
+    net.sample_x, net.sample_y = np.array([-0.4, 0.9]), np.array([0.3, -1.1])
+    return LoadedNetwork(network=net), Stepper(net)

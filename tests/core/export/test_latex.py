@@ -7,11 +7,11 @@ import subprocess
 import pytest
 
 from core.export.latex import to_latex, trace_latex, trace_markdown_math
-from tests.core.export.helpers import example, three_layer
+from tests.core.export.helpers import example, regression, three_layer
 
 ALL = [lambda: example("mazur"), lambda: example("softmax3"), lambda: example("circle"),
        lambda: three_layer("adam"), lambda: three_layer("rmsprop"),
-       lambda: three_layer("momentum")]  # fmt: skip
+       lambda: three_layer("momentum"), lambda: regression()]  # fmt: skip
 
 
 def test_the_notes_notation():

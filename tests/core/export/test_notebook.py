@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from core.export.notebook import notebook_text
-from tests.core.export.helpers import example, three_layer
+from tests.core.export.helpers import example, regression, three_layer
 
 
 def run_cells(text: str) -> dict:
@@ -28,6 +28,8 @@ CASES = {
     "momentum": lambda: three_layer("momentum"),
     "rmsprop": lambda: three_layer("rmsprop"),
     "adam": lambda: three_layer("adam"),
+    "regression_squared": lambda: regression("squared"),
+    "regression_half_squared": lambda: regression("half_squared"),
 }
 
 
@@ -75,3 +77,13 @@ def test_a_stepper_on_a_later_sample_exports_that_sample():
     namespace = run_cells(notebook_text(loaded, stepper, epochs=1))
     assert list(namespace["x"]) == list(stepper.x)
     assert namespace["w"][1][0, 0] == stepper.network.layers[0].W[0, 0]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow is the point here
+def test_an_overflowing_step_still_exports_and_runs():
+    loaded, stepper = example("mazur")
+    stepper.set_input(0, 1e10)
+    stepper.set_weight(1, 0, 0, 1e306)
+    assert stepper.trace[0].value == float("inf")
+    namespace = run_cells(notebook_text(loaded, stepper, epochs=1))
+    assert namespace["z"][1][0] == float("inf")
