@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	-$(PY) -m pip install --quiet "torch==2.13.0"
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run_all.py
+
+# The README's pictures, made by the app's own command line (offscreen, no display needed).
+SHOT := QT_QPA_PLATFORM=offscreen $(PY) main.py --size 1200x720 --screenshot
+screenshots: $(VENV)/.installed
+	$(SHOT) docs/stepper.png --example mazur --steps 12
+	$(SHOT) docs/training.png --example circle --train 200
+	$(SHOT) docs/lesson.png --lesson herd-effect
+	$(PY) docs/shrink_png.py docs/stepper.png docs/training.png docs/lesson.png
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .

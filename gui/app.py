@@ -8,6 +8,8 @@ import re
 import sys
 import traceback
 
+from gui.export import cli as export_cli
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open a lesson (see --list-lessons); --steps and --train apply to it")
     parser.add_argument("--list-lessons", action="store_true",
                         help="print the lessons' numbers, ids and titles and exit")
+    export_cli.add_arguments(parser)
     return parser
 
 
@@ -121,10 +124,12 @@ def run(argv: list[str]) -> int:
             folder = os.path.dirname(os.path.abspath(args.screenshot))
             if not os.path.isdir(folder):
                 raise ValueError(f"--screenshot: folder {folder} does not exist")
+        export_cli.check_early(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.screenshot:
+    exporting = export_cli.requested(args)
+    if args.screenshot or exporting:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display is needed for a screenshot
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
@@ -136,7 +141,7 @@ def run(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(["Backprop Stepper"])
     app.setOrganizationName("BackpropStepper")
     app.setApplicationName("Backprop Stepper")
-    window = MainWindow(persist=not args.screenshot)
+    window = MainWindow(persist=not (args.screenshot or exporting))
     try:
         from core.examples import is_example
         from core.netfile import load_network
@@ -166,6 +171,15 @@ def run(argv: list[str]) -> int:
         problem = window.train_headless(args.train)
         if problem:
             print(f"warning: {problem}", file=sys.stderr)
+    if exporting:
+        window.resize(*size)
+        window.show()
+        app.processEvents()
+        status = export_cli.run(window, args)
+        if status or not args.screenshot:
+            window.controller.dirty = False  # nothing to ask about when the app quits
+            window.close()
+            return status
     if args.screenshot:
         return screenshot(app, window, args.screenshot, size, args.presenter)
     install_exception_hook()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.export.menu import ExportMenu
 from gui.graph.tab import GraphTab
 from gui.lessons.controller import LessonController, lesson_view
 from gui.lessons.menu import LessonMenu
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_training()
         self._build_graph_tab()
         self._build_lessons()
+        self.exports = ExportMenu(self, self.file_menu)  # File ▸ Export and Copy as LaTeX
         self.files.opened.connect(self.lessons.detach)
         self.statusBar()
 
@@ -136,7 +138,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         self.files.build_menu(file_menu)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)

@@ -9,6 +9,7 @@ import sys
 
 from core.datasets import DATASETS
 from core.examples import example_path
+from core.export.formats import TRACE_FORMATS, render_trace
 from core.gradcheck import gradient_check
 from core.netfile import LoadedNetwork, load_network
 from core.notation import fmt, to_html, to_plain
@@ -38,7 +39,8 @@ def _network_arguments(parser) -> None:
 def add_parsers(sub) -> None:
     p = sub.add_parser("trace", help="the operations of one training step on one sample")
     _network_arguments(p)
-    p.add_argument("--format", choices=("json", "markdown", "text"), default="text")
+    p.add_argument("--format", choices=("json", "markdown", "text", *TRACE_FORMATS),
+                   default="text")
     p.set_defaults(handler=cmd_trace)
 
     p = sub.add_parser("train", help="train without a window and print the history")
@@ -75,6 +77,8 @@ def cmd_trace(args) -> int:
         print(json.dumps(doc, indent=1, allow_nan=False, ensure_ascii=False))
     elif args.format == "markdown":
         print(trace_markdown(loaded, stepper))
+    elif args.format in TRACE_FORMATS:
+        print(render_trace(args.format, loaded, stepper), end="")
     else:
         for op in ops:
             print(f"{op.index:4d}  {op.phase:<9} {to_plain(op.substituted)}")
