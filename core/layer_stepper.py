@@ -4,8 +4,9 @@ to and from the unit-by-unit stepper's cursor (switching views keeps the phase).
 The batch is drawn from the samples the unit stepper walks through, starting at its current
 sample (so sample 1 of the batch is the sample the unit view shows). A network that only has
 its own sample gets that sample first and B − 1 made-up samples near it (seeded, so the same
-every time): inputs x + N(0, 0.5²), targets a random class (softmax cross-entropy), random 0/1
-(binary cross-entropy) or the sample's own target (other losses).
+every time): inputs x + N(0, 0.5²); targets the other classes in turn (softmax cross-entropy),
+the opposite and the same 0/1 labels in turn (binary cross-entropy), or the sample's own target
+(other losses).
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ def own_sample_batch(network: Network, B: int, seed: int = 0) -> tuple[np.ndarra
     rng = np.random.default_rng(seed)
     x, y = network.sample_x, network.sample_y
     X = np.vstack([x, x + NEAR_SCALE * rng.standard_normal((B - 1, len(x)))])
-    k = len(y)
+    k, others = len(y), np.arange(1, B)
     if network.loss.name == "softmax_cross_entropy":
-        extra = np.eye(k)[rng.integers(0, k, B - 1)]
+        extra = np.eye(k)[(int(np.argmax(y)) + others) % k]  # the other classes in turn
     elif network.loss.name == "binary_cross_entropy":
-        extra = rng.integers(0, 2, (B - 1, k)).astype(float)
+        extra = np.where((others % 2 == 1)[:, None], 1.0 - (y > 0.5), y > 0.5).astype(float)
     else:
         extra = np.tile(y, (B - 1, 1))
     return X, np.vstack([y, extra])

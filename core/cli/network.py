@@ -7,6 +7,7 @@ import io
 import json
 import sys
 
+from core.cli import layers
 from core.datasets import DATASETS
 from core.examples import example_path
 from core.gradcheck import gradient_check
@@ -39,6 +40,7 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("trace", help="the operations of one training step on one sample")
     _network_arguments(p)
     p.add_argument("--format", choices=("json", "markdown", "text"), default="text")
+    layers.add_arguments(p)
     p.set_defaults(handler=cmd_trace)
 
     p = sub.add_parser("train", help="train without a window and print the history")
@@ -65,7 +67,10 @@ def add_parsers(sub) -> None:
 
 
 def cmd_trace(args) -> int:
+    layers.check_arguments(args)
     loaded = _load(args)
+    if args.layers:
+        return layers.cmd_layer_trace(args, loaded)
     X, Y = stepping_data(loaded)
     stepper = Stepper(loaded.network, X, Y)
     ops = stepper.trace
