@@ -160,3 +160,40 @@ def unit_cursor_for(layer_op: LayerOperation | None, trace: tuple[Operation, ...
     key = (layer_op.phase, layer_op.quantity, layer_op.layer)
     last = [op.index for op in trace if (op.phase, op.quantity, op.layer) == key]
     return last[-1] + 1 if last else 0
+
+
+def layer_keys(op: LayerOperation, network: Network) -> tuple[set[str], set[str]]:
+    """(reads, writes): the unit-trace keys of the values a layer operation reads and writes,
+    so that a per-unit view can highlight whole layers."""
+    sizes = network.sizes
+    l, q = op.layer, op.quantity
+
+    def units(name: str, layer: int) -> set[str]:
+        return {f"{name}:{layer}:{j}" for j in range(sizes[layer])}
+
+    def edges(name: str, layer: int) -> set[str]:
+        return {f"{name}:{layer}:{j}:{i}" for j in range(sizes[layer])
+                for i in range(sizes[layer - 1])}
+
+    targets = {f"y:{j}" for j in range(sizes[-1])}
+    L = len(sizes) - 1
+    if q == "z":
+        reads, writes = edges("w", l) | units("u", l - 1) | units("b", l), units("z", l)
+    elif q == "u":
+        reads, writes = units("z", l), units("u", l)
+    elif q == "loss":
+        reads, writes = units("u", L) | targets, {"loss"}
+    elif q == "delta" and l == L:
+        reads, writes = units("u", L) | targets | units("z", L), units("delta", l)
+    elif q == "delta":
+        reads = units("z", l) | edges("w", l + 1) | units("delta", l + 1)
+        writes = units("delta", l)
+    elif q == "grad_w":
+        reads, writes = units("delta", l) | units("u", l - 1), edges("grad_w", l)
+    elif q == "grad_b":
+        reads, writes = units("delta", l), units("grad_b", l)
+    elif q == "w":
+        reads, writes = edges("w", l) | edges("grad_w", l), edges("new_w", l)
+    else:
+        reads, writes = units("b", l) | units("grad_b", l), units("new_b", l)
+    return reads, writes
