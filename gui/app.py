@@ -44,9 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def list_lessons_text() -> str:
     """One line per lesson, "NN  id  title" (no Qt needed)."""
-    from core.lessons import list_lessons
+    from core.lessons import list_lessons, order_label
 
-    return "\n".join(f"{info.order:02d}  {info.id}  {info.title}" for info in list_lessons())
+    return "\n".join(f"{order_label(info.order, 2)}  {info.id}  {info.title}"
+                     for info in list_lessons())
 
 
 def check_lesson(lesson_id: str) -> None:

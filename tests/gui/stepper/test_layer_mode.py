@@ -149,3 +149,14 @@ def test_numbers_in_the_panel_are_legible(make_window, presenter, minimum):
         assert widest < grid.cell_w  # no number is cut off
     if presenter:
         win.presenter_action.setChecked(False)
+
+
+def test_the_units_to_matrices_lesson_steps_mazur_in_both_modes(window):
+    assert window.open_lesson("units-to-matrices")
+    assert window.tabs.currentWidget() is window.stepper_tab
+    assert window.controller.network.name.startswith("Mazur")
+    step(window, 12)  # as the lesson says: to the δ of hidden unit 1
+    delta = window.controller.stepper.current.value
+    window.layer_controls.action.trigger()
+    op = window.controller.active_stepper.current
+    assert op.name == "Δ^{(1)}" and op.value[0, 0] == delta
