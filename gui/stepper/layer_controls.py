@@ -50,6 +50,10 @@ class LayerControls(QObject):
             window.addToolBar(self.toolbar)
         controller.state_changed.connect(self.refresh)
         controller.mode_changed.connect(self._on_mode_changed)
+        view = getattr(window, "network_view", None)
+        if view is not None:  # in layer mode the weights are in the W matrices: the view
+            # drops the edge labels and draws the units closer (redrawn on each switch)
+            controller.mode_changed.connect(lambda _: view._on_network_replaced())
         self._on_mode_changed(controller.layer_mode)
 
     def _on_toggled(self, on: bool) -> None:

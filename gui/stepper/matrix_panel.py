@@ -6,7 +6,7 @@ computed unit by unit."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -47,7 +47,7 @@ class MatrixGrid(QWidget):
         metrics = QFontMetricsF(font)
         self.line_height = metrics.height()
         widest = max((metrics.horizontalAdvance(t) for row in self.texts for t in row), default=0)
-        self.cell_w = max(widest + 0.8 * px, 3.2 * px)
+        self.cell_w = max(widest + 0.6 * px, 3.2 * px)
         self.cell_h = self.line_height + 0.45 * px
         if clickable:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -136,6 +136,7 @@ class MatrixPanel(QScrollArea):
         self.grids: list[MatrixGrid] = []
         self.result_grid: MatrixGrid | None = None
         self.sample_grids: list[MatrixGrid] = []
+        self.refreshed = None  # called after the content changed (the dock fits its width)
         self.setWidgetResizable(True)
         self.setObjectName("matrix_panel")
         body = QWidget()
@@ -231,7 +232,7 @@ class MatrixPanel(QScrollArea):
         centre = Qt.AlignmentFlag.AlignCenter
         # One operand per row: the operator before it, its name and shape, its grid.
         for k, operand in enumerate(op.operands):
-            if ops[k]:
+            if ops[k] and ops[k] != ",":  # a comma only lists the operands
                 self.grid_layout.addWidget(self._label(ops[k], rich=False, factor=1.4),
                                            2 * k + 1, 0, centre)
             self.grid_layout.addWidget(
@@ -267,6 +268,8 @@ class MatrixPanel(QScrollArea):
         if gradient and B > 1 and self.per_sample_box.isChecked():
             self._show_per_sample(op)
         self._highlight()
+        if self.refreshed is not None:
+            self.refreshed()
 
     def _show_per_sample(self, op) -> None:
         px = max(8, round(self.px() * 0.9))
@@ -284,6 +287,17 @@ class MatrixPanel(QScrollArea):
         rows = (len(op.per_sample) + columns - 1) // columns
         self.samples_layout.addWidget(mean, 2 * rows, 0, 1, columns)
         self.samples_layout.setColumnStretch(columns, 1)
+
+    def content_width(self) -> int:
+        """The width the grids need: the widest row of matrices, its operator and margins."""
+        margins = self.widget().layout().contentsMargins()
+        operator = round(self.px() * 1.4 * 1.2) + self.grid_layout.horizontalSpacing()
+        widths = [g.width() for g in self.grids + [self.result_grid] if g is not None]
+        per_row = 2 if self.sample_grids else 1
+        if self.sample_grids:
+            widths.append(sum(sorted(g.width() for g in self.sample_grids)[-per_row:])
+                          + self.samples_layout.horizontalSpacing() - operator)
+        return max(widths, default=0) + operator + margins.left() + margins.right()
 
     def _on_clicked(self, row: int, col: int) -> None:
         self.controller.layers.select_entry(row, col)
@@ -331,6 +345,7 @@ class MatrixDock(QDockWidget):
         self.setObjectName("matrix_dock")
         self.controller = controller
         self.panel = MatrixPanel(controller)
+        self.panel.refreshed = self.fit_width
         self.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
         values = getattr(window, "values_dock", None)
@@ -357,3 +372,19 @@ class MatrixDock(QDockWidget):
         ):
             window.tabifyDockWidget(values, self)
         self.raise_()
+        QTimer.singleShot(0, self.fit_width)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self.fit_width)  # once the window has its size
+
+    def fit_width(self) -> None:
+        """Widen the dock (up to half the window) when the matrices would be cut off."""
+        window = self.parentWidget()
+        if window is None or self.isFloating() or not self.isVisible():
+            return
+        needed = self.panel.content_width() + self.panel.verticalScrollBar().sizeHint().width()
+        needed += 2 * self.panel.frameWidth() + 8
+        room = int(window.width() * 0.5)
+        if self.width() < needed and self.width() < room:
+            window.resizeDocks([self], [min(needed, room)], Qt.Orientation.Horizontal)

@@ -141,7 +141,7 @@ class NetworkView(ZoomView):
         fs = 13 * self.font_scale
         sizes = net.sizes
         edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        self.show_edge_labels = edges <= EDGE_LABEL_LIMIT
+        self.show_edge_labels = edges <= EDGE_LABEL_LIMIT and not self.controller.layer_mode
         radius = 2.8 * fs
         dy = 2 * radius + 3.4 * fs
         dx = (26 if self.show_edge_labels else 15) * fs
