@@ -93,7 +93,7 @@ class EquationPanel(QWidget):
         layout.setColumnStretch(1, 1)
         layout.setVerticalSpacing(8)
         for row, name in enumerate(
-            ("heading", "formula", "substituted", "result", "entry", "sentence", "hint")
+            ("heading", "entry", "formula", "substituted", "result", "sentence", "hint")
         ):
             label = QLabel()
             plain = name in ("heading", "sentence", "hint")

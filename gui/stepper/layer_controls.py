@@ -106,3 +106,6 @@ class LayerControls(QObject):
     def set_font(self, font) -> None:
         for w in (self.mode_label, self.batch_label, self.batch, self.sample_label, self.sample):
             w.setFont(font)
+        for box in (self.batch, self.sample):  # the number itself is in the box's line edit
+            box.lineEdit().setFont(font)
+            box.setMinimumWidth(round(font.pointSizeF() * 6))

@@ -174,6 +174,9 @@ class LayerMode:
         if not (0 <= row < rows and 0 <= col < cols):
             raise ValueError(f"entry ({row + 1}, {col + 1}) is outside {rows}×{cols}")
         self.entry = (row, col)
+        if op.quantity in ("z", "u", "delta") and col != self.sample:
+            self.sample = col  # the network view follows the sample of the picked column
+            self.controller.state_changed.emit()
         self.controller.entry_changed.emit()
 
     def entry_formula(self) -> tuple[str, str, float] | None:

@@ -93,6 +93,8 @@ def test_clicking_a_result_entry_shows_the_unit_formula_with_the_same_number(mak
     z = net.forward(X)[0][2]
     assert fmt(z[2, 1]) == fmt(value)
     assert win.matrix_panel.grids[0].rows == {1} and win.matrix_panel.grids[1].cols == {2}
+    assert win.layer_controls.sample.value() == 3  # the network view shows that sample now
+    assert win.network_view.labels["z:2:1"][0].text() == "z " + fmt(value)
 
 
 def test_a_batch_step_commits_one_training_step_and_back_undoes_it(make_window):
