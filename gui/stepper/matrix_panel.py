@@ -353,6 +353,8 @@ class MatrixDock(QDockWidget):
             window.tabifyDockWidget(values, self)
         self.hide()
         controller.mode_changed.connect(self._on_mode_changed)
+        # The window may restore a saved layout with this dock shown: follow the mode instead.
+        QTimer.singleShot(0, lambda: self.setVisible(controller.layer_mode))
 
     def _on_mode_changed(self, on: bool) -> None:
         if on:

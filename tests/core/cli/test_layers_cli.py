@@ -38,6 +38,15 @@ def test_layers_json_of_mazur_matches_the_unit_trace(capsys):
     assert by[("w", 1)]["value"][1][0] == pytest.approx(unit["new_w:1:1:0"])
 
 
+def test_text_format_prints_shapes_and_numbers(capsys):
+    status, out, _ = run(capsys, "trace", example_path("mazur"), "--layers")
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 2 * 11  # two lines for each of the 11 operations
+    assert lines[0].split() == ["0", "forward", "W^{(1)}:", "2×2", "·", "U^{(0)}:", "2×1", "+",
+                                "b^{(1)}:", "2×1", "→", "Z^{(1)}:", "2×1"]
+    assert "= 0.3775;" in lines[1]
+
+
 def test_a_batch_from_the_file_data_set_gives_the_training_step(capsys):
     status, out, _ = run(capsys, "trace", example_path("circle"), "--layers", "--batch", "4",
                          "--format", "json")

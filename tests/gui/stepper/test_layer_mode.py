@@ -165,3 +165,35 @@ def test_the_units_to_matrices_lesson_steps_mazur_in_both_modes(window):
     window.layer_controls.action.trigger()
     op = window.controller.active_stepper.current
     assert op.name == "Δ^{(1)}" and op.value[0, 0] == delta
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--batch", "4"], "--batch needs --layers"),
+    (["--layers", "--batch", "0"], "from 1 to 16"),
+    (["--layers", "--batch", "17"], "from 1 to 16"),
+])
+def test_window_options_for_layer_mode_are_checked(capsys, argv, message):
+    from gui.app import run
+
+    assert run(["--example", "mazur", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_screenshot_in_layer_mode(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "layers.png"
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "main.py", "--example", "softmax3", "--layers", "--batch", "4",
+         "--steps", "8", "--screenshot", str(out), "--size", "1000x700"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(out)).width() == 1000
