@@ -298,3 +298,33 @@ def test_batch_sizes_and_own_sample_batches():
     assert np.all(Y.sum(axis=1) == 1)  # one-hot targets for softmax
     X2, _ = own_sample_batch(net, 4)
     np.testing.assert_array_equal(X, X2)  # seeded: the same batch every time
+
+
+@pytest.mark.parametrize("output,loss,target", OUTPUTS)
+def test_batch_gradients_match_finite_differences_of_the_mean_loss(output, loss, target):
+    net = build_network([3, 3, 2], ["tanh", output], loss, seed=11, init="normal", scale=0.9)
+    rng = np.random.default_rng(4)
+    B = 4
+    X = rng.normal(size=(B, 3))
+    Y = np.eye(2)[rng.integers(0, 2, B)] if loss.endswith("entropy") else rng.normal(size=(B, 2))
+    l2 = 0.05
+    trace = build_layer_trace(net, X, Y, Optimizer("sgd", 0.1), l2=l2)
+
+    def batch_loss(n):
+        penalty = 0.5 * l2 * sum(float(np.sum(layer.W**2)) for layer in n.layers)
+        return n.loss_value(X, Y) + penalty
+
+    h = 1e-6
+    for op in trace:
+        if op.quantity not in ("grad_w", "grad_b"):
+            continue
+        for (j, i), value in np.ndenumerate(op.value):
+            plus, minus = net.copy(), net.copy()
+            if op.quantity == "grad_w":
+                plus.layers[op.layer - 1].W[j, i] += h
+                minus.layers[op.layer - 1].W[j, i] -= h
+            else:
+                plus.layers[op.layer - 1].b[j] += h
+                minus.layers[op.layer - 1].b[j] -= h
+            numeric = (batch_loss(plus) - batch_loss(minus)) / (2 * h)
+            assert value == pytest.approx(numeric, rel=1e-5, abs=1e-8)
