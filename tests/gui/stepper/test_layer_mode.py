@@ -64,6 +64,8 @@ def test_stepping_in_layer_mode_shows_matrices_and_shapes(make_window):
     while controller.active_stepper.current.quantity != "grad_w":
         step(win, 1)
     assert "mean of the B = 4 per-sample gradients" in panel.note.text()
+    grad = controller.active_stepper.current.value
+    assert win.values_dock.weights_model.values["grad_w:2:1:3"] == grad[1, 3]  # the batch's
     assert panel.per_sample_box.isVisible()
     panel.per_sample_box.setChecked(True)
     assert len(panel.sample_grids) == 4
