@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.layer_trace import minibatch_step
 from core.network import Network
 from core.optimizers import Optimizer, make_optimizer
 from core.trace import PHASES, Operation, build_trace, given_values
@@ -26,6 +27,7 @@ class _Saved:
     sample_index: int
     x: np.ndarray
     y: np.ndarray
+    samples_done: int
 
 
 class Stepper:
@@ -129,7 +131,7 @@ class Stepper:
             self.network, self.optimizer = saved.network, saved.optimizer
             self.sample_index, self.x, self.y = saved.sample_index, saved.x, saved.y
             self._use_network_sample()
-            self.samples_done -= 1
+            self.samples_done = saved.samples_done
             self.rebuild()
             self.cursor = len(self.trace)
 
@@ -150,15 +152,29 @@ class Stepper:
 
     def next_sample(self) -> None:
         """Apply this sample's updates and start the next sample at cursor 0."""
+        self._save()
+        self._commit()
+        self._advance(1)
+
+    def next_batch(self, X: np.ndarray, Y: np.ndarray, l2: float = 0.0) -> None:
+        """Apply one optimizer step on the minibatch (X, Y) (as training does) and start the
+        sample after it at cursor 0; ← at the start returns to before the step."""
+        self._save()
+        with np.errstate(all="ignore"):
+            minibatch_step(self.network, self.optimizer, X, Y, l2)
+        self._advance(len(X))
+
+    def _save(self) -> None:
         self._history.append(
             _Saved(self.network.copy(), self.optimizer.copy(), self.sample_index,
-                   self.x.copy(), self.y.copy())
+                   self.x.copy(), self.y.copy(), self.samples_done)
         )
         if len(self._history) > 200:
             del self._history[0]
-        self._commit()
-        self.samples_done += 1
-        self.sample_index = (self.sample_index + 1) % len(self.X)
+
+    def _advance(self, count: int) -> None:
+        self.samples_done += count
+        self.sample_index = (self.sample_index + count) % len(self.X)
         if not self.own_sample:
             self.x, self.y = self.X[self.sample_index].copy(), self.Y[self.sample_index].copy()
         self.cursor = 0

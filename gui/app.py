@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--presenter", action="store_true", help="presenter mode")
     parser.add_argument("--lesson", metavar="ID",
                         help="open a lesson (see --list-lessons); --steps and --train apply to it")
+    parser.add_argument("--layers", action="store_true",
+                        help="open the Stepper layer by layer (matrices; key L switches)")
+    parser.add_argument("--batch", type=int, metavar="B",
+                        help="with --layers: minibatch size B, 1 … 16 (default 1)")
     parser.add_argument("--list-lessons", action="store_true",
                         help="print the lessons' numbers, ids and titles and exit")
     export_cli.add_arguments(parser)
@@ -43,9 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def list_lessons_text() -> str:
     """One line per lesson, "NN  id  title" (no Qt needed)."""
-    from core.lessons import list_lessons
+    from core.lessons import list_lessons, order_label
 
-    return "\n".join(f"{info.order:02d}  {info.id}  {info.title}" for info in list_lessons())
+    return "\n".join(f"{order_label(info.order, 2)}  {info.id}  {info.title}"
+                     for info in list_lessons())
 
 
 def check_lesson(lesson_id: str) -> None:
@@ -118,6 +123,10 @@ def run(argv: list[str]) -> int:
         if args.list_lessons:
             print(list_lessons_text())
             return 0
+        if args.batch is not None and not args.layers:
+            raise ValueError("--batch needs --layers")
+        if args.batch is not None and not 1 <= args.batch <= 16:
+            raise ValueError(f"--batch: a whole number from 1 to 16, not {args.batch}")
         if args.lesson is not None:
             check_lesson(args.lesson)
         if args.screenshot:
@@ -162,6 +171,13 @@ def run(argv: list[str]) -> int:
     if args.lesson is not None and not window.open_lesson(args.lesson):
         print(f"error: cannot open lesson {args.lesson!r}", file=sys.stderr)
         return 2
+    if args.layers:
+        try:
+            window.controller.layers.set_batch_size(args.batch or 1)
+        except ValueError as exc:
+            print(f"error: --batch: {exc}", file=sys.stderr)
+            return 2
+        window.controller.layers.set_on(True)
     lesson = window.lessons.lesson
     on_graph = lesson is not None and lesson.kind == "graph"
     stepped = window.graph_tab.controller if on_graph else window.controller

@@ -29,6 +29,8 @@ from gui.lessons.tab import LessonTab
 from gui.stepper.controller import StepController
 from gui.stepper.equation_panel import EquationPanel
 from gui.stepper.files import NetworkFiles
+from gui.stepper.layer_controls import LayerControls
+from gui.stepper.matrix_panel import MatrixDock
 from gui.stepper.network_view import NetworkView
 from gui.stepper.quiz import Quiz
 from gui.stepper.step_controls import StepControls
@@ -104,6 +106,9 @@ class MainWindow(QMainWindow):
         self.step_controls.toolbar.addSeparator()
         self.step_controls.toolbar.addAction(self.quiz.action)
         self.addToolBar(self.step_controls.toolbar)
+        self.layer_controls = LayerControls(self.controller, self, self.step_controls.toolbar)
+        self.matrix_dock = MatrixDock(self.controller, self)  # layer mode's matrices
+        self.matrix_panel = self.matrix_dock.panel
         self._build_menus()
         self._build_training()
         self._build_graph_tab()
@@ -148,6 +153,7 @@ class MainWindow(QMainWindow):
             step_menu.addAction(action)
         step_menu.addSeparator()
         step_menu.addAction(self.quiz.action)
+        step_menu.addAction(self.layer_controls.action)
         self.addAction(self.quiz.action)
 
         view_menu = bar.addMenu("&View")
@@ -309,7 +315,7 @@ class MainWindow(QMainWindow):
             self, "Keys",
             "→ or Space: step    ←: step back\nShift+→: end of phase    End: end of sample\n"
             "Home: start of sample    N: next sample    P: play / pause\n"
-            "F2: quiz (guess each value before it is shown)\n"
+            "F2: quiz (guess each value before it is shown)    L: layer by layer / unit by unit\n"
             "Ctrl+L: all lessons    Ctrl+[ / Ctrl+]: previous / next lesson    "
             "Ctrl+Shift+R: reset the lesson\n"
             "F11: presenter mode    Ctrl+= / Ctrl+−: text size    Ctrl+0: fit\n"
@@ -343,6 +349,7 @@ class MainWindow(QMainWindow):
         self.network_view.set_font_scale(scale)
         self.graph_tab.set_font_scale(scale)
         self.equation_panel.set_font_scale(scale)
+        self.matrix_panel.set_font_scale(scale)
         self.values_dock.set_font_scale(scale)
         self.lesson_panel.set_font_scale(scale)
         self.quiz.bar.set_font_scale(scale)
@@ -350,6 +357,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(10 * scale)
         self.step_controls.toolbar.setFont(font)
         self.step_controls.progress.setFont(font)
+        self.layer_controls.set_font(font)
 
     def set_presenter(self, on: bool) -> None:
         """Presenter mode: full screen, larger text, side docks hidden, high contrast."""
@@ -364,6 +372,7 @@ class MainWindow(QMainWindow):
             self._docks_before = {dock: dock.isVisible() for dock in docks}
             for dock in docks:
                 dock.hide()
+            self.matrix_dock.show_if_layer_mode()
             self.showFullScreen()
         else:
             for dock, visible in getattr(self, "_docks_before", {}).items():
@@ -371,6 +380,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
         self.network_view.set_theme(self.theme)
         self.graph_tab.set_theme(self.theme)
+        self.matrix_panel.set_theme(self.theme)
         self._apply_font_scale()
 
     def closeEvent(self, event) -> None:  # noqa: N802

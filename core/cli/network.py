@@ -7,6 +7,7 @@ import io
 import json
 import sys
 
+from core.cli import layers
 from core.datasets import DATASETS
 from core.examples import example_path
 from core.export.formats import TRACE_FORMATS, render_trace
@@ -41,6 +42,7 @@ def add_parsers(sub) -> None:
     _network_arguments(p)
     p.add_argument("--format", choices=("json", "markdown", "text", *TRACE_FORMATS),
                    default="text")
+    layers.add_arguments(p)
     p.set_defaults(handler=cmd_trace)
 
     p = sub.add_parser("train", help="train without a window and print the history")
@@ -67,7 +69,10 @@ def add_parsers(sub) -> None:
 
 
 def cmd_trace(args) -> int:
+    layers.check_arguments(args)
     loaded = _load(args)
+    if args.layers:
+        return layers.cmd_layer_trace(args, loaded)
     X, Y = stepping_data(loaded)
     stepper = Stepper(loaded.network, X, Y)
     ops = stepper.trace

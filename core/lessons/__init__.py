@@ -75,6 +75,7 @@ from core.lessons.files import (  # noqa: F401 (the package's public names)
     list_lessons,
     load_lesson,
     loads_lesson,
+    order_label,
 )
 from core.lessons.geometry import (  # noqa: F401 (the package's public names)
     collapse,

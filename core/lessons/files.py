@@ -71,7 +71,7 @@ class LessonInfo:
     """What a lessons menu needs: the id, the position and the title, and the file."""
 
     id: str
-    order: int
+    order: int | float
     title: str
     path: str
 
@@ -223,7 +223,7 @@ def _lesson(data: Any, source: str, path: str) -> Lesson:
         raise FieldError(
             "id", f"{lesson_id!r} must be lower-case letters, digits and single hyphens"
         )
-    order = _int(required(data, "order"), "order", 1)
+    order = _order(required(data, "order"))
     title = _string(required(data, "title"), "title")
     section = _string(required(data, "section"), "section")
     explanation = required(data, "explanation")
@@ -485,6 +485,24 @@ def _string(value: Any, path: str) -> str:
 
 def _choice(value: Any, options: tuple[str, ...], path: str) -> str:
     return choice(value, options, path, shorten=_quote)
+
+
+def _order(value: Any) -> int | float:
+    """A lesson's place: a whole number of at least 1, or a number with one decimal place
+    (2.5 puts a lesson between lessons 2 and 3 without renumbering the lessons after it)."""
+    if isinstance(value, float) and value >= 1 and value != int(value):
+        if round(value, 1) != value:
+            raise FieldError("order", f"at most one decimal place (2.5 puts a lesson between 2 "
+                                      f"and 3), got {value!r}")
+        return value
+    return _int(value, "order", 1)
+
+
+def order_label(order: int | float, width: int = 0) -> str:
+    """A lesson's number as menus print it: "2", "2.5"; ``width`` pads the whole part: "02"."""
+    whole = int(order)
+    text = f"{whole:0{width}d}" if width else str(whole)
+    return text if order == whole else f"{text}.{round((order - whole) * 10)}"
 
 
 def _int(value: Any, path: str, low: int, high: int | None = None) -> int:

@@ -12,6 +12,7 @@ from core.examples import is_example
 from core.netfile import LoadedNetwork, load_network, save_network
 from core.project import stepping_data
 from core.stepper import Stepper
+from gui.stepper.layer_mode import LayerMode
 
 
 class StepController(QObject):
@@ -29,6 +30,8 @@ class StepController(QObject):
     state_changed = Signal()
     dirty_changed = Signal(bool)
     path_changed = Signal(str)
+    mode_changed = Signal(bool)  # layer by layer (True) or unit by unit
+    entry_changed = Signal()  # a result entry was picked in the matrix panel
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +39,21 @@ class StepController(QObject):
         self.loaded: LoadedNetwork | None = None
         self.path = ""
         self.dirty = False
+        self.layers = LayerMode(self)  # the layer-by-layer view's state (see layer_mode.py)
+
+    @property
+    def layer_mode(self) -> bool:
+        return self.layers.on
+
+    @property
+    def active_stepper(self):
+        """What the step keys move: the layer stepper in layer mode, else the unit stepper."""
+        return self.layers.stepper if self.layers.on else self.stepper
+
+    def known(self) -> dict[str, float]:
+        """The values the network view shows: the unit stepper's, or in layer mode the picked
+        sample's column of the layer trace."""
+        return self.layers.known() if self.layers.on else self.stepper.known()
 
     # -- the network ----------------------------------------------------------------------
 
@@ -49,6 +67,7 @@ class StepController(QObject):
         stepper = Stepper(loaded.network, X, Y)  # may raise: nothing is replaced yet
         self.stepper, self.loaded = stepper, loaded
         self.path = path
+        self.layers.rebuild()
         self.network_replaced.emit()
         self.state_changed.emit()
         self.path_changed.emit(path)
@@ -85,6 +104,7 @@ class StepController(QObject):
         if rebuild:
             with np.errstate(all="ignore"):  # weights can be huge just before a divergence
                 self.stepper.rebuild()
+            self.layers.rebuild()
         self._set_dirty(True)
         self.state_changed.emit()
 
@@ -99,7 +119,10 @@ class StepController(QObject):
         if self.stepper is None:
             return
         samples = self.stepper.samples_done
-        getattr(self.stepper, method)()
+        if self.layers.on:
+            self.layers.move(method)
+        else:
+            getattr(self.stepper, method)()
         if self.stepper.samples_done != samples:
             self._set_dirty(True)  # an update was committed (or taken back)
         self.state_changed.emit()
@@ -146,5 +169,6 @@ class StepController(QObject):
             self.stepper.set_target(idx[0], value)
         else:
             raise ValueError(f"{key} is computed, not editable")
+        self.layers.rebuild()
         self._set_dirty(True)
         self.state_changed.emit()

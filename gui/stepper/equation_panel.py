@@ -29,8 +29,30 @@ BASE_SIZES = {
     "result": 15.0,
     "sentence": 12.0,
     "hint": 12.0,
+    "entry": 13.0,
 }
-CAPTIONS = {"formula": "Formula", "substituted": "With numbers", "result": "Result"}
+CAPTIONS = {"formula": "Formula", "substituted": "With numbers", "result": "Result",
+            "entry": "One entry"}
+LAYER_WHAT = {
+    "z": "weighted sums Z",
+    "u": "activations U",
+    "loss": "the mean loss of the batch",
+    "delta": "errors Δ",
+    "grad_w": "∂L/∂W",
+    "grad_b": "∂L/∂b",
+    "w": "new weights W",
+    "b": "new biases b",
+}
+LAYER_HINT = "Click an entry of the result matrix to see it computed unit by unit."
+LAYER_END_HINT = ("End of the batch: press → to apply the update (one training step) and take "
+                  "the next batch.")
+
+
+def layer_heading(op, batch: int) -> str:
+    """Plain words for a layer operation: "Backward · errors Δ of layer 1 · batch of 4"."""
+    what = LAYER_WHAT.get(op.quantity, op.quantity)
+    where = "" if op.quantity == "loss" else f" of layer {op.layer}"
+    return f"{PHASE_WORDS.get(op.phase, op.phase)} · {what}{where} · batch of {batch}"
 
 
 def heading_for(op: Operation, network) -> str:
@@ -71,7 +93,7 @@ class EquationPanel(QWidget):
         layout.setColumnStretch(1, 1)
         layout.setVerticalSpacing(8)
         for row, name in enumerate(
-            ("heading", "formula", "substituted", "result", "sentence", "hint")
+            ("heading", "entry", "formula", "substituted", "result", "sentence", "hint")
         ):
             label = QLabel()
             plain = name in ("heading", "sentence", "hint")
@@ -90,10 +112,12 @@ class EquationPanel(QWidget):
             else:
                 layout.addWidget(label, row, 0, 1, 2)
         self._labels["hint"].setStyleSheet("color: gray; font-style: italic;")
-        layout.setRowStretch(6, 1)
+        layout.setRowStretch(7, 1)
         self.set_font_scale(1.0)
         controller.state_changed.connect(self._on_state_changed)
         controller.network_replaced.connect(self._on_state_changed)
+        if hasattr(controller, "entry_changed"):
+            controller.entry_changed.connect(self._on_state_changed)
         self._on_state_changed()
 
     # -- what the labels show (for tests and for other code that wants the words) --------------
@@ -113,6 +137,10 @@ class EquationPanel(QWidget):
     @property
     def result_html(self) -> str:
         return self._labels["result"].text()
+
+    @property
+    def entry_html(self) -> str:
+        return self._labels["entry"].text()
 
     @property
     def sentence_text(self) -> str:
@@ -149,9 +177,12 @@ class EquationPanel(QWidget):
     def _on_state_changed(self) -> None:
         stepper = self.controller.stepper
         op = stepper.current if stepper is not None else None
-        texts = dict.fromkeys(("formula", "substituted", "result", "sentence", "hint"), "")
+        texts = dict.fromkeys(("formula", "substituted", "result", "entry", "sentence", "hint"),
+                              "")
         self.result_text = ""
-        if stepper is None:
+        if stepper is not None and getattr(self.controller, "layer_mode", False):
+            self._show_layer(texts)
+        elif stepper is None:
             texts["heading"] = "No network"
             texts["hint"] = "Open a network file to start stepping."
         elif op is None:
@@ -173,3 +204,33 @@ class EquationPanel(QWidget):
                 texts["hint"] = END_HINT
         for name, text in texts.items():
             self._show(name, text)
+
+    def _show_layer(self, texts: dict[str, str]) -> None:
+        """Layer mode: the matrix formula with shapes, the first entry worked out, and the
+        picked entry written unit by unit."""
+        layers = self.controller.layers
+        ls = layers.stepper
+        op = ls.current
+        B = len(ls.X)
+        if op is None:
+            texts["heading"] = f"Batch of {B} · start (layer by layer)"
+            texts["hint"] = "Press → or Space to compute Z⁽¹⁾ for the whole batch."
+            return
+        texts["heading"] = layer_heading(op, B)
+        texts["formula"] = to_html(op.formula)
+        texts["substituted"] = to_html(op.substituted)
+        if op.quantity == "loss":
+            self.result_text = fmt(op.value[0, 0])
+            texts["result"] = f"L&nbsp;=&nbsp;<b>{self.result_text}</b>"
+        else:
+            texts["result"] = to_html(f"{op.name}: {op.shape[0]}×{op.shape[1]}") + \
+                " (in the matrix panel)"
+        entry = layers.entry_formula()
+        if entry is not None:
+            general, substituted, value = entry
+            row, col = layers.entry
+            self.result_text = fmt(value)
+            texts["entry"] = (f"entry ({row + 1}, {col + 1}): {to_html(general)}<br>"
+                              f"{to_html(substituted)}")
+        texts["sentence"] = op.text
+        texts["hint"] = LAYER_END_HINT if ls.at_end else LAYER_HINT

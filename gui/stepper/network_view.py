@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.notation import fmt
 from core.trace import unit_label
+from gui.stepper.layer_marks import hide_layer_box, mark_layer
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
@@ -140,7 +141,7 @@ class NetworkView(ZoomView):
         fs = 13 * self.font_scale
         sizes = net.sizes
         edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        self.show_edge_labels = edges <= EDGE_LABEL_LIMIT
+        self.show_edge_labels = edges <= EDGE_LABEL_LIMIT and not self.controller.layer_mode
         radius = 2.8 * fs
         dy = 2 * radius + 3.4 * fs
         dx = (26 if self.show_edge_labels else 15) * fs
@@ -271,7 +272,7 @@ class NetworkView(ZoomView):
         stepper = self.controller.stepper
         if stepper is None or not self.labels:
             return
-        known = stepper.known()
+        known = self.controller.known()
         if self.labels_visible:
             self._update_labels(known)
         else:
@@ -279,7 +280,11 @@ class NetworkView(ZoomView):
             self._set_text("loss", "L = " + (PLACEHOLDER if loss is None else fmt(loss)))
         self._update_nodes(known)
         self._update_edges(known)
-        self._update_marks(stepper)
+        if getattr(self.controller, "layer_mode", False):
+            mark_layer(self, self.controller.active_stepper.current)
+        else:
+            hide_layer_box(self)
+            self._update_marks(stepper)
 
     def _update_labels(self, known: dict[str, float]) -> None:
         shown = self._shown_values
@@ -326,7 +331,7 @@ class NetworkView(ZoomView):
         self._place(loss_item)
         if visible and self.controller.stepper is not None:
             self._shown_values.clear()
-            self._update_labels(self.controller.stepper.known())
+            self._update_labels(self.controller.known())
 
     def _place_on_screen(self, item: QGraphicsSimpleTextItem) -> None:
         """A fixed-size label in the lower right corner, below the (usually few) outputs."""
@@ -471,7 +476,7 @@ class NetworkView(ZoomView):
         return f"w:{edge}" if edge else None
 
     def tooltip_text(self, key: str) -> str:
-        known = self.controller.stepper.known()
+        known = self.controller.known()
 
         def line(label: str, k: str) -> str:
             v = known.get(k)

@@ -128,7 +128,7 @@ class Quiz(QObject):
 
     @property
     def stepper(self):
-        return self.controller.stepper
+        return getattr(self.controller, "active_stepper", self.controller.stepper)
 
     @property
     def on(self) -> bool:
@@ -137,7 +137,8 @@ class Quiz(QObject):
     def step(self) -> None:
         """One step; in quiz mode, first ask for the value that step computes."""
         stepper = self.controller.stepper
-        if not self.on or stepper is None or stepper.at_end:
+        layer_mode = getattr(self.controller, "layer_mode", False)  # no quiz on matrices
+        if not self.on or stepper is None or stepper.at_end or layer_mode:
             self._cancel()
             self.controller.step()
             return

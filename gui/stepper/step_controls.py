@@ -105,6 +105,8 @@ class StepControls(QObject):
         phase, k, n = stepper.position()
         samples = getattr(stepper, "samples_done", None)
         sample = "" if samples is None else f" · sample {samples + 1}"
+        if getattr(stepper, "batch_size", None) is not None:  # layer mode
+            sample = f" · batch of {stepper.batch_size}"
         if stepper.cursor == 0:
             return f"start{sample} · press → to step"
         return f"{PHASE_NAMES.get(phase, phase)} · {k} of {n}{sample}"

@@ -321,6 +321,15 @@ class ValuesDock(QDockWidget):
             return
         if self._shape_of(stepper.network) != self._shape:
             self._rebuild()
+        if getattr(self.controller, "layer_mode", False):
+            # Layer by layer: the shown sample's column and the batch's gradients, afresh.
+            self._values, self._seen = self.controller.known(), None
+            for model in (self.units_model, self.weights_model):
+                model.values = self._values
+            self._mark(None)
+            self.units_model.refreshed(None)
+            self.weights_model.refreshed(None)
+            return
         trace, cursor = stepper.trace, stepper.cursor
         touched: set[str] | None = None  # the keys whose cells change; None: all of them
         if self._seen is not None and self._seen[0] is trace:

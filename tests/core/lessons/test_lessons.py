@@ -20,12 +20,14 @@ from core.lessons import (
     load_lesson,
     loads_lesson,
     loss_surface,
+    order_label,
     run_lesson,
     train_config,
 )
 
 REQUIRED = [
-    "composite-functions", "backprop-one-sample", "why-backpropagation", "learning-rate",
+    "composite-functions", "backprop-one-sample", "units-to-matrices", "why-backpropagation",
+    "learning-rate",
     "optimizers", "local-minima", "sigmoid-flat-spot", "vanishing-gradients", "herd-effect",
     "linear-units", "one-layer", "two-layers", "many-layers", "keras-recipe",
 ]  # fmt: skip
@@ -47,9 +49,19 @@ def same_weights(a, b) -> bool:
 def test_the_lessons_are_listed_in_order():
     infos = list_lessons()
     assert [info.id for info in infos] == REQUIRED
-    assert [info.order for info in infos] == list(range(1, 15))
+    # "From units to matrices" went in after lesson 2 as 2.5, so no other lesson is renumbered.
+    assert [info.order for info in infos] == [1, 2, 2.5] + list(range(3, 15))
     for info in infos:
-        assert Path(info.path).name == f"{info.order:02d}-{info.id}.json"
+        assert Path(info.path).name == f"{order_label(info.order, 2)}-{info.id}.json"
+
+
+def test_orders_with_one_decimal_place():
+    assert order_label(2.5) == "2.5" and order_label(2.5, 2) == "02.5"
+    assert order_label(14, 2) == "14" and order_label(3) == "3"
+    text = json.dumps({**json.loads(lessons_folder().joinpath(
+        "02-backprop-one-sample.json").read_text(encoding="utf-8")), "order": 2.25})
+    with pytest.raises(LessonFileError, match="order: at most one decimal place"):
+        loads_lesson(text)
 
 
 @pytest.mark.parametrize("path", sorted(lessons_folder().glob("*.json")), ids=lambda p: p.name)

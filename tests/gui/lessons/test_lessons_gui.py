@@ -40,16 +40,16 @@ def expected_tab(win, lesson):
             "lessons": win.lesson_tab}[lesson_view(lesson)]  # fmt: skip
 
 
-def test_lessons_menu_lists_all_fourteen_in_order(window):
+def test_lessons_menu_lists_all_fifteen_in_order(window):
     infos = list_lessons()
-    assert len(infos) == 14
+    assert len(infos) == 15
     assert [a.data() for a in window.lesson_actions] == [i.id for i in infos]
     assert [a.text() for a in window.lesson_actions] == [f"{i.order}. {i.title}" for i in infos]
     assert window.lessons_menu.actions()[0] is window.all_lessons_action
     window.all_lessons_action.trigger()
     assert window.tabs.currentWidget() is window.lesson_tab
     assert window.lesson_tab.showing_list()
-    assert window.lesson_tab.start_page.tree.topLevelItemCount() == 14
+    assert window.lesson_tab.start_page.tree.topLevelItemCount() == 15
 
 
 def test_each_lesson_explains_itself_and_shows_its_view(window):
@@ -212,7 +212,7 @@ def test_start_page_opens_the_selected_lesson(window, qtbot):
     window.show_lesson_list()
     tree = window.lesson_tab.start_page.tree
     tree.setFocus()
-    tree.setCurrentItem(tree.topLevelItem(3))
+    tree.setCurrentItem(tree.topLevelItem(4))  # after 1, 2, 2.5 and 3
     page = window.lesson_tab.start_page
     page.open_item(tree.currentItem())  # what Enter and double-click do (itemActivated)
     assert window.lessons.lesson.id == "learning-rate"
@@ -309,9 +309,10 @@ def test_list_lessons_needs_no_qt():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[-1] == "False"  # Qt was never imported
-    assert len(lines[:-1]) == 14
+    assert len(lines[:-1]) == 15
     assert lines[0] == "01  composite-functions  Composite functions and the chain rule"
-    assert lines[13].startswith("14  keras-recipe  ")
+    assert lines[2] == "02.5  units-to-matrices  From units to matrices"
+    assert lines[14].startswith("14  keras-recipe  ")
 
 
 def test_bad_lesson_id_is_one_line_and_exit_2(capsys):
