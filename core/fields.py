@@ -54,6 +54,36 @@ def describe(value: Any, shorten: Shorten = short) -> str:
     return f"a {type(value).__name__}"  # only from dicts built in Python
 
 
+def check_text(data: Any, path: str = "") -> None:
+    """Raise for a string (a value or a key) that is not valid Unicode: JSON's ``\\ud800``
+    escapes can give a lone surrogate, which no file or terminal can take."""
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            _encodable(value, where or "(top level)")
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{k}]") for k, v in enumerate(value))
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                sub = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str):
+                    _encodable(key, f"{where or '(top level)'}: a key")
+                stack.append((v, sub))
+
+
+def _encodable(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        raise FieldError(
+            where.encode("utf-8", "backslashreplace").decode(),
+            f"contains the lone surrogate \\u{ord(bad):04x}, which is not a character "
+            "(the text must be valid Unicode)",
+        ) from None
+
+
 def did_you_mean(key: str, valid: tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest valid key, or "" when none is close."""
     close = difflib.get_close_matches(key, valid, n=1)

@@ -25,7 +25,6 @@ import os
 import secrets
 import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +33,7 @@ from core.activations import get_activation
 from core.fields import (
     FieldError,
     NonFinite,
+    check_text,
     choice,
     describe,
     did_you_mean,
@@ -45,6 +45,7 @@ from core.fields import (
     short,
 )
 from core.losses import get_loss
+from core.messages import file_label
 from core.network import INIT_SCHEMES, Layer, Network, OptimizerConfig, initial_weights
 from core.optimizers import DEFAULTS as OPTIMIZER_DEFAULTS
 from core.optimizers import check_config
@@ -111,7 +112,7 @@ class LoadedNetwork:
 
 def load_network(path: str | os.PathLike[str]) -> LoadedNetwork:
     """Read a network file; OSError if it cannot be read, NetworkFileError if it is invalid."""
-    name = Path(path).name
+    name = file_label(path)
     # utf-8-sig: Windows editors like to start a file with a byte-order mark.
     with open(path, encoding="utf-8-sig") as fh:
         try:
@@ -137,6 +138,7 @@ def loads_network(text: str, source: str = "<string>") -> LoadedNetwork:
     except (ValueError, RecursionError) as exc:  # absurd nesting and the like
         raise NetworkFileError(f"{source}: invalid JSON: {exc}") from None
     try:
+        check_text(data)
         return _from_data(data)
     except FieldError as exc:
         raise NetworkFileError(f"{source}: {exc}") from None

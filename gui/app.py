@@ -8,6 +8,8 @@ import re
 import sys
 import traceback
 
+from core.messages import one_line
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
@@ -31,10 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", default="1280x800", metavar="WxH",
                         help="window size for --screenshot (default 1280x800)")
     parser.add_argument("--presenter", action="store_true", help="presenter mode")
-    parser.add_argument("--lesson", metavar="ID",
-                        help="open a lesson (see --list-lessons); --steps and --train apply to it")
+    parser.add_argument("--lesson", metavar="ID|N",
+                        help="open a lesson by its id or number (see --list-lessons); --steps and "
+                        "--train apply to it")
     parser.add_argument("--list-lessons", action="store_true",
-                        help="print the lessons' numbers, ids and titles and exit")
+                        help="print the lessons' numbers, ids and titles and exit (lessons come "
+                        "from resources/lessons, or the folder in $BACKPROP_LESSONS)")
     return parser
 
 
@@ -42,7 +46,11 @@ def list_lessons_text() -> str:
     """One line per lesson, "NN  id  title" (no Qt needed)."""
     from core.lessons import list_lessons
 
-    return "\n".join(f"{info.order:02d}  {info.id}  {info.title}" for info in list_lessons())
+    errors: list[str] = []
+    infos = list_lessons(errors=errors)
+    for problem in errors:  # a broken file is skipped with one line, the rest are listed
+        print(f"warning: lesson skipped: {problem}", file=sys.stderr)
+    return "\n".join(f"{info.order:02d}  {info.id}  {info.title}" for info in infos)
 
 
 def check_lesson(lesson_id: str) -> None:
@@ -87,7 +95,9 @@ def install_exception_hook() -> None:
 
 def _last_file(window) -> str:
     """The file opened last time, if it still loads; otherwise "" and a warning on stderr."""
-    last = window.settings.value("last_file", "") if window.persist else ""
+    from gui.settings import read_string
+
+    last = read_string(window.settings, "last_file") if window.persist else ""
     if not last:
         return ""
     from core.netfile import load_network
@@ -95,7 +105,8 @@ def _last_file(window) -> str:
     try:
         load_network(last)
     except (ValueError, OSError) as exc:
-        print(f"warning: not reopening the last file ({exc}); opening the Mazur example",
+        print(f"warning: not reopening the last file ({one_line(exc)}); opening the Mazur "
+              "example",
               file=sys.stderr)
         return ""
     return last
@@ -122,7 +133,7 @@ def run(argv: list[str]) -> int:
             if not os.path.isdir(folder):
                 raise ValueError(f"--screenshot: folder {folder} does not exist")
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display is needed for a screenshot
@@ -152,10 +163,10 @@ def run(argv: list[str]) -> int:
         if own_file:
             window.files.remember(path)
     except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     if args.lesson is not None and not window.open_lesson(args.lesson):
-        print(f"error: cannot open lesson {args.lesson!r}", file=sys.stderr)
+        print(f"error: cannot open lesson {one_line(args.lesson)!r}", file=sys.stderr)
         return 2
     lesson = window.lessons.lesson
     on_graph = lesson is not None and lesson.kind == "graph"
@@ -165,7 +176,7 @@ def run(argv: list[str]) -> int:
     if args.train:
         problem = window.train_headless(args.train)
         if problem:
-            print(f"warning: {problem}", file=sys.stderr)
+            print(f"warning: {one_line(problem)}", file=sys.stderr)
     if args.screenshot:
         return screenshot(app, window, args.screenshot, size, args.presenter)
     install_exception_hook()
@@ -190,7 +201,7 @@ def screenshot(app, window, path: str, size: tuple[int, int], presenter: bool) -
     app.processEvents()
     image = window.grab()
     if not image.save(path, "PNG"):
-        print(f"error: could not write {path}", file=sys.stderr)
+        print(f"error: could not write {one_line(path)}", file=sys.stderr)
         return 2
     window.controller.dirty = False  # nothing to ask about when the app quits
     window.close()

@@ -25,6 +25,7 @@ from gui.lessons.controller import LessonController, lesson_view
 from gui.lessons.menu import LessonMenu
 from gui.lessons.panel import LessonPanel
 from gui.lessons.tab import LessonTab
+from gui.settings import read_bytes, read_float
 from gui.stepper.controller import StepController
 from gui.stepper.equation_panel import EquationPanel
 from gui.stepper.files import NetworkFiles
@@ -37,6 +38,7 @@ from gui.training.controller import TrainingController
 from gui.training.dock import TrainingDock
 from gui.training.tab import TrainingTab
 
+FONT_SCALES = (0.5, 4.0)  # the text-size range (View ▸ Larger / Smaller text)
 TRAINING_DOCK_WIDTH = 380  # the training controls need less room than the value tables
 
 
@@ -50,7 +52,9 @@ class MainWindow(QMainWindow):
         self.persist = persist  # False for headless screenshots: the user's layout stays as is
         self.controller = controller or StepController(self)
         self.settings = QSettings()
-        self.font_scale = float(self.settings.value("font_scale", 1.0)) if persist else 1.0
+        self.font_scale = 1.0
+        if persist:
+            self.font_scale = read_float(self.settings, "font_scale", 1.0, *FONT_SCALES)
         self.presenter = False
         self.theme = NORMAL
         self.show_error = self._show_error
@@ -115,10 +119,10 @@ class MainWindow(QMainWindow):
         self.controller.network_replaced.connect(self._update_title)
         self._update_title()
         self.resize(1280, 800)
-        geometry = self.settings.value("geometry") if persist else None
+        geometry = read_bytes(self.settings, "geometry") if persist else None
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = self.settings.value("window_state") if persist else None
+        state = read_bytes(self.settings, "window_state") if persist else None
         if state is None or not self.restoreState(state):
             # First start: the network gets most of the room, the tables about a third.
             self.resizeDocks([self.values_dock], [500], Qt.Orientation.Horizontal)
@@ -328,7 +332,7 @@ class MainWindow(QMainWindow):
     # -- presentation ---------------------------------------------------------------------
 
     def scale_text(self, factor: float) -> None:
-        self.font_scale = min(4.0, max(0.5, self.font_scale * factor))
+        self.font_scale = min(FONT_SCALES[1], max(FONT_SCALES[0], self.font_scale * factor))
         if self.persist:
             self.settings.setValue("font_scale", self.font_scale)
         self._apply_font_scale()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from core.examples import example_names, example_path, is_example
 from core.netfile import load_network
+from gui.settings import read_string, read_string_list
 
 MAX_RECENT = 8
 FILE_FILTER = "Network files (*.json);;All files (*)"
@@ -149,8 +150,8 @@ class NetworkFiles(QObject):
     # -- recent files ---------------------------------------------------------------------
 
     def last_dir(self) -> str:
-        last = self.settings.value("last_file", "")
-        return os.path.dirname(last) if isinstance(last, str) and last else os.getcwd()
+        last = read_string(self.settings, "last_file")
+        return os.path.dirname(last) if last else os.getcwd()
 
     def remember(self, path: str) -> None:
         if not self.persist:
@@ -162,12 +163,7 @@ class NetworkFiles(QObject):
         self.fill_recent()
 
     def recent_files(self) -> list[str]:
-        value = self.settings.value("recent_files", [])
-        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
-            value = [value]
-        if not isinstance(value, list):
-            return []
-        return [str(p) for p in value]
+        return read_string_list(self.settings, "recent_files")
 
     def fill_recent(self) -> None:
         self.recent_menu.clear()
