@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 Shorten = Callable[[Any], str]
+# Every seed (a file's init.seed, dataset.seed, a lesson's seeds, --seed, the Training dock) is a
+# whole number from 0 to MAX_SEED: what NumPy's generators take, and a 64-bit unsigned integer.
+MAX_SEED = 2**64 - 1
+SEED_RANGE = "a whole number from 0 to 2^64 − 1"
 
 
 class FieldError(Exception):
@@ -152,6 +156,22 @@ def integer(
     if high is not None and value > high:
         raise FieldError(path, f"at most {high} allowed, got {shorten(value)}")
     return value
+
+
+def seed(value: Any, path: str, *, shorten: Shorten = short) -> int:
+    """A seed: an int from 0 to :data:`MAX_SEED`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise FieldError(path, f"expected a seed, {SEED_RANGE}, got {describe(value, shorten)}")
+    return value
+
+
+def parse_seed(text: str, what: str = "seed") -> int:
+    """A seed typed by a user (command line, dock): ValueError naming ``what`` when it is not
+    a whole number in the range."""
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) > MAX_SEED:
+        raise ValueError(f"{what}: expected {SEED_RANGE}, not {short(text)}")
+    return int(cleaned)
 
 
 def number(

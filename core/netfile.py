@@ -42,6 +42,7 @@ from core.fields import (
     number,
     reject_unknown,
     required,
+    seed,
     short,
 )
 from core.losses import get_loss
@@ -304,7 +305,7 @@ def _check_kind(value: Any, kind: str, path: str) -> Any:
     if kind == "samples":
         return integer(value, path, 2, MAX_SAMPLES)
     if kind == "seed":
-        return integer(value, path, 0, None)
+        return seed(value, path)
     x = number(value, path)
     if kind == "non_negative" and x < 0:
         raise FieldError(path, f"must not be negative, got {short(value)}")

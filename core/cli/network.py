@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -9,6 +10,7 @@ import sys
 
 from core.datasets import DATASETS
 from core.examples import example_path
+from core.fields import SEED_RANGE, parse_seed
 from core.gradcheck import gradient_check
 from core.netfile import LoadedNetwork, load_network
 from core.notation import fmt, to_html, to_plain
@@ -35,6 +37,13 @@ def _network_arguments(parser) -> None:
     parser.add_argument("--example", metavar="NAME", help="use resources/examples/NAME.json")
 
 
+def _seed(text: str) -> int:
+    try:
+        return parse_seed(text, "--seed")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--seed: ")) from None
+
+
 def add_parsers(sub) -> None:
     p = sub.add_parser("trace", help="the operations of one training step on one sample")
     _network_arguments(p)
@@ -52,7 +61,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--train-fraction", type=float)
     p.add_argument("--learning-rate", type=float)
     p.add_argument("--l2", type=float)
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=_seed, help="seed of the data set, of its train/test split "
+                   "and of the minibatch order (default: the file's dataset.seed; "
+                   f"{SEED_RANGE})")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(handler=cmd_train)
 

@@ -25,6 +25,7 @@ from core.fields import (
     number,
     reject_unknown,
     required,
+    seed,
 )
 from core.lessons.limits import MAX_RUNS, check_cost
 from core.lessons.runs import build_run
@@ -355,7 +356,7 @@ def _dataset(raw: Any) -> dict[str, Any]:
         if out["train_fraction"] == 0:
             raise FieldError("dataset.train_fraction", "must be more than 0")
     if "seed" in data:
-        out["seed"] = _int(data["seed"], "dataset.seed", 0)
+        out["seed"] = seed(data["seed"], "dataset.seed", shorten=_quote)
     return out
 
 
@@ -376,7 +377,7 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
         elif key == "l2":
             out[key] = _number(value, where, 0.0)
         elif key == "seed":
-            out[key] = _int(value, where, 0)
+            out[key] = seed(value, where, shorten=_quote)
         elif key in ("shuffle", "train_biases"):
             if not isinstance(value, bool):
                 raise FieldError(where, f"expected true or false, got {_describe(value)}")
@@ -395,6 +396,8 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
         elif key == "init":
             init = _object(value, where, ("scheme", "scale", "seed"))
             _choice(required(init, "scheme", f"{where}.scheme"), INIT_SCHEMES, f"{where}.scheme")
+            if "seed" in init:
+                seed(init["seed"], f"{where}.seed", shorten=_quote)
             out[key] = dict(init)
         elif key == "hidden":
             if not isinstance(value, list):
