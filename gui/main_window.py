@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.files = NetworkFiles(self, persist)
         self.ask_discard = self.files.ask_discard
         self.ask_save_path = self.files.ask_save_path
+        self.ask_replace_read_only = self.files.ask_replace_read_only
         # The File menu's actions, kept on the window for tests and tools.
         self.may_discard = self.files.may_discard
         self.open_path = self.files.open_path

@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from core.messages import one_line
+from core.safe_write import SaveError
 
 COMMANDS = ("trace", "train", "gradcheck", "graph")
 
@@ -43,6 +44,9 @@ def run(argv: list[str]) -> int:
         sys.stderr.close()
         return 0
     except UsageError as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except SaveError as exc:  # its message names the file and says what happened
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -62,15 +62,17 @@ class StepController(QObject):
         """
         self.set_loaded(load_network(path), "" if is_example(path) else path)
 
-    def save(self, path: str | None = None) -> str:
-        """Write the network (atomically) to ``path`` or its own file; returns the path."""
+    def save(self, path: str | None = None, replace_read_only: bool = False) -> str:
+        """Write the network safely to ``path`` or its own file; returns the path. A read-only
+        file raises core.safe_write.ReadOnlyFileError unless ``replace_read_only``."""
         target = path or self.path
         if not target:
             raise ValueError("no file name to save to")
         extras = {}
         if self.loaded is not None:
             extras = {"dataset": self.loaded.dataset, "training": self.loaded.training}
-        save_network(self.network, target, {k: v for k, v in extras.items() if v})
+        save_network(self.network, target, {k: v for k, v in extras.items() if v},
+                     replace_read_only=replace_read_only)  # fmt: skip
         if target != self.path:
             self.path = target
             self.path_changed.emit(target)
