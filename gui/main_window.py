@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -182,10 +182,16 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.values_dock, self.training_dock)
         self.values_dock.raise_()
         bar = self.menuBar()
-        stack = self.training.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
+        # Edit ▸ Undo/Redo act on the stepper's value edits on the Stepper tab, on the training
+        # settings elsewhere: one group, its active stack following the tab.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.controller.undo_stack)
+        self.undo_group.addStack(self.training.undo_stack)
+        self.undo_group.setActiveStack(self.controller.undo_stack)
+        self.tabs.currentChanged.connect(self._follow_undo_stack)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu = QMenu("&Edit", self)
         edit_menu.addActions([self.undo_action, self.redo_action])
@@ -200,6 +206,11 @@ class MainWindow(QMainWindow):
         self._dock_widths = {True: TRAINING_DOCK_WIDTH}  # by "Training tab showing"
         self._training_shown = False
         self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def _follow_undo_stack(self, index: int) -> None:
+        on_stepper = self.tabs.widget(index) is self.stepper_tab
+        stack = self.controller.undo_stack if on_stepper else self.training.undo_stack
+        self.undo_group.setActiveStack(stack)
 
     def _build_graph_tab(self) -> None:
         """The computation-graph tab; the step keys drive its cursor while it shows."""

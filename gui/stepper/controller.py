@@ -7,11 +7,13 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.examples import is_example
 from core.netfile import LoadedNetwork, load_network, save_network
 from core.project import stepping_data
 from core.stepper import Stepper
+from core.trace import value_name
 
 
 class StepController(QObject):
@@ -36,6 +38,10 @@ class StepController(QObject):
         self.loaded: LoadedNetwork | None = None
         self.path = ""
         self.dirty = False
+        # Edits of values (weights, biases, inputs, targets). A step that commits an update,
+        # training or another network changes the values under the commands, so each of those
+        # starts a new history.
+        self.undo_stack = QUndoStack(self)
 
     # -- the network ----------------------------------------------------------------------
 
@@ -48,6 +54,7 @@ class StepController(QObject):
         X, Y = stepping_data(loaded)
         stepper = Stepper(loaded.network, X, Y)  # may raise: nothing is replaced yet
         self.stepper, self.loaded = stepper, loaded
+        self.undo_stack.clear()
         self.path = path
         self.network_replaced.emit()
         self.state_changed.emit()
@@ -87,6 +94,7 @@ class StepController(QObject):
         if rebuild:
             with np.errstate(all="ignore"):  # weights can be huge just before a divergence
                 self.stepper.rebuild()
+        self.undo_stack.clear()
         self._set_dirty(True)
         self.state_changed.emit()
 
@@ -103,6 +111,7 @@ class StepController(QObject):
         samples = self.stepper.samples_done
         getattr(self.stepper, method)()
         if self.stepper.samples_done != samples:
+            self.undo_stack.clear()  # the edited values were updated since
             self._set_dirty(True)  # an update was committed (or taken back)
         self.state_changed.emit()
 
@@ -126,27 +135,73 @@ class StepController(QObject):
 
     # -- editing --------------------------------------------------------------------------
 
-    def edit(self, key: str, value: float) -> None:
-        """Set the given value ``key`` (``w:l:j:i``, ``b:l:j``, ``u:0:i`` or ``y:j``).
+    def value(self, key: str) -> float:
+        """The current value of an editable key (``w:l:j:i``, ``b:l:j``, ``u:0:i``, ``y:j``);
+        ValueError for any other key."""
+        parts = key.split(":")
+        try:
+            kind, idx = parts[0], [int(p) for p in parts[1:]]
+            if kind == "w" and len(idx) == 3 and idx[0] >= 1:
+                return float(self.network.layers[idx[0] - 1].W[idx[1], idx[2]])
+            if kind == "b" and len(idx) == 2 and idx[0] >= 1:
+                return float(self.network.layers[idx[0] - 1].b[idx[1]])
+            if kind == "u" and len(idx) == 2 and idx[0] == 0:
+                return float(self.stepper.x[idx[1]])
+            if kind == "y" and len(idx) == 1:
+                return float(self.stepper.y[idx[0]])
+        except (ValueError, IndexError):
+            pass
+        raise ValueError("is computed, not editable")
 
-        Raises ValueError for a non-finite value or a key that cannot be edited.
+    def edit(self, key: str, value: float) -> None:
+        """Set the value ``key`` (``w:l:j:i``, ``b:l:j``, ``u:0:i`` or ``y:j``) as one step of
+        ``undo_stack`` ("Set w(1)1,1 to 1.0").
+
+        Raises ValueError for a non-finite value or a key that cannot be edited; the message
+        does not repeat the key (the caller names the value as people do, see
+        :func:`core.trace.value_name`).
         """
         if self.stepper is None:
             return
         value = float(value)
         if not math.isfinite(value):
-            raise ValueError(f"{key}: must be a finite number, not {value}")
-        parts = key.split(":")
-        kind, idx = parts[0], [int(p) for p in parts[1:]]
+            raise ValueError(f"must be a finite number, not {value}")
+        old = self.value(key)
+        if old == value:
+            return
+        name = value_name(self.network, key)
+        self.undo_stack.push(_EditCommand(self, key, old, value, f"Set {name} to {_shown(value)}"))
+
+    def _apply(self, key: str, value: float) -> None:
+        """Write one value (the undo commands call this)."""
+        kind, *idx = (p if k == 0 else int(p) for k, p in enumerate(key.split(":")))
         if kind == "w":
             self.stepper.set_weight(*idx, value)
         elif kind == "b":
             self.stepper.set_bias(*idx, value)
-        elif kind == "u" and idx[0] == 0:
+        elif kind == "u":
             self.stepper.set_input(idx[1], value)
-        elif kind == "y":
-            self.stepper.set_target(idx[0], value)
         else:
-            raise ValueError(f"{key} is computed, not editable")
+            self.stepper.set_target(idx[0], value)
         self._set_dirty(True)
         self.state_changed.emit()
+
+
+def _shown(value: float) -> str:
+    """A value in a command's text: full precision without float noise (0.1 + 0.2 is 0.3)."""
+    return repr(round(value, 12))
+
+
+class _EditCommand(QUndoCommand):
+    """One edit of a weight, bias, input or target: the value before and after."""
+
+    def __init__(self, controller: StepController, key: str, old: float, new: float,
+                 text: str) -> None:  # fmt: skip
+        super().__init__(text)
+        self.controller, self.key, self.old, self.new = controller, key, old, new
+
+    def redo(self) -> None:
+        self.controller._apply(self.key, self.new)
+
+    def undo(self) -> None:
+        self.controller._apply(self.key, self.old)
