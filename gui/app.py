@@ -137,6 +137,13 @@ def run(argv: list[str]) -> int:
         return 2
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display is needed for a screenshot
+    else:
+        from gui.platform_check import check_xcb
+
+        problem = check_xcb()  # Qt itself would name only the first missing library
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
     from PySide6.QtWidgets import QApplication
