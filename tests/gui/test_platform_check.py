@@ -78,3 +78,12 @@ def test_the_window_does_not_start_without_them(monkeypatch, capsys):
 @pytest.mark.parametrize("forced", ["offscreen", "minimal"])
 def test_other_platforms_skip_the_check(forced):
     assert not pc.uses_xcb({"QT_QPA_PLATFORM": forced}, "linux")
+
+
+def test_the_readme_lists_the_whole_set():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("sudo apt-get install libgl1"):]
+    block = block[: block.index("```")].replace("\\\n", " ")
+    assert block.split()[3:] == pc.PACKAGES
