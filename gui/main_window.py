@@ -183,12 +183,14 @@ class MainWindow(QMainWindow):
         self.values_dock.raise_()
         bar = self.menuBar()
         # Edit ▸ Undo/Redo act on the stepper's value edits on the Stepper tab, on the training
-        # settings elsewhere: one group, its active stack following the tab.
+        # settings elsewhere: one group, its active stack following the tab and the last change.
         self.undo_group = QUndoGroup(self)
         self.undo_group.addStack(self.controller.undo_stack)
         self.undo_group.addStack(self.training.undo_stack)
         self.undo_group.setActiveStack(self.controller.undo_stack)
         self.tabs.currentChanged.connect(self._follow_undo_stack)
+        self.controller.undo_stack.indexChanged.connect(self._stepper_stack_changed)
+        self.training.undo_stack.indexChanged.connect(self._training_stack_changed)
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
@@ -211,6 +213,20 @@ class MainWindow(QMainWindow):
         on_stepper = self.tabs.widget(index) is self.stepper_tab
         stack = self.controller.undo_stack if on_stepper else self.training.undo_stack
         self.undo_group.setActiveStack(stack)
+
+    def _stepper_stack_changed(self, _index: int) -> None:
+        self._use_stack(self.controller.undo_stack)
+
+    def _training_stack_changed(self, _index: int) -> None:
+        self._use_stack(self.training.undo_stack)
+
+    def _use_stack(self, stack) -> None:
+        """The stack just changed becomes the Edit menu's (not when it was merely cleared)."""
+        try:
+            if stack.count():
+                self.undo_group.setActiveStack(stack)
+        except RuntimeError:  # the window is being destroyed
+            pass
 
     def _build_graph_tab(self) -> None:
         """The computation-graph tab; the step keys drive its cursor while it shows."""

@@ -70,6 +70,18 @@ def test_the_edit_menu_follows_the_tab(window):
     assert window.undo_action.text() == "&Undo Set w(1)1,1 to 2.0"
 
 
+def test_the_edit_menu_follows_the_last_change(window):
+    window.controller.edit("w:1:0:0", 2.0)
+    dock = window.training_dock
+    dock.seed.setText("77")
+    dock.seed.editingFinished.emit()  # the Training dock is there on the Stepper tab too
+    assert window.undo_action.text() == "&Undo Seed 77"
+    window.undo_action.trigger()
+    assert window.training.settings.seed != 77
+    window.controller.edit("b:1:0", 3.0)
+    assert window.undo_action.text() == "&Undo Set b(1)1 to 3.0"
+
+
 def test_a_new_network_or_a_committed_update_starts_a_new_history(window):
     window.controller.edit("w:1:0:0", 2.0)
     window.controller.to_end()
