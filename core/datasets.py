@@ -8,13 +8,17 @@ Classification targets are 0/1 in one column, for a sigmoid output with binary c
 from __future__ import annotations
 
 import csv
+import io
 import math
 import numbers
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from core.messages import one_line
 
 Array = np.ndarray
 
@@ -231,20 +235,62 @@ def one_hot(Y: Array, classes: int) -> Array:
     return out
 
 
+# A number in a data file: ASCII digits, an optional sign, point and exponent. Python's float()
+# also takes 1_000, Arabic-Indic and full-width digits, "nan" and "inf": none of them here.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
 def _is_number(text: str) -> bool:
+    return _DECIMAL.fullmatch(text.strip()) is not None
+
+
+def _number(cell: str, where: str, delimiter: str) -> float:
+    """The value of one cell, or a ValueError saying what is wrong with it."""
+    text = cell.strip()
+    if _DECIMAL.fullmatch(text):
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        raise ValueError(f"{where}: {text!r} is too large (numbers must be finite)")
     try:
-        float(text)
+        other = float(text)
     except ValueError:
-        return False
-    return True
+        other = None
+    if other is not None and not math.isfinite(other):
+        raise ValueError(f"{where}: {text!r} is not a finite number")
+    hint = ""
+    if delimiter != "," and re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
+        hint = " (write decimals with a point: 0.5, not 0,5)"
+    elif other is not None:
+        hint = " (only the digits 0–9, a sign, a point and an exponent such as 1e-3)"
+    raise ValueError(f"{where}: {text!r} is not a number{hint}")
+
+
+def _sniff(text: str) -> str:
+    """The delimiter of a CSV text: a comma, a semicolon or a tab, by the csv module's dialect
+    detection (a comma when it cannot tell). A semicolon on every line wins over commas, which
+    are then decimal marks."""
+    sample = "\n".join(line for line in text.splitlines()[:20] if line.strip())
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    lines = sample.splitlines()
+    if delimiter == "," and lines and all(";" in line for line in lines):
+        delimiter = ";"
+    return delimiter
 
 
 def load_csv(
     path: str | os.PathLike[str], targets: int = 1, expected_inputs: int | None = None
 ) -> Dataset:
-    """Read a comma-separated file of numbers; the last ``targets`` columns are the targets.
+    """Read a CSV file of numbers; the last ``targets`` columns are the targets.
 
-    The first line is a header when any of its cells is not a number. Blank lines are skipped.
+    Cells are separated by commas, semicolons or tabs (found by the csv module's dialect
+    detection); a number is written in ASCII decimal (``-1.5e-3``). The first line is a header
+    when any of its cells is not a number. Blank lines are skipped. One data row is enough (a
+    network can be trained on its single sample).
     The task is "classification" when every target is 0 or 1, otherwise "regression".
     A missing or unreadable file raises the ``OSError`` from ``open``, which names the path;
     every problem with the contents raises ``ValueError`` naming the path (and line, column).
@@ -254,48 +300,52 @@ def load_csv(
     if expected_inputs is not None:
         expected_inputs = _check_int("expected_inputs", expected_inputs, 1)
     rows: list[tuple[int, list[str]]] = []
+    shown = one_line(path)
     # utf-8-sig drops the byte-order mark that spreadsheet programs put at the start.
     with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
         try:
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    rows.append((reader.line_num, row))
-        except csv.Error as e:
-            raise ValueError(f"{path}: line {reader.line_num + 1}: {e}") from e
+            text = f.read()
         except UnicodeDecodeError as e:
             # Decoding runs ahead in blocks, so there is no reliable line number to report.
-            raise ValueError(f"{path}: not a UTF-8 text file ({e.reason})") from e
+            raise ValueError(f"{shown}: not a UTF-8 text file ({e.reason})") from e
+    delimiter = _sniff(text)
+    separated = f"cells separated by {_DELIMITERS[delimiter]}"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    done = 0  # the last line read completely
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+            done = reader.line_num
+    except csv.Error as e:
+        problem, line = str(e), reader.line_num
+        if "unexpected end of data" in problem:
+            problem, line = "a quote (\") is opened and never closed", done + 1
+        raise ValueError(f"{shown}: line {line}: {problem}") from None
     if not rows:
-        raise ValueError(f"{path}: the file is empty")
+        raise ValueError(f"{shown}: the file is empty")
     width = len(rows[0][1])
     if width < targets + 1:
         raise ValueError(
-            f"{path}: needs at least {targets + 1} columns "
-            f"(inputs, then {targets} target column(s)), got {width}"
+            f"{shown}: needs at least {targets + 1} columns "
+            f"(inputs, then {targets} target column(s)), got {width} ({separated})"
         )
     if expected_inputs is not None and width != expected_inputs + targets:
         raise ValueError(
-            f"{path}: expected {expected_inputs} input columns + {targets} target column(s), "
-            f"got {width} columns"
+            f"{shown}: expected {expected_inputs} input columns + {targets} target column(s), "
+            f"got {width} columns ({separated})"
         )
     if not all(_is_number(cell) for cell in rows[0][1]):
         rows = rows[1:]
-    if len(rows) < 2:
-        raise ValueError(f"{path}: needs at least 2 data rows, got {len(rows)}")
+    if not rows:
+        raise ValueError(f"{shown}: no data rows, only a header")
     values = np.empty((len(rows), width))
     for i, (line, row) in enumerate(rows):
         if len(row) != width:
-            raise ValueError(f"{path}: line {line}: expected {width} columns, got {len(row)}")
+            raise ValueError(f"{shown}: line {line}: expected {width} columns, got {len(row)} "
+                             f"({separated})")
         for j, cell in enumerate(row):
-            where = f"{path}: line {line}, column {j + 1}"
-            try:
-                value = float(cell)
-            except ValueError:
-                raise ValueError(f"{where}: {cell.strip()!r} is not a number") from None
-            if not math.isfinite(value):
-                raise ValueError(f"{where}: {cell.strip()!r} is not a finite number")
-            values[i, j] = value
+            values[i, j] = _number(cell, f"{shown}: line {line}, column {j + 1}", delimiter)
     X, Y = values[:, :-targets], values[:, -targets:]
     task = "classification" if np.all((Y == 0) | (Y == 1)) else "regression"
     return Dataset(X, Y, task, path.stem)

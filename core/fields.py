@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 Shorten = Callable[[Any], str]
+# Every seed (a file's init.seed, dataset.seed, a lesson's seeds, --seed, the Training dock) is a
+# whole number from 0 to MAX_SEED: what NumPy's generators take, and a 64-bit unsigned integer.
+MAX_SEED = 2**64 - 1
+SEED_RANGE = "a whole number from 0 to 2^64 − 1"
 
 
 class FieldError(Exception):
@@ -52,6 +56,36 @@ def describe(value: Any, shorten: Shorten = short) -> str:
     if isinstance(value, (list, dict)):
         return "a list" if isinstance(value, list) else "an object"
     return f"a {type(value).__name__}"  # only from dicts built in Python
+
+
+def check_text(data: Any, path: str = "") -> None:
+    """Raise for a string (a value or a key) that is not valid Unicode: JSON's ``\\ud800``
+    escapes can give a lone surrogate, which no file or terminal can take."""
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            _encodable(value, where or "(top level)")
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{k}]") for k, v in enumerate(value))
+        elif isinstance(value, dict):
+            for key, v in value.items():
+                sub = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str):
+                    _encodable(key, f"{where or '(top level)'}: a key")
+                stack.append((v, sub))
+
+
+def _encodable(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        raise FieldError(
+            where.encode("utf-8", "backslashreplace").decode(),
+            f"contains the lone surrogate \\u{ord(bad):04x}, which is not a character "
+            "(the text must be valid Unicode)",
+        ) from None
 
 
 def did_you_mean(key: str, valid: tuple[str, ...]) -> str:
@@ -122,6 +156,22 @@ def integer(
     if high is not None and value > high:
         raise FieldError(path, f"at most {high} allowed, got {shorten(value)}")
     return value
+
+
+def seed(value: Any, path: str, *, shorten: Shorten = short) -> int:
+    """A seed: an int from 0 to :data:`MAX_SEED`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise FieldError(path, f"expected a seed, {SEED_RANGE}, got {describe(value, shorten)}")
+    return value
+
+
+def parse_seed(text: str, what: str = "seed") -> int:
+    """A seed typed by a user (command line, dock): ValueError naming ``what`` when it is not
+    a whole number in the range."""
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) > MAX_SEED:
+        raise ValueError(f"{what}: expected {SEED_RANGE}, not {short(text)}")
+    return int(cleaned)
 
 
 def number(

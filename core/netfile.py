@@ -18,14 +18,10 @@ as plain dicts for the app to default its training set-up from). Every error is 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import secrets
-import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +30,7 @@ from core.activations import get_activation
 from core.fields import (
     FieldError,
     NonFinite,
+    check_text,
     choice,
     describe,
     did_you_mean,
@@ -42,12 +39,15 @@ from core.fields import (
     number,
     reject_unknown,
     required,
+    seed,
     short,
 )
 from core.losses import get_loss
+from core.messages import file_label
 from core.network import INIT_SCHEMES, Layer, Network, OptimizerConfig, initial_weights
 from core.optimizers import DEFAULTS as OPTIMIZER_DEFAULTS
 from core.optimizers import check_config
+from core.safe_write import write_text
 
 FORMAT = "backprop-network"
 VERSION = 1
@@ -111,7 +111,7 @@ class LoadedNetwork:
 
 def load_network(path: str | os.PathLike[str]) -> LoadedNetwork:
     """Read a network file; OSError if it cannot be read, NetworkFileError if it is invalid."""
-    name = Path(path).name
+    name = file_label(path)
     # utf-8-sig: Windows editors like to start a file with a byte-order mark.
     with open(path, encoding="utf-8-sig") as fh:
         try:
@@ -137,6 +137,7 @@ def loads_network(text: str, source: str = "<string>") -> LoadedNetwork:
     except (ValueError, RecursionError) as exc:  # absurd nesting and the like
         raise NetworkFileError(f"{source}: invalid JSON: {exc}") from None
     try:
+        check_text(data)
         return _from_data(data)
     except FieldError as exc:
         raise NetworkFileError(f"{source}: {exc}") from None
@@ -302,7 +303,7 @@ def _check_kind(value: Any, kind: str, path: str) -> Any:
     if kind == "samples":
         return integer(value, path, 2, MAX_SAMPLES)
     if kind == "seed":
-        return integer(value, path, 0, None)
+        return seed(value, path)
     x = number(value, path)
     if kind == "non_negative" and x < 0:
         raise FieldError(path, f"must not be negative, got {short(value)}")
@@ -397,6 +398,7 @@ def network_to_dict(net: Network, extras: dict[str, Any] | None = None) -> dict[
                 raise FieldError(key, f"not an extra block (expected one of: {', '.join(EXTRAS)})")
             if block is not None:
                 out[key] = _extra(block, key)
+        check_text(out)  # a name with a lone surrogate would not encode
         _from_data(out)  # never write a file that would not load again
     except FieldError as exc:
         raise NetworkFileError(f"not saved: {exc}") from None
@@ -409,34 +411,18 @@ def dumps_network(net: Network, extras: dict[str, Any] | None = None) -> str:
 
 
 def save_network(
-    net: Network, path: str | os.PathLike[str], extras: dict[str, Any] | None = None
+    net: Network,
+    path: str | os.PathLike[str],
+    extras: dict[str, Any] | None = None,
+    *,
+    replace_read_only: bool = False,
 ) -> None:
-    """Write ``net`` to ``path`` atomically: the old file survives any failure intact."""
+    """Write ``net`` to ``path`` safely: the old file survives any failure intact, a FIFO or a
+    device is never replaced, a read-only file only with ``replace_read_only`` (raises
+    :class:`core.safe_write.ReadOnlyFileError` otherwise), permissions and hard links are kept
+    (see :mod:`core.safe_write`)."""
     text = dumps_network(net, extras)  # serialise first, so a bad network never touches the disk
-    target = os.path.realpath(path)  # write through a symlink rather than replacing it
-    directory = os.path.dirname(target)
-    tmp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
-    # os.open with 0o666 lets the umask decide the permissions, as for any new file.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.path.exists(target):  # keep the permissions of the file being replaced
-            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    # Make the rename itself durable; best effort, since the file is already in place.
-    with contextlib.suppress(OSError, AttributeError):
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    write_text(path, text, replace_read_only=replace_read_only)
 
 
 def _dump(value: Any, indent: int = 0) -> str:

@@ -107,6 +107,25 @@ def unit_label(network: Network, layer: int, unit: int) -> str:
     return f"h{unit + 1}" if last == 2 else f"h{layer},{unit + 1}"
 
 
+def value_name(network: Network, key: str) -> str:
+    """The name people use for an editable value: w(1)1,2 (layer 1, unit 1, input 2), b(2)1,
+    x1 (an input of the sample), y1 (a target); any other key is returned as it is."""
+    kind, *rest = key.split(":")
+    try:
+        idx = [int(v) for v in rest]
+    except ValueError:
+        return key
+    if kind == "w" and len(idx) == 3:
+        return f"w({idx[0]}){idx[1] + 1},{idx[2] + 1}"
+    if kind == "b" and len(idx) == 2:
+        return f"b({idx[0]}){idx[1] + 1}"
+    if kind == "u" and len(idx) == 2 and idx[0] == 0:
+        return f"x{idx[1] + 1}"
+    if kind == "y" and len(idx) == 1:
+        return f"y{idx[0] + 1}"
+    return key
+
+
 def parameter_sets(network: Network) -> list[tuple[int, str]]:
     """(layer, "w"|"b") of each array in ``network.parameters()`` order."""
     return [(k + 1, q) for k in range(len(network.layers)) for q in ("w", "b")]

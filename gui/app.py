@@ -8,6 +8,7 @@ import re
 import sys
 import traceback
 
+from core.messages import one_line
 from gui.export import cli as export_cli
 
 
@@ -33,14 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", default="1280x800", metavar="WxH",
                         help="window size for --screenshot (default 1280x800)")
     parser.add_argument("--presenter", action="store_true", help="presenter mode")
-    parser.add_argument("--lesson", metavar="ID",
-                        help="open a lesson (see --list-lessons); --steps and --train apply to it")
+    parser.add_argument("--lesson", metavar="ID|N",
+                        help="open a lesson by its id or number (see --list-lessons); --steps and "
+                        "--train apply to it")
     parser.add_argument("--layers", action="store_true",
                         help="open the Stepper layer by layer (matrices; key L switches)")
     parser.add_argument("--batch", type=int, metavar="B",
                         help="with --layers: minibatch size B, 1 … 16 (default 1)")
     parser.add_argument("--list-lessons", action="store_true",
-                        help="print the lessons' numbers, ids and titles and exit")
+                        help="print the lessons' numbers, ids and titles and exit (lessons come "
+                        "from resources/lessons, or the folder in $BACKPROP_LESSONS)")
     export_cli.add_arguments(parser)
     return parser
 
@@ -49,8 +52,11 @@ def list_lessons_text() -> str:
     """One line per lesson, "NN  id  title" (no Qt needed)."""
     from core.lessons import list_lessons, order_label
 
-    return "\n".join(f"{order_label(info.order, 2)}  {info.id}  {info.title}"
-                     for info in list_lessons())
+    errors: list[str] = []
+    infos = list_lessons(errors=errors)
+    for problem in errors:  # a broken file is skipped with one line, the rest are listed
+        print(f"warning: lesson skipped: {one_line(problem)}", file=sys.stderr)
+    return "\n".join(f"{order_label(info.order, 2)}  {info.id}  {info.title}" for info in infos)
 
 
 def check_lesson(lesson_id: str) -> None:
@@ -95,7 +101,9 @@ def install_exception_hook() -> None:
 
 def _last_file(window) -> str:
     """The file opened last time, if it still loads; otherwise "" and a warning on stderr."""
-    last = window.settings.value("last_file", "") if window.persist else ""
+    from gui.settings import read_string
+
+    last = read_string(window.settings, "last_file") if window.persist else ""
     if not last:
         return ""
     from core.netfile import load_network
@@ -103,7 +111,8 @@ def _last_file(window) -> str:
     try:
         load_network(last)
     except (ValueError, OSError) as exc:
-        print(f"warning: not reopening the last file ({exc}); opening the Mazur example",
+        print(f"warning: not reopening the last file ({one_line(exc)}); opening the Mazur "
+              "example",
               file=sys.stderr)
         return ""
     return last
@@ -135,11 +144,18 @@ def run(argv: list[str]) -> int:
                 raise ValueError(f"--screenshot: folder {folder} does not exist")
         export_cli.check_early(args)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     exporting = export_cli.requested(args)
     if args.screenshot or exporting:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display is needed for a screenshot
+    else:
+        from gui.platform_check import check_xcb
+
+        problem = check_xcb()  # Qt itself would name only the first missing library
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
     from PySide6.QtWidgets import QApplication
@@ -166,10 +182,10 @@ def run(argv: list[str]) -> int:
         if own_file:
             window.files.remember(path)
     except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     if args.lesson is not None and not window.open_lesson(args.lesson):
-        print(f"error: cannot open lesson {args.lesson!r}", file=sys.stderr)
+        print(f"error: cannot open lesson {one_line(args.lesson)!r}", file=sys.stderr)
         return 2
     if args.layers:
         try:
@@ -186,7 +202,7 @@ def run(argv: list[str]) -> int:
     if args.train:
         problem = window.train_headless(args.train)
         if problem:
-            print(f"warning: {problem}", file=sys.stderr)
+            print(f"warning: {one_line(problem)}", file=sys.stderr)
     if exporting:
         window.resize(*size)
         window.show()
@@ -220,7 +236,7 @@ def screenshot(app, window, path: str, size: tuple[int, int], presenter: bool) -
     app.processEvents()
     image = window.grab()
     if not image.save(path, "PNG"):
-        print(f"error: could not write {path}", file=sys.stderr)
+        print(f"error: could not write {one_line(path)}", file=sys.stderr)
         return 2
     window.controller.dirty = False  # nothing to ask about when the app quits
     window.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -26,6 +26,7 @@ from gui.lessons.controller import LessonController, lesson_view
 from gui.lessons.menu import LessonMenu
 from gui.lessons.panel import LessonPanel
 from gui.lessons.tab import LessonTab
+from gui.settings import read_bytes, read_float
 from gui.stepper.controller import StepController
 from gui.stepper.equation_panel import EquationPanel
 from gui.stepper.files import NetworkFiles
@@ -40,6 +41,7 @@ from gui.training.controller import TrainingController
 from gui.training.dock import TrainingDock
 from gui.training.tab import TrainingTab
 
+FONT_SCALES = (0.5, 4.0)  # the text-size range (View ▸ Larger / Smaller text)
 TRAINING_DOCK_WIDTH = 380  # the training controls need less room than the value tables
 
 
@@ -53,13 +55,16 @@ class MainWindow(QMainWindow):
         self.persist = persist  # False for headless screenshots: the user's layout stays as is
         self.controller = controller or StepController(self)
         self.settings = QSettings()
-        self.font_scale = float(self.settings.value("font_scale", 1.0)) if persist else 1.0
+        self.font_scale = 1.0
+        if persist:
+            self.font_scale = read_float(self.settings, "font_scale", 1.0, *FONT_SCALES)
         self.presenter = False
         self.theme = NORMAL
         self.show_error = self._show_error
         self.files = NetworkFiles(self, persist)
         self.ask_discard = self.files.ask_discard
         self.ask_save_path = self.files.ask_save_path
+        self.ask_replace_read_only = self.files.ask_replace_read_only
         # The File menu's actions, kept on the window for tests and tools.
         self.may_discard = self.files.may_discard
         self.open_path = self.files.open_path
@@ -122,10 +127,10 @@ class MainWindow(QMainWindow):
         self.controller.network_replaced.connect(self._update_title)
         self._update_title()
         self.resize(1280, 800)
-        geometry = self.settings.value("geometry") if persist else None
+        geometry = read_bytes(self.settings, "geometry") if persist else None
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = self.settings.value("window_state") if persist else None
+        state = read_bytes(self.settings, "window_state") if persist else None
         if state is None or not self.restoreState(state):
             # First start: the network gets most of the room, the tables about a third.
             self.resizeDocks([self.values_dock], [500], Qt.Orientation.Horizontal)
@@ -185,10 +190,18 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.values_dock, self.training_dock)
         self.values_dock.raise_()
         bar = self.menuBar()
-        stack = self.training.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
+        # Edit ▸ Undo/Redo act on the stepper's value edits on the Stepper tab, on the training
+        # settings elsewhere: one group, its active stack following the tab and the last change.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.controller.undo_stack)
+        self.undo_group.addStack(self.training.undo_stack)
+        self.undo_group.setActiveStack(self.controller.undo_stack)
+        self.tabs.currentChanged.connect(self._follow_undo_stack)
+        self.controller.undo_stack.indexChanged.connect(self._stepper_stack_changed)
+        self.training.undo_stack.indexChanged.connect(self._training_stack_changed)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         edit_menu = QMenu("&Edit", self)
         edit_menu.addActions([self.undo_action, self.redo_action])
@@ -203,6 +216,25 @@ class MainWindow(QMainWindow):
         self._dock_widths = {True: TRAINING_DOCK_WIDTH}  # by "Training tab showing"
         self._training_shown = False
         self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def _follow_undo_stack(self, index: int) -> None:
+        on_stepper = self.tabs.widget(index) is self.stepper_tab
+        stack = self.controller.undo_stack if on_stepper else self.training.undo_stack
+        self.undo_group.setActiveStack(stack)
+
+    def _stepper_stack_changed(self, _index: int) -> None:
+        self._use_stack(self.controller.undo_stack)
+
+    def _training_stack_changed(self, _index: int) -> None:
+        self._use_stack(self.training.undo_stack)
+
+    def _use_stack(self, stack) -> None:
+        """The stack just changed becomes the Edit menu's (not when it was merely cleared)."""
+        try:
+            if stack.count():
+                self.undo_group.setActiveStack(stack)
+        except RuntimeError:  # the window is being destroyed
+            pass
 
     def _build_graph_tab(self) -> None:
         """The computation-graph tab; the step keys drive its cursor while it shows."""
@@ -336,7 +368,7 @@ class MainWindow(QMainWindow):
     # -- presentation ---------------------------------------------------------------------
 
     def scale_text(self, factor: float) -> None:
-        self.font_scale = min(4.0, max(0.5, self.font_scale * factor))
+        self.font_scale = min(FONT_SCALES[1], max(FONT_SCALES[0], self.font_scale * factor))
         if self.persist:
             self.settings.setValue("font_scale", self.font_scale)
         self._apply_font_scale()

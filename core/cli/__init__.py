@@ -8,6 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.messages import one_line
+from core.safe_write import SaveError
+
 COMMANDS = ("trace", "train", "gradcheck", "graph")
 
 
@@ -41,12 +44,15 @@ def run(argv: list[str]) -> int:
         sys.stderr.close()
         return 0
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except SaveError as exc:  # its message names the file and says what happened
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"error: cannot open{where}: {exc.strerror or exc}", file=sys.stderr)
+        where = f" {one_line(exc.filename)}" if exc.filename else ""
+        print(f"error: cannot open{where}: {one_line(exc.strerror or exc)}", file=sys.stderr)
         return 2
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2

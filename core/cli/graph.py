@@ -32,13 +32,15 @@ def add_parser(subparsers) -> None:
         description="Evaluate an expression and differentiate it in reverse or forward mode.",
     )
     p.add_argument("expression", help="e.g. '(a+b)*(b+1)'; functions: exp log sin cos tanh "
-                   "sigmoid relu abs sqrt max min; start a leading minus with a space: ' -x'")
+                   "sigmoid relu abs sqrt max min; constants pi (or π) and e; start a leading "
+                   "minus with a space: ' -x'")
     p.add_argument("--at", action="append", default=[], metavar="NAME=VALUE,...",
                    help="variable values, e.g. a=2,b=1 (may be repeated)")
     p.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
                    help="reverse: one backward pass; forward: one pass per variable")
     p.add_argument("--wrt", metavar="NAME", help="only the derivative with respect to NAME")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: one line per step; json: the graph and every step (default: text)")
     p.set_defaults(handler=run_graph)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
 
 from core.expressions.graph import (
@@ -22,6 +23,8 @@ from core.notation import fmt
 MAX_LENGTH = 2000  # characters
 MAX_DEPTH = 100  # levels of parentheses, and of operations (a chain a+b+c+… is one level per +)
 MAX_NODES = 500  # parts of the expression (numbers, names, operations, calls)
+# A number as the app reads it: no 0x10, 0b101, 0o7 or 1_000, which Python would also take.
+_DECIMAL = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
@@ -116,9 +119,10 @@ class _Parser:
         if isinstance(node, ast.Name):
             if node.id in FUNCTIONS:
                 raise self.fail(f"'{node.id}' is a function: call it like {node.id}(x)", node)
-            if node.id in CONSTANTS:
-                return b.add("const", source=node.id, constant=CONSTANTS[node.id],
-                             label="π" if node.id == "pi" else "e")
+            name = "pi" if node.id == "π" else node.id  # π as the app prints it, or pi
+            if name in CONSTANTS:
+                return b.add("const", source=node.id, constant=CONSTANTS[name],
+                             label="π" if name == "pi" else "e")
             return b.add("var", source=node.id, label=node.id, name=node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             if isinstance(node.op, ast.UAdd):
@@ -155,6 +159,11 @@ class _Parser:
 
     def number(self, node: ast.Constant) -> dict:
         value = node.value
+        text = self.segment(node)
+        if type(value) in (int, float) and not _DECIMAL.fullmatch(text):
+            raise self.fail(f"'{text}' is not a decimal number", node,
+                            hint="write numbers with the digits 0–9, a point and an exponent "
+                            "such as 1e-3")  # fmt: skip
         if isinstance(value, (str, bytes)):
             raise self.fail("strings are not allowed", node, hint="only numbers and names")
         if isinstance(value, bool) or value is None or value is Ellipsis:
@@ -207,6 +216,9 @@ def parse(text: str) -> Graph:
     offset = len(line) - len(stripped)
     if not stripped.strip():
         raise ExpressionError("empty expression")
+    if "#" in stripped:  # Python would read the rest as a comment and drop it silently
+        raise ExpressionError(f"'#' is not allowed at column {offset + stripped.index('#') + 1} "
+                              "(an expression has no comments)")
     # Count parentheses first: Python's own parser gives up at 200 levels with a vaguer message.
     level = 0
     for k, ch in enumerate(stripped):

@@ -17,6 +17,7 @@ from core.datasets import DATASETS, REGRESSION
 from core.examples import example_names, example_path
 from core.fields import (
     FieldError,
+    check_text,
     choice,
     describe,
     expect_object,
@@ -24,8 +25,11 @@ from core.fields import (
     number,
     reject_unknown,
     required,
+    seed,
 )
+from core.lessons.limits import MAX_RUNS, check_cost
 from core.lessons.runs import build_run
+from core.messages import file_label, one_line
 from core.netfile import INIT_SCHEMES, NetworkFileError
 from core.optimizers import DEFAULTS as OPTIMIZERS
 from core.project import DATASET_DEFAULTS
@@ -58,6 +62,7 @@ PARAM_KEYS = {
 }
 EXTENT = 6.0  # the built-in data sets live in [-6, 6]²
 MAX_WORDS = 250  # of a lesson's explanation paragraphs; the shipped ones keep to 80–160
+FOLDER_VARIABLE = "BACKPROP_LESSONS"  # a folder of lesson files to use instead of the shipped
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 WEIGHT_KEY = re.compile(r"w:(\d+):(\d+):(\d+)")
 
@@ -123,7 +128,11 @@ class Lesson:
 
 
 def lessons_folder() -> Path:
-    """The folder of the shipped lessons, resources/lessons."""
+    """The folder of the lessons: $BACKPROP_LESSONS when set (a teacher's own set, or a test's),
+    else the shipped ones in resources/lessons."""
+    own = os.environ.get(FOLDER_VARIABLE)
+    if own:
+        return Path(own)
     return Path(str(resources.files("resources") / "lessons"))
 
 
@@ -138,9 +147,9 @@ def list_lessons(
     """
     folder = Path(folder) if folder is not None else lessons_folder()
     infos: list[LessonInfo] = []
-    for path in sorted(folder.glob("*.json")):
+    for path in _lesson_files(folder):
         try:
-            lesson = load_lesson(path)
+            lesson = _load_listed(path)
             for other in infos:
                 if other.id == lesson.id:
                     raise LessonFileError(
@@ -151,14 +160,38 @@ def list_lessons(
                         f"{path.name}: order: {lesson.order} is also the order of "
                         f"{Path(other.path).name}"
                     )
-        except (LessonFileError, OSError) as exc:
+        except LessonFileError as exc:
             if errors is None:
                 raise
-            errors.append(str(exc))
+            errors.append(one_line(exc))
             continue
         infos.append(lesson.info)
     return sorted(infos, key=lambda info: info.order)
 
+
+def _lesson_files(folder: Path) -> list[Path]:
+    """The *.json files of ``folder`` (dangling links too: they are reported, not skipped
+    silently); a folder that cannot be read is a LessonFileError."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.name.endswith(".json"))
+    except OSError as exc:
+        raise LessonFileError(
+            f"{one_line(folder)}: cannot read the lessons folder ({exc.strerror or exc})"
+        ) from None
+
+
+def _load_listed(path: Path) -> Lesson:
+    """load_lesson for a listing: a file that cannot be read at all is a LessonFileError too."""
+    try:
+        return load_lesson(path)
+    except LessonFileError:
+        raise
+    except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            problem = "a link to a file that does not exist"
+        else:
+            problem = f"cannot be read ({exc.strerror or exc})"
+        raise LessonFileError(f"{file_label(path)}: {problem}") from None
 
 def load_lesson(
     id_or_path: str | os.PathLike[str], folder: str | os.PathLike[str] | None = None
@@ -168,7 +201,7 @@ def load_lesson(
     path = Path(text)
     if not (text.endswith(".json") or path.is_file()):
         path = _find(text, Path(folder) if folder is not None else lessons_folder())
-    name = path.name
+    name = file_label(path)
     with open(path, encoding="utf-8-sig") as fh:
         try:
             data = fh.read()
@@ -178,7 +211,10 @@ def load_lesson(
 
 
 def _find(lesson_id: str, folder: Path) -> Path:
-    files = sorted(folder.glob("*.json"))
+    try:
+        files = _lesson_files(folder)
+    except LessonFileError:
+        files = []
     for path in files:  # NN-slug.json names the id: try those files first
         if path.stem.split("-", 1)[-1] == lesson_id:
             return path
@@ -186,10 +222,16 @@ def _find(lesson_id: str, folder: Path) -> Path:
         try:
             if json.loads(path.read_text(encoding="utf-8-sig")).get("id") == lesson_id:
                 return path
-        except (ValueError, OSError, AttributeError):
+        except (ValueError, OSError, AttributeError, RecursionError):
             continue
-    known = ", ".join(info.id for info in list_lessons(folder, errors=[]))
-    raise ValueError(f"no lesson {lesson_id!r} (lessons: {known or 'none'})")
+    infos = list_lessons(folder, errors=[]) if files else []
+    if lesson_id.isdigit():  # a lesson's number, as --list-lessons prints it
+        for info in infos:
+            if info.order == int(lesson_id):
+                return Path(info.path)
+    known = ", ".join(info.id for info in infos)
+    numbers = f"; or a number: {', '.join(str(info.order) for info in infos)}" if infos else ""
+    raise ValueError(f"no lesson {one_line(lesson_id)!r} (lessons: {known or 'none'}{numbers})")
 
 
 def loads_lesson(text: str, source: str = "<string>", path: str = "") -> Lesson:
@@ -203,6 +245,7 @@ def loads_lesson(text: str, source: str = "<string>", path: str = "") -> Lesson:
     except (ValueError, RecursionError) as exc:
         raise LessonFileError(f"{source}: invalid JSON: {exc}") from None
     try:
+        check_text(data)
         return _lesson(data, source, path)
     except FieldError as exc:
         raise LessonFileError(f"{source}: {exc}") from None
@@ -253,6 +296,8 @@ def _lesson(data: Any, source: str, path: str) -> Lesson:
     raw_runs = data.get("runs", [{"label": title}])
     if not isinstance(raw_runs, list) or not raw_runs:
         raise FieldError("runs", "expected a non-empty list of runs")
+    if len(raw_runs) > MAX_RUNS:
+        raise FieldError("runs", f"at most {MAX_RUNS} runs allowed, got {len(raw_runs)}")
     runs = []
     for k, raw in enumerate(raw_runs):
         settings = _settings(raw, f"runs[{k}]", allow_label=True)
@@ -311,7 +356,7 @@ def _dataset(raw: Any) -> dict[str, Any]:
         if out["train_fraction"] == 0:
             raise FieldError("dataset.train_fraction", "must be more than 0")
     if "seed" in data:
-        out["seed"] = _int(data["seed"], "dataset.seed", 0)
+        out["seed"] = seed(data["seed"], "dataset.seed", shorten=_quote)
     return out
 
 
@@ -332,7 +377,7 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
         elif key == "l2":
             out[key] = _number(value, where, 0.0)
         elif key == "seed":
-            out[key] = _int(value, where, 0)
+            out[key] = seed(value, where, shorten=_quote)
         elif key in ("shuffle", "train_biases"):
             if not isinstance(value, bool):
                 raise FieldError(where, f"expected true or false, got {_describe(value)}")
@@ -351,6 +396,8 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
         elif key == "init":
             init = _object(value, where, ("scheme", "scale", "seed"))
             _choice(required(init, "scheme", f"{where}.scheme"), INIT_SCHEMES, f"{where}.scheme")
+            if "seed" in init:
+                seed(init["seed"], f"{where}.seed", shorten=_quote)
             out[key] = dict(init)
         elif key == "hidden":
             if not isinstance(value, list):
@@ -455,6 +502,8 @@ def _check_lesson(lesson: Lesson, source: str) -> None:
                 raise FieldError(f"params.weights[{k}]", f"the network has no weight {key}")
         if lesson.params["weights"][0] == lesson.params["weights"][1]:
             raise FieldError("params.weights", "name two different weights")
+    if lesson.kind in TRAINING_KINDS:
+        check_cost(lesson, nets)
     if lesson.kind == "herd" and (len(net.layers) < 2 or net.layers[0].units < 2):
         raise FieldError("network", "a herd lesson needs a hidden layer of at least two units")
     if lesson.kind == "collapse" and any(la.activation.name != "linear" for la in net.layers[:-1]):

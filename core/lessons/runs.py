@@ -46,13 +46,15 @@ def _network_dict(base: dict[str, Any], settings: dict[str, Any]) -> dict[str, A
         for layer in d["layers"]:
             layer.pop("weights", None)
             layer.pop("biases", None)
-    old = d.get("optimizer", {}) if isinstance(d.get("optimizer", {}), dict) else {}
-    if "optimizer" in settings:
+    old = d.get("optimizer", {})
+    if not isinstance(old, dict):
+        pass  # not an object: left as it is, for loads_network to name the field
+    elif "optimizer" in settings:
         new = dict(settings["optimizer"])
         new.setdefault("learning_rate", old.get("learning_rate", 0.1))
         d["optimizer"] = new
-    if "learning_rate" in settings:
-        d["optimizer"] = {**d.get("optimizer", old), "learning_rate": settings["learning_rate"]}
+    if "learning_rate" in settings and isinstance(d.get("optimizer", {}), dict):
+        d["optimizer"] = {**d.get("optimizer", {}), "learning_rate": settings["learning_rate"]}
     if "train_biases" in settings:
         d["train_biases"] = settings["train_biases"]
     d.pop("dataset", None)

@@ -28,7 +28,8 @@ def add_arguments(parser) -> None:
                    help="an animated GIF (or APNG) of training: decision boundary and loss")
     g.add_argument("--diagram", metavar="SVG|PDF",
                    help="the network view (or --diagram-of graph) as a vector drawing")
-    g.add_argument("--diagram-of", choices=("network", "graph"), default="network")
+    g.add_argument("--diagram-of", choices=("network", "graph"), default="network",
+                   help="what --diagram draws: the network view or the computation graph")
     g.add_argument("--from", dest="step_from", type=int, metavar="K",
                    help="first step (0 is the start of the sample)")
     g.add_argument("--to", dest="step_to", type=int, metavar="K", help="last step")

@@ -10,6 +10,7 @@ takes them over from there). Views listen to the signals; none of them loads any
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
@@ -18,6 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from core.lessons import (
     TRAINING_KINDS,
     Lesson,
+    LessonFileError,
     LessonInfo,
     LessonResult,
     lesson_network,
@@ -27,6 +29,7 @@ from core.lessons import (
     run_lesson,
     run_settings,
 )
+from gui.settings import read_string, read_string_list
 
 VISITED = "lessons/visited"
 COMPLETED = "lessons/completed"
@@ -49,10 +52,15 @@ def catalogue() -> tuple[list[LessonInfo], dict[str, str], list[str]]:
     """The shipped lessons, the section of each (by id), and the files that failed to load.
     Read once per process, and again only when a file in the folder changes."""
     folder = lessons_folder()
-    key = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.json")))
+    key = _folder_key(folder)
     if _CATALOGUE.get("key") != key:
         errors: list[str] = []
-        infos = list_lessons(folder, errors=errors)
+        try:
+            infos = list_lessons(folder, errors=errors)
+        except LessonFileError as exc:  # the folder itself cannot be read
+            infos, errors = [], [str(exc)]
+        for problem in errors:  # one line per skipped file, each time the folder changed
+            print(f"warning: lesson skipped: {problem}", file=sys.stderr)
         sections = {}
         for info in infos:
             try:
@@ -64,6 +72,22 @@ def catalogue() -> tuple[list[LessonInfo], dict[str, str], list[str]]:
     return list(infos), dict(sections), list(errors)
 
 
+def _folder_key(folder) -> tuple:
+    """What changes when a lesson file changes: names and modification times (lstat, so that a
+    dangling link counts as a file rather than raising)."""
+    try:
+        paths = sorted(folder.glob("*.json"))
+    except OSError:
+        return ()
+    key = []
+    for path in paths:
+        try:
+            key.append((path.name, path.lstat().st_mtime_ns))
+        except OSError:
+            key.append((path.name, None))
+    return tuple(key)
+
+
 def run_init(lesson: Lesson, run: int) -> dict | None:
     """How run ``run`` draws its weights: its own init, else the network's, else (for a new
     architecture) the default that :func:`core.lessons.lesson_network` uses."""
@@ -72,15 +96,6 @@ def run_init(lesson: Lesson, run: int) -> dict | None:
     if init is None and "hidden" in settings:
         init = {"scheme": "xavier", "seed": 0}
     return dict(init) if init else None
-
-
-def _string_list(value) -> list[str]:
-    """QSettings gives a lone string for a one-item list and None for an empty one."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    return [str(v) for v in value]
 
 
 class LessonController(QObject):
@@ -118,8 +133,8 @@ class LessonController(QObject):
         self.may_replace: Callable[[], bool] = lambda: True
         self.owns_network = False  # the stepped network is the open lesson's (no need to ask)
         self._results: dict[str, LessonResult] = {}
-        self._visited = set(_string_list(self.settings.value(VISITED)))
-        self._completed = set(_string_list(self.settings.value(COMPLETED)))
+        self._visited = set(read_string_list(self.settings, VISITED))
+        self._completed = set(read_string_list(self.settings, COMPLETED))
 
     # -- where we are ---------------------------------------------------------------------
 
@@ -138,7 +153,7 @@ class LessonController(QObject):
 
     def last_opened(self) -> str:
         """The id of the lesson opened last (also in an earlier session), or ""."""
-        return str(self.settings.value(LAST, "") or "")
+        return read_string(self.settings, LAST)
 
     # -- progress -------------------------------------------------------------------------
 

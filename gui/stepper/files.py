@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from core.examples import example_names, example_path, is_example
 from core.netfile import load_network
+from core.safe_write import ReadOnlyFileError
+from gui.settings import read_string, read_string_list
 
 MAX_RECENT = 8
 FILE_FILTER = "Network files (*.json);;All files (*)"
@@ -68,6 +70,15 @@ class NetworkFiles(QObject):
         return {QMessageBox.StandardButton.Save: "save",
                 QMessageBox.StandardButton.Discard: "discard"}.get(
                     QMessageBox.StandardButton(answer), "cancel")  # fmt: skip
+
+    def ask_replace_read_only(self, message: str) -> bool:
+        """Whether to replace a read-only file (it stays read-only)."""
+        answer = QMessageBox.question(
+            self.window, "Read-only file",
+            f"{message}.\n\nReplace it anyway? It stays read-only afterwards.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
 
     def ask_save_path(self) -> str:
         """A file name from the user; the dialog adds .json itself, so that its question
@@ -139,7 +150,12 @@ class NetworkFiles(QObject):
 
     def save_to(self, path: str) -> bool:
         try:
-            self.controller.save(path)
+            try:
+                self.controller.save(path)
+            except ReadOnlyFileError as exc:
+                if not self.window.ask_replace_read_only(str(exc)):
+                    return False
+                self.controller.save(path, replace_read_only=True)
         except (ValueError, OSError) as exc:
             self.window.show_error("Cannot save network", str(exc))
             return False
@@ -149,8 +165,8 @@ class NetworkFiles(QObject):
     # -- recent files ---------------------------------------------------------------------
 
     def last_dir(self) -> str:
-        last = self.settings.value("last_file", "")
-        return os.path.dirname(last) if isinstance(last, str) and last else os.getcwd()
+        last = read_string(self.settings, "last_file")
+        return os.path.dirname(last) if last else os.getcwd()
 
     def remember(self, path: str) -> None:
         if not self.persist:
@@ -162,12 +178,7 @@ class NetworkFiles(QObject):
         self.fill_recent()
 
     def recent_files(self) -> list[str]:
-        value = self.settings.value("recent_files", [])
-        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
-            value = [value]
-        if not isinstance(value, list):
-            return []
-        return [str(p) for p in value]
+        return read_string_list(self.settings, "recent_files")
 
     def fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from core.messages import one_line
 from core.notation import fmt
-from core.trace import unit_label
+from core.trace import unit_label, value_name
 from gui.stepper.layer_marks import hide_layer_box, mark_layer
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
@@ -534,13 +535,15 @@ class NetworkView(ZoomView):
             value = float(text.replace("−", "-"))
             self.controller.edit(key, value)
         except ValueError as exc:
-            message = str(exc) if "finite" in str(exc) else f"{text!r} is not a number"
-            self.edit_failed.emit(f"Cannot set {key}: {message}")
+            problem = str(exc) if "finite" in str(exc) else f"{one_line(text)!r} is not a number"
+            self.edit_failed.emit(f"Cannot set {value_name(self.controller.network, key)}: "
+                                  f"{problem}")  # fmt: skip
 
     def _ask_value(self, key: str, current: float | None) -> str | None:
         names = {"w": "weight", "b": "bias", "u": "input", "y": "target"}
+        name = value_name(self.controller.network, key)
         text, ok = QInputDialog.getText(
-            self, "Edit value", f"New value of the {names[key.split(':')[0]]} {key}:",
+            self, "Edit value", f"New value of the {names[key.split(':')[0]]} {name}:",
             text="" if current is None else repr(current))
         return text if ok else None
 

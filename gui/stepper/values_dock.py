@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.notation import MINUS, fmt
-from core.trace import unit_label, unit_name
+from core.trace import unit_label, unit_name, value_name
 
 UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "∂L/∂b", "new b", "y")
 WEIGHT_COLUMNS = ("edge", "w", "∂L/∂w", "new w", "change")
@@ -393,7 +393,8 @@ class ValuesDock(QDockWidget):
             self.controller.edit(key, parse_value(text))
         except ValueError as exc:
             network = self.controller.network
-            message = f"Cannot set {describe_key(network, key) if network else key}: {exc}"
+            name = f"{value_name(network, key)} ({describe_key(network, key)})" if network else key
+            message = f"Cannot set {name}: {exc}"
             if key in self._values:
                 message += f" The old value {fmt(self._values[key])} was kept."
             self.edit_rejected.emit(message)

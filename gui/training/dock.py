@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from contextlib import contextmanager
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.fields import SEED_RANGE, parse_seed
 from core.network import INIT_SCHEMES
 from core.notation import fmt
 from core.optimizers import DEFAULTS as OPTIMIZER_DEFAULTS
@@ -211,8 +213,11 @@ class TrainingDock(QDockWidget):
         self.scale.valueChanged.connect(lambda v: self._change(f"Init scale {v:g}", "scale",
                                                                init_scale=v))  # fmt: skip
         form.addRow("Init scale", self.scale)
-        self.seed = _spin(0, 99_999, 1)
-        self.seed.valueChanged.connect(lambda v: self._change(f"Seed {v}", "seed", seed=v))
+        # A line edit, not a spin box: a seed can be any 64-bit number (QSpinBox stops at 2³¹).
+        self.seed = QLineEdit()
+        self.seed.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,20}")))
+        self.seed.setToolTip(f"Seed of the new weights and of the minibatch order: {SEED_RANGE}")
+        self.seed.editingFinished.connect(self._on_seed)
         form.addRow("Seed", self.seed)
         outer.addLayout(form)
         return box
@@ -313,6 +318,16 @@ class TrainingDock(QDockWidget):
 
     # -- showing --------------------------------------------------------------------------
 
+    def _on_seed(self) -> None:
+        try:
+            seed = parse_seed(self.seed.text(), "Seed")
+        except ValueError as exc:
+            self.seed.setText(str(self.controller.settings.seed))
+            self.show_message(str(exc))
+            return
+        if seed != self.controller.settings.seed:
+            self._change(f"Seed {seed}", "seed", seed=seed)
+
     def show_message(self, text: str) -> None:
         if self.message.text() != text:
             self.message.setText(text)
@@ -361,7 +376,7 @@ class TrainingDock(QDockWidget):
             self.init.setCurrentIndex(INIT_SCHEMES.index(s.init))
             self.scale.setValue(s.init_scale)
             self.scale.setEnabled(s.init in ("uniform", "normal", "constant"))
-            self.seed.setValue(s.seed)
+            self.seed.setText(str(s.seed))
             self.optimizer.setCurrentIndex(self.optimizer.findData(s.optimizer))
             params = s.optimizer_params()
             for name, spin in self.params.items():

@@ -248,8 +248,7 @@ def test_load_csv_checks_expected_inputs(tmp_path):
     [
         ("", r"data\.csv: the file is empty"),
         ("\n  \n\n", r"the file is empty"),
-        ("x,y\n", r"needs at least 2 data rows, got 0"),
-        ("x,y\n1,2\n", r"needs at least 2 data rows, got 1"),
+        ("x,y\n", r"no data rows, only a header"),
         ("1\n2\n", r"needs at least 2 columns \(inputs, then 1 target column\(s\)\), got 1"),
         ("x,y,t\n1,2,0\n\n1,2,1\n3,4,0\n\n\n5,6\n", r"line 8: expected 3 columns, got 2"),
         ("1,2,0\n3,4,1,9\n", r"line 2: expected 3 columns, got 4"),

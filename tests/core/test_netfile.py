@@ -314,7 +314,7 @@ CASES = [
     (
         "init",
         {"scheme": "normal", "seed": -1},
-        "init.seed: expected a non-negative integer, got the number -1",
+        "init.seed: expected a seed, a whole number from 0 to 2^64 − 1, got the number -1",
     ),
     (
         "init",
@@ -344,7 +344,7 @@ CASES = [
     (
         "dataset",
         {"name": "xor", "seed": "1"},
-        "dataset.seed: expected a non-negative integer, got the string '1'",
+        "dataset.seed: expected a seed, a whole number from 0 to 2^64 − 1, got the string '1'",
     ),
     ("dataset", {"name": "xor", "size": 1}, "dataset.size: unknown field"),
     ("dataset", "circle", "dataset: expected an object, got the string 'circle'"),
