@@ -172,6 +172,7 @@ class LessonTab(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.stack, 1)
         lessons.lesson_changed.connect(self.show_lesson)
+        lessons.result_changed.connect(self._on_result_changed)
         self.show_list()
 
     # -- what is shown --------------------------------------------------------------------
@@ -212,6 +213,14 @@ class LessonTab(QWidget):
         for run in c.result.runs:
             self.run_combo.addItem(run.label)
         self._update_header()
+
+    def _on_result_changed(self) -> None:
+        """A control moved: the open lesson's figures show the new result where they are."""
+        if self.page is not None:
+            run = self.run_combo.currentIndex()
+            self.show_lesson()
+            if 0 <= run < self.run_combo.count():
+                self.run_combo.setCurrentIndex(run)
 
     def _update_header(self) -> None:
         c = self.lessons
