@@ -96,8 +96,7 @@ def run_label(label: str, settings: dict[str, Any]) -> str:
         elif init.get("scheme") == "normal" and scale is not None:
             names["init"] = default_label(float(scale))
         else:
-            spread = f", ±{default_label(float(scale))}" if scale else ""
-            names["init"] = f"small random weights{spread}"
+            names["init"] = "small random weights"
     try:
         return label.format_map(names)
     except (KeyError, ValueError, IndexError):

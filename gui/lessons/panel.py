@@ -33,7 +33,7 @@ FOCUS_WORDS = {
     "saturation": "the bars of saturated units",
     "gradients": "the gradient size of each layer",
     "paths": "the paths over the loss surface",
-    "similarity": "the distance between the hidden units",
+    "similarity": "how alike the hidden units are",
     "boundary": "the decision boundary",
     "code": "the five steps and the exported code",
 }

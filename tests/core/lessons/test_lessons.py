@@ -286,6 +286,7 @@ def test_near_equal_units_with_a_large_rate_move_as_a_herd():
     # Small random weights: the units are different and each moves its own way.
     assert np.all(random.extras["similarity"] < 0.0)
     assert random.measures["mean_move_similarity"] < 0.0
+    assert random.measures["final_loss"] < herd.measures["final_loss"] - 0.01  # and learn more
     # Exactly equal weights (a control of the lesson) stay exactly alike.
     equal = run_lesson(apply_controls(herd_lesson(), {"start": 1})).runs[1]
     assert np.max(equal.extras["spread"]) < 1e-12 and np.all(equal.extras["similarity"] > 1 - 1e-12)
@@ -389,7 +390,7 @@ def test_lesson_network_is_a_fresh_copy_each_time():
     first.layers[0].W[:] = 99.0
     assert not np.any(lesson_network(lesson).network.layers[0].W == 99.0)
     loaded = lesson_network(lesson, 1)
-    assert np.all(np.abs(loaded.network.layers[0].W) <= 0.1)  # the small random run
+    assert np.all(np.abs(loaded.network.layers[0].W) <= 0.5)  # the small random run
     assert loaded.dataset["name"] == "circle" and loaded.training["batch_size"] == 200
     with pytest.raises(ValueError, match="has 2 run"):
         lesson_network(lesson, 2)
