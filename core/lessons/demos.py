@@ -219,6 +219,15 @@ def _train(
     )
     per_epoch = math.ceil(len(train) / max(1, min(config.batch_size, len(train))))
     result.extras["updates_per_epoch"] = per_epoch
+    loss_measures(result, len(test) > 0)
+    with np.errstate(all="ignore"):
+        result.extras["saturation_start"] = saturation(initial, train.X)
+        result.extras["saturation_end"] = saturation(net, train.X)
+    return result
+
+
+def loss_measures(result: RunResult, tested: bool) -> None:
+    """The run's loss and accuracy numbers, from its history."""
     _, losses = result.curve("train_loss")
     finite = losses[np.isfinite(losses)]
     result.measures.update(
@@ -227,22 +236,18 @@ def _train(
             "final_loss": float(losses[-1]),
             "lowest_loss": float(finite.min()) if len(finite) else math.nan,
             "loss_rises": int(np.count_nonzero(np.diff(finite) > 0)),
-            "epochs": len(trainer.history),
-            "updates": len(trainer.history) * per_epoch,
-            "diverged": float(trainer.status == "diverged"),
+            "epochs": len(result.history),
+            "updates": len(result.history) * result.extras["updates_per_epoch"],
+            "diverged": float(result.status == "diverged"),
         }
     )
-    if trainer.history.classification:
+    if result.history.classification:
         result.measures["final_accuracy"] = float(result.curve("train_accuracy")[1][-1])
-        if len(test):
+        if tested:
             result.measures["test_accuracy"] = float(result.curve("test_accuracy")[1][-1])
-    with np.errstate(all="ignore"):
-        result.extras["saturation_start"] = saturation(initial, train.X)
-        result.extras["saturation_end"] = saturation(net, train.X)
-    return result
 
 
-def _train_all(lesson: Lesson, record: bool = False) -> LessonResult:
+def _train_all(lesson: Lesson, record: bool = True) -> LessonResult:
     train, test = lesson_data(lesson)
     runs = [_train(lesson, k, train, test, record) for k in range(len(lesson.runs))]
     return LessonResult(lesson, runs, train, test, {}, {})
@@ -375,26 +380,31 @@ def _run_regions(lesson: Lesson) -> LessonResult:
         x0 = y0 = -EXTENT
         x1 = y1 = EXTENT
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    X, Y = result.train.X, result.train.Y
     for run in result.runs:
-        net = run.network
-        _, _, U = decision_grid(net, xs, ys)
-        lines = unit_lines(net)
-        cell, bounded, inside = enclosed_cell(lines, xs, ys, X[Y[:, 0] > 0.5])
-        run.extras.update(
-            {
-                "xs": xs,
-                "ys": ys,
-                "output": U,
-                "lines": lines,
-                "segments": line_segments(lines, (x0, x1, y0, y1)),
-                "cell": cell,
-            }
-        )
-        run.measures.update(
-            {"lines": len(lines), "cell_bounded": float(bounded), "class1_inside_cell": inside}
-        )
+        region_extras(run, result.train, xs, ys)
     return result
+
+
+def region_extras(run: RunResult, train: Dataset, xs: Array, ys: Array) -> None:
+    """The decision boundary and first-layer lines of ``run.network`` over the grid xs × ys."""
+    X, Y = train.X, train.Y
+    net = run.network
+    _, _, U = decision_grid(net, xs, ys)
+    lines = unit_lines(net)
+    cell, bounded, inside = enclosed_cell(lines, xs, ys, X[Y[:, 0] > 0.5])
+    run.extras.update(
+        {
+            "xs": xs,
+            "ys": ys,
+            "output": U,
+            "lines": lines,
+            "segments": line_segments(lines, (xs[0], xs[-1], ys[0], ys[-1])),
+            "cell": cell,
+        }
+    )
+    run.measures.update(
+        {"lines": len(lines), "cell_bounded": float(bounded), "class1_inside_cell": inside}
+    )
 
 
 def _run_recipe(lesson: Lesson) -> LessonResult:

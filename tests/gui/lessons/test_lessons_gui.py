@@ -511,3 +511,51 @@ def test_every_lesson_but_the_stepping_one_has_controls():
     for info in list_lessons():
         lesson = load_lesson(info.id)
         assert lesson.controls or lesson.kind == "step", info.id
+
+
+# -- the lesson's own figures replay its training --------------------------------------------
+
+
+def test_watch_it_train_replays_the_lessons_figures(window):
+    assert window.open_lesson("optimizers")
+    tab = window.lesson_tab
+    assert tab.watch_button.isVisible()
+    surface = tab.figure("surface")
+    tab.watch_button.click()
+    assert tab.replay_timer.isActive() and surface.path_lengths() == [1, 1, 1, 1]
+    lengths = []
+    for _ in range(30):
+        tab.replay_step()
+        lengths.append(surface.path_lengths()[0])
+    assert lengths == sorted(lengths) and 1 < lengths[-1] < 51  # the paths grow epoch by epoch
+    tab.watch_button.click()  # stop: the whole result again
+    assert not tab.replay_timer.isActive() and surface.path_lengths() == [51, 51, 51, 51]
+
+
+def test_watch_it_train_shows_the_gradient_gap_at_every_epoch(window):
+    assert window.open_lesson("vanishing-gradients")
+    tab = window.lesson_tab
+    plot = tab.figure("gradients")
+    tab.start_replay()
+    gaps = []
+    while tab.replay_timer.isActive():
+        tab.replay_step()
+        if tab.replay_timer.isActive():
+            sigmoid = plot.later_values()[0] if plot.later_values() else None
+            if sigmoid is not None:
+                gaps.append(sigmoid[-1] - sigmoid[0])
+    assert len(gaps) > 20 and min(gaps) > 1  # layer 1 stays over ten times behind throughout
+    assert "after epoch 30" in plot.heading.text()
+
+
+def test_watch_it_train_on_a_lesson_at_equal_updates(window):
+    assert window.open_lesson("local-minima")
+    tab = window.lesson_tab
+    plot = tab.figure("loss")
+    tab.start_replay()
+    for _ in range(30):
+        tab.replay_step()
+    last = plot.last_epochs()
+    assert max(last) - min(last) <= 40 and 900 <= last[0] <= 1100  # halfway, in updates
+    tab.stop_replay()
+    assert plot.last_epochs() == [2000.0, 2000.0, 2000.0]
