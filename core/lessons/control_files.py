@@ -87,6 +87,8 @@ def _control_value(value: Any, target: str, where: str, graph_vars: tuple[str, .
         _choice(value, DATASETS, where)
     elif target == "dataset.noise":
         _number(value, where, 0.0, 1.0)
+    elif target == "params.mode":
+        _choice(value, ("reverse", "forward"), where)
     elif target == "params.wrt":
         if value not in graph_vars:
             raise FieldError(where, f"{value!r} is not a variable of the expression")

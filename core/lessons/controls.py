@@ -14,8 +14,8 @@ A lesson file may list them under ``controls``; each offers a few values of one 
 ``set`` names what the control changes: a run setting (``learning_rate``, ``optimizer``,
 ``batch_size``, ``epochs``, ``l2``, ``activation``, ``init``, ``hidden``) of the runs listed in
 ``runs`` (default: every run), with each numeric value multiplied by that run's ``scale``; or
-``dataset.name`` / ``dataset.noise``; or ``params.wrt`` / ``params.values.NAME`` of a graph
-lesson. The first value is the lesson's own (what it shows when opened); ``labels`` name the
+``dataset.name`` / ``dataset.noise``; or ``params.mode`` (reverse or forward), ``params.wrt``
+or ``params.values.NAME`` of a graph lesson. The first value is the lesson's own (what it shows when opened); ``labels`` name the
 values in the app (default: the values themselves).
 
 :func:`apply_controls` gives the lesson with some controls moved, as a new :class:`Lesson`
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 RUN_TARGETS = (
     "learning_rate", "optimizer", "batch_size", "epochs", "l2", "activation", "init", "hidden",
 )  # fmt: skip
-OTHER_TARGETS = ("dataset.name", "dataset.noise", "params.wrt")
+OTHER_TARGETS = ("dataset.name", "dataset.noise", "params.wrt", "params.mode")
 VALUE_PREFIX = "params.values."
 NAMES = {"sgd": "SGD", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 LABEL_KEYS = (
@@ -128,8 +128,8 @@ def apply_controls(lesson: Lesson, choices: dict[str, int]) -> Lesson:
                 runs[k][target] = value
         elif target.startswith("dataset."):
             dataset[target.removeprefix("dataset.")] = control.values[index]
-        elif target == "params.wrt":
-            params["wrt"] = control.values[index]
+        elif target in ("params.wrt", "params.mode"):
+            params[target.removeprefix("params.")] = control.values[index]
         elif target.startswith(VALUE_PREFIX):
             params["values"] = {**params["values"], target.removeprefix(VALUE_PREFIX):
                                 float(control.values[index])}  # fmt: skip

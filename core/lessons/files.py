@@ -54,7 +54,7 @@ SETTING_KEYS = (
 )  # fmt: skip
 PARAM_KEYS = {
     "compare": ("updates",),
-    "graph": ("expression", "values", "wrt"),
+    "graph": ("expression", "values", "wrt", "mode"),
     "surface": ("weights", "extent", "resolution"),
     "regions": ("extent", "resolution"),
     "recipe": ("steps",),
@@ -390,6 +390,8 @@ def _params(raw: Any, kind: str) -> dict[str, Any]:
         if wrt is None or wrt not in graph.variables:
             raise FieldError("params.wrt", f"{wrt!r} is not a variable of the expression")
         params["wrt"] = wrt
+        params["mode"] = _choice(params.get("mode", "reverse"), ("reverse", "forward"),
+                                 "params.mode")  # fmt: skip
     if kind == "surface":
         keys = required(params, "weights", "params.weights")
         if not isinstance(keys, list) or len(keys) != 2:

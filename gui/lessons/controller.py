@@ -235,10 +235,6 @@ class LessonController(QObject):
             result = run_lesson(lesson)
             if lesson.kind == "graph":
                 self._load(lesson)
-                target = next(c.target for c in lesson.controls if c.name == name)
-                if target == "params.wrt":  # the lesson asks for forward mode in that input
-                    self.graph.set_mode("forward", lesson.params["wrt"])
-                    self.graph.to_start()
             elif lesson.network is not None:
                 self._load_network(lesson, 0)  # the Training tab and the export follow it
         except (ValueError, KeyError, IndexError, FloatingPointError) as exc:
@@ -290,7 +286,7 @@ class LessonController(QObject):
             p = lesson.params
             self.graph.set_expression(p["expression"], p["values"])
             self.graph.set_values(p["values"])
-            self.graph.set_mode("reverse", p["wrt"])
+            self.graph.set_mode(p.get("mode", "reverse"), p["wrt"])
             self.graph.to_start()
         if lesson.network is not None:
             self._load_network(lesson, 0)

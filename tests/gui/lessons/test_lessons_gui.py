@@ -384,9 +384,17 @@ def test_try_backprop_one_sample_next_sample_lowers_the_loss(window):
 
 def test_try_forward_mode_with_respect_to_x1(window):
     assert window.open_lesson("why-backpropagation")
-    set_control(window, "wrt", 1)
     graph = window.graph_tab.controller
+    assert (graph.mode, graph.wrt) == ("reverse", "w1")
+    set_control(window, "mode", 1)
+    assert (graph.mode, graph.wrt) == ("forward", "w1")
+    set_control(window, "wrt", 1)
     assert (graph.mode, graph.wrt) == ("forward", "x1")
+    graph.to_end()  # one forward pass gives one entry of the gradient: ∂f/∂x1
+    result = window.lessons.result
+    last = graph.trace[-1]
+    assert last.derivative == pytest.approx(result.extras["gradient"]["x1"], abs=1e-12)
+    assert f"derivative:{last.node}" in graph.known()
     trace = window.lessons.result.extras["forward_trace"]
     assert trace and window.lessons.result.extras["wrt"] == "x1"
 
