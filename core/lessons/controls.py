@@ -14,9 +14,10 @@ A lesson file may list them under ``controls``; each offers a few values of one 
 ``set`` names what the control changes: a run setting (``learning_rate``, ``optimizer``,
 ``batch_size``, ``epochs``, ``l2``, ``activation``, ``init``, ``hidden``) of the runs listed in
 ``runs`` (default: every run), with each numeric value multiplied by that run's ``scale``; or
-``dataset.name`` / ``dataset.noise``; or ``params.mode`` (reverse or forward), ``params.wrt``
-or ``params.values.NAME`` of a graph lesson. The first value is the lesson's own (what it shows when opened); ``labels`` name the
-values in the app (default: the values themselves).
+``dataset.name`` / ``dataset.noise``; or ``params.mode`` (reverse or forward),
+``params.wrt`` or ``params.values.NAME`` of a graph lesson. The first value is the lesson's
+own (what it shows when opened); ``labels`` name the values in the app (default: the values
+themselves).
 
 :func:`apply_controls` gives the lesson with some controls moved, as a new :class:`Lesson`
 that :func:`core.lessons.run_lesson` computes like any other. A run's label may name its
