@@ -250,6 +250,11 @@ def test_train_it_live_keeps_the_lessons_epoch_budget(window, qtbot):
     training.start()
     qtbot.waitUntil(lambda: not training.running, timeout=20000)
     assert len(training.trainer.history) - 1 == 60  # the lesson's 60 epochs, not thousands
+    # Full batches, the same weights and rate: the live run is the lesson's run.
+    lesson_run = window.lessons.result.runs[0]
+    assert training.trainer.history.train_loss[-1] == pytest.approx(
+        lesson_run.measures["final_loss"], rel=1e-9
+    )
     assert training.settings.learning_rate == 0.05 and training.settings.batch_size == 200
     training.start()  # nothing more to train
     assert not training.running and len(training.trainer.history) - 1 == 60
@@ -449,7 +454,7 @@ def test_try_flat_spot_scale(window):
     bars = window.lesson_tab.figure("saturation")
     large_start = bars.heights()[2]
     assert large_start[-1] == 1.0
-    set_control(window, "scale", 3)  # σ = 1: no longer saturated, and it learns
+    set_control(window, "scale", 5)  # σ = 1: no longer saturated, and it learns
     assert bars.heights()[2][0] < large_start[0]
     run = window.lessons.result.runs[1]
     assert run.measures["final_loss"] < 0.5 * run.measures["initial_loss"]
@@ -492,8 +497,10 @@ def test_try_one_layer_on_the_circle(window):
 def test_try_two_layers_with_two_units(window):
     assert window.open_lesson("two-layers")
     boundary = window.lesson_tab.figure("boundary")
+    accuracy = window.lessons.result.runs[0].measures["final_accuracy"]
     set_control(window, "units", 1)
     assert boundary.drawn_lines() == 2 and "enclose" not in boundary.info.text()
+    assert window.lessons.result.runs[0].measures["final_accuracy"] < accuracy - 0.05
     set_control(window, "units", 2)
     assert boundary.drawn_lines() == 6
 
