@@ -4,6 +4,7 @@ give errors that name the file and the field."""
 import functools
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -609,3 +610,61 @@ def test_a_teacher_can_add_a_lesson_with_an_inline_network_and_new_architectures
     assert r.runs[1].network.optimizer.learning_rate == 0.05
     assert [len(run.history) for run in r.runs] == [5, 5]
     assert r.runs[0].config.batch_size == 60
+
+
+# -- a lesson's own controls ------------------------------------------------------------------
+
+
+def with_controls(controls):
+    return broken(lambda d: d.update(controls=controls))
+
+
+BAD_CONTROLS = [
+    ({"name": "r", "label": "Rate", "set": "speed", "values": [1]}, "controls[0].set: 'speed'"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "runs": [3], "values": [0.1]},
+     "controls[0].runs[0]: at most 2 allowed, got 3"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "scale": [1, 2], "values": [0.1]},
+     "controls[0].scale: expected 3 factors"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "values": [0.1, -1]},
+     "controls[0].values[1]"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "values": []},
+     "controls[0].values: expected a list of 1 to 12 values"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "values": [0.1], "labels": []},
+     "controls[0].labels: expected 1 labels"),
+    ({"name": "R R", "label": "Rate", "set": "learning_rate", "values": [0.1]},
+     "controls[0].name"),
+    ({"name": "d", "label": "Data", "set": "dataset.name", "values": ["moons"]},
+     "controls[0].values[0]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("control", "message"), BAD_CONTROLS)
+def test_bad_controls_name_the_field(control, message):
+    with pytest.raises(LessonFileError, match=re.escape(message)):
+        loads_lesson(json.dumps(with_controls([control])), source="04-learning-rate.json")
+
+
+def test_a_control_value_that_breaks_the_lesson_is_named():
+    data = json.loads((lessons_folder() / "11-one-layer.json").read_text(encoding="utf-8"))
+    data["controls"] = [{"name": "d", "label": "Data", "set": "dataset.name",
+                         "values": ["linear", "plane"]}]  # fmt: skip
+    with pytest.raises(LessonFileError, match=re.escape(
+        "11-one-layer.json: controls.d.values[1]: dataset.name: 'plane' does not suit"
+    )):  # fmt: skip
+        loads_lesson(json.dumps(data), source="11-one-layer.json")
+
+
+def test_controls_change_only_what_they_name():
+    lesson = load_lesson("optimizers")
+    moved = apply_controls(lesson, {"rate": 3, "optimizer": 3})
+    rates = [r.settings["learning_rate"] for r in moved.runs]
+    assert rates == pytest.approx([0.1, 0.01, 0.05, 0.05])
+    assert moved.runs[0].settings["optimizer"] == {"name": "adam"}
+    assert lesson.runs[0].settings["learning_rate"] == 0.21  # the lesson itself is unchanged
+    assert apply_controls(lesson, {}) == lesson
+    with pytest.raises(KeyError, match="no control 'speed'"):
+        apply_controls(lesson, {"speed": 0})
+    with pytest.raises(IndexError):
+        apply_controls(lesson, {"rate": 9})
+    r = run_lesson(moved)
+    assert r.runs[0].label == "Adam, η = 0.1" and r.runs[0].network.optimizer.name == "adam"

@@ -574,3 +574,25 @@ def test_watch_it_train_on_a_lesson_at_equal_updates(window):
     assert max(last) - min(last) <= 40 and 900 <= last[0] <= 1100  # halfway, in updates
     tab.stop_replay()
     assert plot.last_epochs() == [2000.0, 2000.0, 2000.0]
+
+
+def test_reset_puts_the_controls_back(window):
+    assert window.open_lesson("optimizers")
+    set_control(window, "rate", 3)
+    assert window.lessons.result.runs[0].label == "SGD, η = 0.1"
+    window.lesson_panel.reset_button.click()
+    assert window.lessons.choices == {}
+    assert window.lesson_panel.control_boxes["rate"].currentIndex() == 0
+    assert window.lessons.result.runs[0].label == "SGD, η = 0.21"
+    surface = window.lesson_tab.figure("surface")
+    assert [item[1].text for item in surface.legend.items][0] == "SGD, η = 0.21"
+
+
+def test_deep_sigmoid_8_keeps_the_gap_in_the_training_tab(window):
+    assert window.open_example("deep_sigmoid_8")
+    training = window.training
+    assert training.epoch_budget is None  # not a lesson's run: trains until paused
+    assert training.train_sync(20) == ""
+    norms = np.array(training.trainer.history.grad_norm)
+    assert norms.shape == (21, 9)
+    assert np.min(norms[:, -1] / norms[:, 0]) > 100  # at every epoch shown in the tab
