@@ -596,3 +596,20 @@ def test_deep_sigmoid_8_keeps_the_gap_in_the_training_tab(window):
     norms = np.array(training.trainer.history.grad_norm)
     assert norms.shape == (21, 9)
     assert np.min(norms[:, -1] / norms[:, 0]) > 100  # at every epoch shown in the tab
+
+
+def test_every_training_lesson_replays_without_errors(window):
+    from core.lessons.replay import can_replay
+
+    for info in list_lessons():
+        assert window.open_lesson(info.id)
+        tab = window.lesson_tab
+        result = window.lessons.result
+        if tab.page is None or not can_replay(result):
+            assert not tab.watch_button.isVisible() or tab.page is None
+            continue
+        tab.start_replay()
+        for _ in range(0, 60, 12):
+            tab.replay_step()
+        tab.stop_replay()
+        assert not window.errors, info.id
