@@ -49,6 +49,11 @@ with the file name and the field, as for network files.
 
 from __future__ import annotations
 
+from core.lessons.controls import (  # noqa: F401 (the package's public names)
+    Control,
+    apply_controls,
+    run_label,
+)
 from core.lessons.demos import (  # noqa: F401 (the package's public names)
     LessonResult,
     RunResult,

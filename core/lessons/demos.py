@@ -12,6 +12,7 @@ import numpy as np
 from core import expressions
 from core.codegen import keras_code, pytorch_code
 from core.datasets import Dataset
+from core.lessons.controls import run_label
 from core.lessons.files import EXTENT, Lesson
 from core.lessons.geometry import (
     collapse,
@@ -204,7 +205,7 @@ def _train(
 
     trainer.train(callback=keep if record else None)
     result = RunResult(
-        lesson.runs[k].label,
+        run_label(lesson.runs[k].label, {**run_settings(lesson, k), "epochs": config.epochs}),
         run_settings(lesson, k),
         initial,
         net,
@@ -216,6 +217,17 @@ def _train(
         trainer.message,
         weights,
     )
+    per_epoch = math.ceil(len(train) / max(1, min(config.batch_size, len(train))))
+    result.extras["updates_per_epoch"] = per_epoch
+    loss_measures(result, len(test) > 0)
+    with np.errstate(all="ignore"):
+        result.extras["saturation_start"] = saturation(initial, train.X)
+        result.extras["saturation_end"] = saturation(net, train.X)
+    return result
+
+
+def loss_measures(result: RunResult, tested: bool) -> None:
+    """The run's loss and accuracy numbers, from its history."""
     _, losses = result.curve("train_loss")
     finite = losses[np.isfinite(losses)]
     result.measures.update(
@@ -224,21 +236,18 @@ def _train(
             "final_loss": float(losses[-1]),
             "lowest_loss": float(finite.min()) if len(finite) else math.nan,
             "loss_rises": int(np.count_nonzero(np.diff(finite) > 0)),
-            "epochs": len(trainer.history),
-            "diverged": float(trainer.status == "diverged"),
+            "epochs": len(result.history),
+            "updates": len(result.history) * result.extras["updates_per_epoch"],
+            "diverged": float(result.status == "diverged"),
         }
     )
-    if trainer.history.classification:
+    if result.history.classification:
         result.measures["final_accuracy"] = float(result.curve("train_accuracy")[1][-1])
-        if len(test):
+        if tested:
             result.measures["test_accuracy"] = float(result.curve("test_accuracy")[1][-1])
-    with np.errstate(all="ignore"):
-        result.extras["saturation_start"] = saturation(initial, train.X)
-        result.extras["saturation_end"] = saturation(net, train.X)
-    return result
 
 
-def _train_all(lesson: Lesson, record: bool = False) -> LessonResult:
+def _train_all(lesson: Lesson, record: bool = True) -> LessonResult:
     train, test = lesson_data(lesson)
     runs = [_train(lesson, k, train, test, record) for k in range(len(lesson.runs))]
     return LessonResult(lesson, runs, train, test, {}, {})
@@ -255,6 +264,7 @@ def _run_surface(lesson: Lesson) -> LessonResult:
     others_moved = 0.0
     for run in result.runs:
         run.extras["path"] = np.array([[ws[s][j, i] for s, j, i in slots] for ws in run.weights])
+        run.measures["turns"] = turns(run.extras["path"])
         # Zero the two plotted weights' changes: what is left moved off the slice.
         for ws in run.weights[1:]:
             moved = [np.abs(p - p0) for p, p0 in zip(ws, run.weights[0])]
@@ -283,6 +293,12 @@ def _run_surface(lesson: Lesson) -> LessonResult:
     return result
 
 
+def turns(path: Array) -> int:
+    """How often a path turns back: successive steps whose directions differ by over 90°."""
+    steps = np.diff(path[np.isfinite(path).all(axis=1)], axis=0)
+    return int(np.count_nonzero(np.sum(steps[1:] * steps[:-1], axis=1) < 0))
+
+
 def _run_gradients(lesson: Lesson) -> LessonResult:
     result = _train_all(lesson)
     for run in result.runs:
@@ -295,6 +311,11 @@ def _run_gradients(lesson: Lesson) -> LessonResult:
             [math.sqrt(float(np.mean(d * d))) for d in deltas[1:]]
         )
         run.measures["last_to_first_gradient"] = float(norms[0, -1] / norms[0, 0])
+        with np.errstate(all="ignore"):
+            ratios = norms[1:, -1] / norms[1:, 0]
+        ratios = ratios[np.isfinite(ratios)]
+        # The smallest gap while training: does the first layer stay behind after epoch 0?
+        run.measures["smallest_gap_in_training"] = float(ratios.min()) if len(ratios) else math.nan
     return result
 
 
@@ -308,6 +329,12 @@ def _run_herd(lesson: Lesson) -> LessonResult:
             similarity.append(mean_cosine(V))
         run.extras["spread"] = np.array(spread)
         run.extras["similarity"] = np.array(similarity)
+        vectors = [unit_vectors(ws) for ws in run.weights]
+        # How alike the units' moves are, epoch by epoch: 1 = every unit moved the same way.
+        moves = np.array([mean_cosine(b - a) for a, b in zip(vectors, vectors[1:])])
+        run.extras["moves"] = moves
+        run.measures["lowest_similarity"] = float(np.min(similarity))
+        run.measures["mean_move_similarity"] = float(np.mean(moves)) if len(moves) else math.nan
         run.extras["similarity_matrix"] = cosines(unit_vectors(run.weights[-1]))
         run.measures["final_spread"] = spread[-1]
         run.measures["final_similarity"] = similarity[-1]
@@ -353,26 +380,31 @@ def _run_regions(lesson: Lesson) -> LessonResult:
         x0 = y0 = -EXTENT
         x1 = y1 = EXTENT
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    X, Y = result.train.X, result.train.Y
     for run in result.runs:
-        net = run.network
-        _, _, U = decision_grid(net, xs, ys)
-        lines = unit_lines(net)
-        cell, bounded, inside = enclosed_cell(lines, xs, ys, X[Y[:, 0] > 0.5])
-        run.extras.update(
-            {
-                "xs": xs,
-                "ys": ys,
-                "output": U,
-                "lines": lines,
-                "segments": line_segments(lines, (x0, x1, y0, y1)),
-                "cell": cell,
-            }
-        )
-        run.measures.update(
-            {"lines": len(lines), "cell_bounded": float(bounded), "class1_inside_cell": inside}
-        )
+        region_extras(run, result.train, xs, ys)
     return result
+
+
+def region_extras(run: RunResult, train: Dataset, xs: Array, ys: Array) -> None:
+    """The decision boundary and first-layer lines of ``run.network`` over the grid xs × ys."""
+    X, Y = train.X, train.Y
+    net = run.network
+    _, _, U = decision_grid(net, xs, ys)
+    lines = unit_lines(net)
+    cell, bounded, inside = enclosed_cell(lines, xs, ys, X[Y[:, 0] > 0.5])
+    run.extras.update(
+        {
+            "xs": xs,
+            "ys": ys,
+            "output": U,
+            "lines": lines,
+            "segments": line_segments(lines, (xs[0], xs[-1], ys[0], ys[-1])),
+            "cell": cell,
+        }
+    )
+    run.measures.update(
+        {"lines": len(lines), "cell_bounded": float(bounded), "class1_inside_cell": inside}
+    )
 
 
 def _run_recipe(lesson: Lesson) -> LessonResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from core.fields import (
     required,
     seed,
 )
+from core.lessons.controls import Control, apply_controls
 from core.lessons.limits import MAX_RUNS, check_cost
 from core.lessons.runs import build_run
 from core.messages import file_label, one_line
@@ -47,7 +49,7 @@ FOCUSES = (
 TRAINING_KINDS = KINDS[2:]
 TOP_KEYS = (
     "format", "version", "id", "order", "title", "section", "explanation", "look_at", "try_this",
-    "kind", "view", "focus", "network", "dataset", "training", "runs", "params",
+    "kind", "view", "focus", "network", "dataset", "training", "runs", "params", "controls",
 )  # fmt: skip
 DATASET_KEYS = ("name", "samples", "noise", "train_fraction", "seed")
 SETTING_KEYS = (
@@ -55,7 +57,8 @@ SETTING_KEYS = (
     "init", "hidden", "train_biases",
 )  # fmt: skip
 PARAM_KEYS = {
-    "graph": ("expression", "values", "wrt"),
+    "compare": ("updates",),
+    "graph": ("expression", "values", "wrt", "mode"),
     "surface": ("weights", "extent", "resolution"),
     "regions": ("extent", "resolution"),
     "recipe": ("steps",),
@@ -114,6 +117,7 @@ class Lesson:
     runs: tuple[RunSpec, ...]
     params: dict[str, Any]
     path: str = ""
+    controls: tuple[Control, ...] = ()
 
     @property
     def info(self) -> LessonInfo:
@@ -325,6 +329,16 @@ def _lesson(data: Any, source: str, path: str) -> Lesson:
         path,
     )
     _check_lesson(lesson, source)
+    if "controls" in data:
+        from core.lessons.control_files import parse_controls  # it uses this module's helpers
+
+        lesson = dataclasses.replace(lesson, controls=parse_controls(data["controls"], lesson))
+        for control in lesson.controls:
+            for k in range(1, len(control.values)):
+                try:
+                    _check_lesson(apply_controls(lesson, {control.name: k}), source, controls=True)
+                except FieldError as exc:
+                    raise FieldError(f"controls.{control.name}.values[{k}]", str(exc)) from None
     return lesson
 
 
@@ -423,6 +437,8 @@ def _params(raw: Any, kind: str) -> dict[str, Any]:
         if wrt is None or wrt not in graph.variables:
             raise FieldError("params.wrt", f"{wrt!r} is not a variable of the expression")
         params["wrt"] = wrt
+        params["mode"] = _choice(params.get("mode", "reverse"), ("reverse", "forward"),
+                                 "params.mode")  # fmt: skip
     if kind == "surface":
         keys = required(params, "weights", "params.weights")
         if not isinstance(keys, list) or len(keys) != 2:
@@ -446,6 +462,8 @@ def _params(raw: Any, kind: str) -> dict[str, Any]:
             hi = _number(pair[1], f"params.extent[{a}][1]")
             if not lo < hi:
                 raise FieldError(f"params.extent[{a}]", "the first number must be the smaller")
+    if "updates" in params:
+        params["updates"] = _int(params["updates"], "params.updates", 1, 100_000)
     if "resolution" in params:
         params["resolution"] = _int(params["resolution"], "params.resolution", 5, 201)
     if kind == "recipe":
@@ -461,7 +479,7 @@ def _params(raw: Any, kind: str) -> dict[str, Any]:
     return params
 
 
-def _check_lesson(lesson: Lesson, source: str) -> None:
+def _check_lesson(lesson: Lesson, source: str, controls: bool = False) -> None:
     """Build every run's network once, so a bad override fails when the file is read."""
     if lesson.network is None:
         return
@@ -506,7 +524,8 @@ def _check_lesson(lesson: Lesson, source: str) -> None:
         check_cost(lesson, nets)
     if lesson.kind == "herd" and (len(net.layers) < 2 or net.layers[0].units < 2):
         raise FieldError("network", "a herd lesson needs a hidden layer of at least two units")
-    if lesson.kind == "collapse" and any(la.activation.name != "linear" for la in net.layers[:-1]):
+    hidden_acts = {la.activation.name for la in net.layers[:-1]}
+    if lesson.kind == "collapse" and not controls and hidden_acts - {"linear"}:
         raise FieldError("network", "a collapse lesson needs linear hidden units")
 
 

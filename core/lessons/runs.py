@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.datasets import Dataset
+from core.lessons.controls import equal_update_epochs
 from core.netfile import LoadedNetwork, loads_network
 from core.project import make_split
 from core.training import TrainConfig
@@ -72,11 +73,21 @@ def build_run(lesson: Lesson, run: int, source: str) -> LoadedNetwork:
         if batch == "full":
             batch = _train_size(lesson)
         training = {
-            "epochs": settings.get("epochs", 100) or 1,
+            "epochs": run_epochs(lesson, settings) or 1,
             "batch_size": batch,
             "l2": settings.get("l2", 0.0),
         }
     return LoadedNetwork(loaded.network, dict(lesson.dataset) if lesson.dataset else None, training)
+
+
+def run_epochs(lesson: Lesson, settings: dict[str, Any]) -> int:
+    """The run's epochs; with ``params.updates``, as many as make that many weight updates."""
+    updates = lesson.params.get("updates")
+    if updates is None or lesson.dataset is None:
+        return settings.get("epochs", 100)
+    batch = settings.get("batch_size", 10)
+    size = _train_size(lesson)
+    return equal_update_epochs(updates, size, size if batch == "full" else batch)
 
 
 def _train_size(lesson: Lesson) -> int:
@@ -111,7 +122,7 @@ def train_config(lesson: Lesson, run: int = 0) -> TrainConfig:
     if batch == "full":
         batch = _train_size(lesson) if lesson.dataset else 1
     return TrainConfig(
-        epochs=settings.get("epochs", 100),
+        epochs=run_epochs(lesson, settings),
         batch_size=batch,
         l2=settings.get("l2", 0.0),
         seed=settings.get("seed", 0),

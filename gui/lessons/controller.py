@@ -22,12 +22,14 @@ from core.lessons import (
     LessonFileError,
     LessonInfo,
     LessonResult,
+    apply_controls,
     lesson_network,
     lessons_folder,
     list_lessons,
     load_lesson,
     run_lesson,
     run_settings,
+    train_config,
 )
 from gui.settings import read_string, read_string_list
 
@@ -110,12 +112,14 @@ class LessonController(QObject):
     -------
     lesson_changed : a lesson was opened (``lesson`` and ``result`` are new).
     lesson_reset : the open lesson's network, data, settings or expression were loaded again.
+    result_changed : a control of the lesson moved and ``result`` was computed again.
     progress_changed : a lesson became visited or completed (or not completed).
     failed(str) : a lesson could not be opened; the message says why.
     """
 
     lesson_changed = Signal()
     lesson_reset = Signal()
+    result_changed = Signal()
     progress_changed = Signal()
     failed = Signal(str)
 
@@ -133,6 +137,8 @@ class LessonController(QObject):
         self.may_replace: Callable[[], bool] = lambda: True
         self.owns_network = False  # the stepped network is the open lesson's (no need to ask)
         self._results: dict[str, LessonResult] = {}
+        self.base: Lesson | None = None  # the lesson as its file has it
+        self.choices: dict[str, int] = {}  # the value chosen on each of its controls
         self._visited = set(read_string_list(self.settings, VISITED))
         self._completed = set(read_string_list(self.settings, COMPLETED))
 
@@ -208,7 +214,8 @@ class LessonController(QObject):
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.lesson = lesson
+        self.lesson = self.base = lesson
+        self.choices = {}
         self.result = self._results[lesson.id]
         if self.persist:
             self.settings.setValue(LAST, lesson.id)
@@ -230,10 +237,39 @@ class LessonController(QObject):
             return False
         return self.open(self.lessons[self.index - 1].id)
 
+    def set_control(self, name: str, index: int) -> bool:
+        """Move the control ``name`` of the open lesson to its value ``index`` and compute the
+        lesson again (in well under a second); graph lessons load the new expression values.
+        False (and ``failed``) if it cannot be computed."""
+        if self.base is None or self.choices.get(name, 0) == index:
+            return False
+        choices = {**self.choices, name: index}
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            lesson = apply_controls(self.base, choices)
+            result = run_lesson(lesson)
+            if lesson.kind == "graph":
+                self._load(lesson)
+            elif lesson.network is not None:
+                self._load_network(lesson, 0)  # the Training tab and the export follow it
+        except (ValueError, KeyError, IndexError, FloatingPointError) as exc:
+            self.failed.emit(f"Lesson {self.base.id!r} cannot be computed with that: {exc}")
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.choices, self.lesson, self.result = choices, lesson, result
+        self.result_changed.emit()
+        return True
+
     def reset(self) -> bool:
-        """Load the open lesson's network, data, settings or expression again."""
+        """Load the open lesson's network, data, settings or expression again, with its
+        controls back at the lesson's own values."""
         if self.lesson is None:
             return False
+        if self.choices:
+            self.choices, self.lesson = {}, self.base
+            self.result = self._results[self.base.id]
+            self.result_changed.emit()
         try:
             self._load(self.lesson)
         except (ValueError, OSError) as exc:
@@ -265,7 +301,7 @@ class LessonController(QObject):
             p = lesson.params
             self.graph.set_expression(p["expression"], p["values"])
             self.graph.set_values(p["values"])
-            self.graph.set_mode("reverse", p["wrt"])
+            self.graph.set_mode(p.get("mode", "reverse"), p["wrt"])
             self.graph.to_start()
         if lesson.network is not None:
             self._load_network(lesson, 0)
@@ -277,6 +313,9 @@ class LessonController(QObject):
         loaded.init = loaded.init or run_init(lesson, run)
         self.step.set_loaded(loaded, "")  # the training controller adopts it
         self.owns_network = True
+        if lesson.dataset is not None and hasattr(self.training, "epoch_budget"):
+            # Train it live stops where the lesson stops.
+            self.training.epoch_budget = train_config(lesson, run).epochs
 
     # -- what views show ------------------------------------------------------------------
 

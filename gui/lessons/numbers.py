@@ -64,11 +64,18 @@ def key_numbers(result: LessonResult) -> list[str]:
         rm = run.measures
         who = f"{run.label}: " if len(result.runs) > 1 else ""
         if kind == "gradients":
-            lines.append(f"{who}the last layer's gradient is {times(rm['last_to_first_gradient'])}"
-                         " the first layer's")  # fmt: skip
+            before, during = rm["last_to_first_gradient"], rm["smallest_gap_in_training"]
+            lines.append(f"{who}the last layer's gradient is {times(before)} the first "
+                         f"layer's before training, at least {times(during)} it after every "
+                         "epoch")  # fmt: skip
         elif kind == "herd":
-            lines.append(f"{who}largest distance between two hidden units after training "
-                         f"{fmt(rm['final_spread'], 3)}")  # fmt: skip
+            lines.append(f"{who}similarity of the hidden units never below "
+                         f"{fmt(rm['lowest_similarity'], 3)}, ends at "
+                         f"{fmt(rm['final_similarity'], 3)}; their moves alike on average "
+                         f"{fmt(rm['mean_move_similarity'], 2)}")  # fmt: skip
+        elif kind == "surface":
+            lines.append(f"{who}the path turns back {rm['turns']} times in "
+                         f"{rm['epochs']} steps")  # fmt: skip
         elif kind == "regions":
             noun = "line" if rm["lines"] == 1 else "lines"
             text = f"{who}{rm['lines']} first-layer {noun}"
@@ -77,7 +84,10 @@ def key_numbers(result: LessonResult) -> list[str]:
             if encloses(rm):
                 text += "; together they enclose the class-1 points"
             lines.append(text)
-        lines.append(_loss_line(run, who))
+        line = _loss_line(run, who)
+        if "updates" in result.lesson.params:
+            line += f" ({rm['updates']:,} updates, {rm['epochs']:,} epochs)"
+        lines.append(line)
     if kind == "surface":
         lines.append("Only the two plotted weights change: every path lies on the slice "
                      f"(other parameters moved {fmt(m['other_parameters_moved'])})")  # fmt: skip

@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDockWidget,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,7 +33,7 @@ FOCUS_WORDS = {
     "saturation": "the bars of saturated units",
     "gradients": "the gradient size of each layer",
     "paths": "the paths over the loss surface",
-    "similarity": "the distance between the hidden units",
+    "similarity": "how alike the hidden units are",
     "boundary": "the decision boundary",
     "code": "the five steps and the exported code",
 }
@@ -105,6 +107,15 @@ class LessonPanel(QDockWidget):
         layout.addWidget(self.position_label)
         layout.addWidget(self.title_label)
         layout.addWidget(self.text, 1)
+        # The lesson's own controls: each re-runs its demonstration with another value.
+        self.controls_box = QFrame()
+        self.controls_box.setObjectName("lesson_controls")
+        self.controls_box.setStyleSheet(f"QFrame#lesson_controls {{ background: {TRY_COLOUR}; "
+                                        "border-radius: 4px; }")  # fmt: skip
+        self.controls_form = QFormLayout(self.controls_box)
+        self.controls_form.setContentsMargins(6, 4, 6, 4)
+        self.control_boxes: dict[str, QComboBox] = {}
+        layout.addWidget(self.controls_box)
 
         self.previous_button = QPushButton("◀ Previous")
         self.reset_button = QPushButton("Reset")
@@ -135,6 +146,8 @@ class LessonPanel(QDockWidget):
         self.setWidget(body)
 
         lessons.lesson_changed.connect(self._on_lesson_changed)
+        lessons.result_changed.connect(self._on_result_changed)
+        lessons.lesson_reset.connect(self._sync_controls)
         lessons.progress_changed.connect(self._on_progress_changed)
         self.set_font_scale(1.0)
         self._on_lesson_changed()
@@ -170,11 +183,49 @@ class LessonPanel(QDockWidget):
             )
             self.title_label.setText(lesson.title)
             self.text.setHtml(lesson_html(lesson, key_numbers(c.result) if c.result else []))
+        self._build_controls()
         for widget in (self.reset_button, self.done_box, self.show_button):
             widget.setEnabled(lesson is not None)
         self.previous_button.setEnabled(c.has_previous())
         self.next_button.setEnabled(c.has_next())
         self._on_progress_changed()
+
+    def _build_controls(self) -> None:
+        while self.controls_form.rowCount():
+            self.controls_form.removeRow(0)
+        self.control_boxes = {}
+        lesson = self.lessons.base
+        controls = lesson.controls if lesson is not None else ()
+        for control in controls:
+            box = QComboBox()
+            box.addItems(list(control.labels))
+            box.setToolTip(f"Computes the lesson again with another {control.label.lower()}")
+            box.currentIndexChanged.connect(
+                lambda index, name=control.name: self._on_control(name, index)
+            )
+            label = QLabel(control.label)
+            label.setWordWrap(True)
+            self.controls_form.addRow(label, box)
+            self.control_boxes[control.name] = box
+        self.controls_box.setVisible(bool(controls))
+
+    def _on_control(self, name: str, index: int) -> None:
+        if index >= 0 and not self.lessons.set_control(name, index):
+            self._sync_controls()  # refused: show the value in force
+
+    def _sync_controls(self) -> None:
+        for name, box in self.control_boxes.items():
+            index = self.lessons.choices.get(name, 0)
+            if box.currentIndex() != index:
+                box.blockSignals(True)
+                box.setCurrentIndex(index)
+                box.blockSignals(False)
+
+    def _on_result_changed(self) -> None:
+        c = self.lessons
+        if c.lesson is not None and c.result is not None:
+            self.text.setHtml(lesson_html(c.lesson, key_numbers(c.result)))
+        self._sync_controls()
 
     def _on_progress_changed(self) -> None:
         lesson = self.lessons.lesson

@@ -7,7 +7,7 @@ Figures are built once per kind of page, the first time a lesson needs that page
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.lessons import TRAINING_KINDS
+from core.lessons.replay import at_fraction, can_replay
 from gui.lessons.controller import lesson_view
 from gui.lessons.plots.collapse import CollapseBoundary, CollapseView, PredictionScatter
 from gui.lessons.plots.gradients import LayerGradientPlot
@@ -31,6 +32,9 @@ from gui.lessons.plots.regions import BoundaryMap
 from gui.lessons.plots.saturation import SaturationBars
 from gui.lessons.plots.surface import SurfacePlot
 from gui.lessons.start_page import StartPage
+
+REPLAY_FRAMES = 60  # a replay shows the training in this many steps
+REPLAY_TICK_MS = 50  # about three seconds in all
 
 # The figure each ``focus`` of a lesson file names.
 FOCUS_FIGURES = {
@@ -159,9 +163,17 @@ class LessonTab(QWidget):
         self.train_button.setToolTip("Load this run's network, data and settings into the "
                                      "Training tab")  # fmt: skip
         self.train_button.clicked.connect(self._train_live)
+        self.watch_button = QPushButton("▶ Watch it train")
+        self.watch_button.setToolTip("Replay this lesson's training here, epoch by epoch, in its "
+                                     "own figures")  # fmt: skip
+        self.watch_button.clicked.connect(self.toggle_replay)
+        self.replay_timer = QTimer(self)
+        self.replay_timer.setInterval(REPLAY_TICK_MS)
+        self.replay_timer.timeout.connect(self.replay_step)
+        self.replay_frame = 0
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
-        for widget in (self.elsewhere_button, self.run_combo, self.train_button,
+        for widget in (self.elsewhere_button, self.watch_button, self.run_combo, self.train_button,
                        self.back_button, self.list_button):  # fmt: skip
             header.addWidget(widget)
         self.start_page = StartPage(lessons)
@@ -171,7 +183,10 @@ class LessonTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
         layout.addWidget(self.stack, 1)
+        lessons.lesson_changed.connect(self.stop_replay)
         lessons.lesson_changed.connect(self.show_lesson)
+        lessons.result_changed.connect(self.stop_replay)
+        lessons.result_changed.connect(self._on_result_changed)
         self.show_list()
 
     # -- what is shown --------------------------------------------------------------------
@@ -213,6 +228,14 @@ class LessonTab(QWidget):
             self.run_combo.addItem(run.label)
         self._update_header()
 
+    def _on_result_changed(self) -> None:
+        """A control moved: the open lesson's figures show the new result where they are."""
+        if self.page is not None:
+            run = self.run_combo.currentIndex()
+            self.show_lesson()
+            if 0 <= run < self.run_combo.count():
+                self.run_combo.setCurrentIndex(run)
+
     def _update_header(self) -> None:
         c = self.lessons
         lesson = c.lesson
@@ -233,6 +256,45 @@ class LessonTab(QWidget):
         live = bool(key) and not on_list
         self.run_combo.setVisible(live and self.run_combo.count() > 1)
         self.train_button.setVisible(live)
+        result = self.lessons.result
+        self.watch_button.setVisible(live and result is not None and can_replay(result))
+
+    # -- replaying the lesson's training in its own figures ---------------------------------
+
+    def toggle_replay(self) -> None:
+        if self.replay_timer.isActive():
+            self.stop_replay()
+        else:
+            self.start_replay()
+
+    def start_replay(self) -> None:
+        """Show the lesson's figures after 0 epochs, then a little further every tick."""
+        result = self.lessons.result
+        if self.page is None or result is None or not can_replay(result):
+            return
+        self.replay_frame = 0
+        self.watch_button.setText("■ Stop")
+        self.page.show_result(at_fraction(result, 0.0))
+        self.replay_timer.start()
+
+    def replay_step(self) -> None:
+        """One frame further; the last one shows the whole result again."""
+        result = self.lessons.result
+        if self.page is None or result is None:
+            self.stop_replay()
+            return
+        self.replay_frame += 1
+        if self.replay_frame >= REPLAY_FRAMES:
+            self.stop_replay()
+            return
+        self.page.show_result(at_fraction(result, self.replay_frame / REPLAY_FRAMES))
+
+    def stop_replay(self) -> None:
+        was = self.replay_timer.isActive()
+        self.replay_timer.stop()
+        self.watch_button.setText("▶ Watch it train")
+        if was and self.page is not None and self.lessons.result is not None:
+            self.page.show_result(self.lessons.result)
 
     def _train_live(self) -> None:
         if self.lessons.load_run(max(0, self.run_combo.currentIndex())):

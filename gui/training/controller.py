@@ -81,6 +81,8 @@ class TrainingController(QObject):
         self.grid_xs: np.ndarray | None = None
         self.grid_ys: np.ndarray | None = None
         self.probe = np.zeros((0, 2))
+        # Epochs a lesson's run trains in all (None: until paused); a new network clears it.
+        self.epoch_budget: int | None = None
         self.trainer: Trainer | None = None
         self.problem = "there is no network"
         self.latest = None
@@ -140,6 +142,11 @@ class TrainingController(QObject):
             self.status_changed.emit("error", problem)
             self.running_changed.emit(False)
             return
+        if self.epoch_budget is not None and len(self.trainer.history) - 1 >= self.epoch_budget:
+            self.status_changed.emit("info", f"The lesson's {self.epoch_budget} epochs are done. "
+                                     f"{RESET_HINT}")  # fmt: skip
+            self.running_changed.emit(False)
+            return
         self._sync_into_trainer()
         if not self.worker_thread.isRunning():
             self.worker_thread.start()
@@ -195,9 +202,11 @@ class TrainingController(QObject):
             self.worker_thread.wait()
 
     def _job(self) -> TrainingJob:
-        return TrainingJob(
-            self.trainer, self.token, self.probe, self.grid_xs, self.grid_ys, self._arrays
-        )
+        left = None
+        if self.epoch_budget is not None:
+            left = max(0, self.epoch_budget - (len(self.trainer.history) - 1))
+        return TrainingJob(self.trainer, self.token, self.probe, self.grid_xs, self.grid_ys,
+                           self._arrays, max_epochs=left)  # fmt: skip
 
     def _stop_worker(self) -> bool:
         """Stop the worker and wait for it; True when it was running. Snapshots of the stopped
@@ -474,6 +483,7 @@ class TrainingController(QObject):
     def _adopt(self) -> None:
         """The user opened a network: take its data set and settings, forget the undo steps."""
         was_running = self._stop_worker()
+        self.epoch_budget = None
         settings = settings_from_loaded(self.step.loaded)
         try:
             data = self._load(settings.data)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from gui.lessons.numbers import times
-from gui.lessons.plots.base import LessonFigure, make_legend, run_item
+from gui.lessons.plots.base import LessonFigure, make_legend, run_colour, run_item, run_pen
 from gui.plot_style import LogAxis, positive_log10, set_log_axis, style_plot
 
 
 class LayerGradientPlot(LessonFigure):
-    title = "Gradient size of each layer before training, ‖∂L/∂W‖"
+    title = "Gradient size of each layer, ‖∂L/∂W‖: before training (solid), after it (dashed)"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -25,6 +26,7 @@ class LayerGradientPlot(LessonFigure):
         self.plot = plot
         self.legend = make_legend(plot, offset=(-10, -10))
         self.lines: list[pg.PlotDataItem] = []
+        self.later: list[pg.PlotDataItem] = []  # after the last epoch (or the one replayed)
 
     def _line(self, k: int) -> pg.PlotDataItem:
         return run_item(self.plot, self.lines, k, symbol_size=10)
@@ -41,10 +43,23 @@ class LayerGradientPlot(LessonFigure):
             line.setData(x, positive_log10(norms))
             line.setVisible(True)
             self.legend.addItem(line, run.label)
+            while len(self.later) <= k:
+                j = len(self.later)
+                brush = pg.mkBrush(run_colour(j))
+                item = pg.PlotDataItem(pen=run_pen(j, 2.0, Qt.PenStyle.DashLine), symbol="t",
+                                       symbolSize=8, symbolBrush=brush)  # fmt: skip
+                self.plot.addItem(item)
+                self.later.append(item)
+            rows = run.extras["grad_norm"]
+            self.later[k].setData(x, positive_log10(rows[-1]))
+            self.later[k].setVisible(len(rows) > 1)
             notes.append(f"{run.label}: layer {layers}'s is "
                          f"{times(run.measures['last_to_first_gradient'])} layer 1's")  # fmt: skip
-        for line in self.lines[len(result.runs):]:
+        for line in self.lines[len(result.runs):] + self.later[len(result.runs):]:
             line.setVisible(False)
+        epoch = len(result.runs[0].extras["grad_norm"]) - 1 if result.runs else 0
+        self.set_title(f"Gradient size of each layer, ‖∂L/∂W‖: before training (solid), after "
+                       f"epoch {epoch} (dashed)")  # fmt: skip
         self.plot.getAxis("bottom").setTicks([[(k, str(k)) for k in range(1, layers + 1)]])
         self.plot.setLabel("bottom", f"layer (1 next to the inputs, {layers} the output layer)")
         self.plot.setXRange(0.6, layers + 0.4, padding=0)
@@ -52,6 +67,10 @@ class LayerGradientPlot(LessonFigure):
         self.plot.autoRange(padding=0.1)
         self.plot.setXRange(0.6, layers + 0.4, padding=0)
         self.set_info(" · ".join(notes))
+
+    def later_values(self) -> list[np.ndarray]:
+        """log10 of each run's norms after the last epoch shown (for tests)."""
+        return [line.yData for line in self.later if line.isVisible()]
 
     def values(self) -> list[np.ndarray]:
         """log10 of each visible run's norms (for tests)."""

@@ -15,7 +15,7 @@ from gui.plot_style import style_plot
 
 
 class SpreadPlot(LessonFigure):
-    title = "How far apart the hidden units are"
+    title = "How alike the hidden units are, epoch by epoch (mean cosine similarity)"
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -23,7 +23,7 @@ class SpreadPlot(LessonFigure):
         plot = view.addPlot()
         style_plot(plot)
         plot.setLabel("bottom", "epoch")
-        plot.setLabel("left", "largest distance between units")
+        plot.setLabel("left", "similarity of the units")
         self.plot = plot
         self.curves: list[pg.PlotDataItem] = []
 
@@ -34,14 +34,14 @@ class SpreadPlot(LessonFigure):
                 curve = pg.PlotDataItem(pen=run_pen(len(self.curves), 2.5))
                 self.plot.addItem(curve)
                 self.curves.append(curve)
-            spread = run.extras["spread"]
-            self.curves[k].setData(range(len(spread)), spread)
+            similarity = run.extras["similarity"]
+            self.curves[k].setData(range(len(similarity)), similarity)
             self.curves[k].setVisible(True)
-            notes.append(f"{run.label}: {fmt(spread[0], 3)} → {fmt(spread[-1], 3)}")
+            notes.append(f"{run.label}: {fmt(similarity[0], 2)} → {fmt(similarity[-1], 2)}")
         for curve in self.curves[len(result.runs):]:
             curve.setVisible(False)
-        self.plot.enableAutoRange()
-        self.plot.autoRange(padding=0.05)
+        last = max(len(run.extras["similarity"]) - 1 for run in result.runs)
+        self.plot.setRange(xRange=(0, max(last, 1)), yRange=(-1.05, 1.05), padding=0.02)
         self.set_key([run.label for run in result.runs])
         self.set_info(" · ".join(notes))
 

@@ -63,9 +63,14 @@ class RunLossPlot(LessonFigure):
             return
         log = self.log_box.isChecked()
         set_log_axis(self.plot.getAxis("left"), log)
+        # A lesson that compares runs at equal numbers of updates counts them on the x axis.
+        by_updates = "updates" in result.lesson.params
+        self.plot.setLabel("bottom", "weight updates" if by_updates else "epoch")
         shown = []
         for k, run in enumerate(result.runs):
             epochs, loss = run.curve("train_loss")
+            if by_updates:
+                epochs = epochs * run.extras.get("updates_per_epoch", 1)
             y = positive_log10(loss) if log else loss
             x, y = finite_xy(epochs, y)
             curve = self._curve(k)
@@ -86,13 +91,15 @@ class RunLossPlot(LessonFigure):
             x, y = shown[k]
             label = self.end_labels[k]
             if run.status == "diverged" and len(x):
-                end_x, end_y, arrow = float(x[-1]), float(y[-1]), ""
-                above = np.flatnonzero(y > top)
-                if len(above):  # mark where the curve leaves the view
-                    i = int(above[0])
-                    end_x, end_y, arrow = float(x[i]), top, " ↑"
-                    if i > 0:
-                        end_x = float(np.interp(top, [y[i - 1], y[i]], [x[i - 1], x[i]]))
+                # The cross sits at the epoch the label names (on the top edge, with an arrow,
+                # when the curve has left the view by then).
+                end_x = float(run.diverged_epoch if run.diverged_epoch is not None else x[-1])
+                if by_updates:
+                    end_x *= run.extras.get("updates_per_epoch", 1)
+                end_y = float(np.interp(end_x, x, y)) if end_x <= x[-1] else float(y[-1])
+                arrow = ""
+                if end_y > top:
+                    end_y, arrow = top, " ↑"
                 ends_x.append(end_x)
                 ends_y.append(end_y)
                 label.setText(f"{run.label}: diverged at epoch {run.diverged_epoch}{arrow}")

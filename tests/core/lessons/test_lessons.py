@@ -4,6 +4,7 @@ give errors that name the file and the field."""
 import functools
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -11,8 +12,10 @@ import numpy as np
 import pytest
 
 from core.codegen import weight_literals
+from core.examples import example_path
 from core.lessons import (
     LessonFileError,
+    apply_controls,
     lesson_data,
     lesson_network,
     lessons_folder,
@@ -159,16 +162,32 @@ def test_learning_rate_good_oscillating_and_diverging():
 # -- 5. momentum, RMSProp and Adam ------------------------------------------------------------
 
 
-def test_adaptive_optimizers_beat_sgd_and_the_paths_lie_on_the_slice():
+def test_sgd_zigzags_across_the_valley_where_momentum_does_not():
     r = result("optimizers")
-    sgd = r.run("SGD")
-    for label in ("Momentum", "RMSProp", "Adam"):
-        run = r.run(label)
+    sgd, momentum, rmsprop, adam = r.runs
+    assert sgd.network.optimizer.name == "sgd" and momentum.network.optimizer.name == "momentum"
+    # The same rate in effect: momentum's sum of gradients grows to 1/(1 − μ) = 10 of them.
+    assert momentum.network.optimizer.learning_rate == pytest.approx(
+        0.1 * sgd.network.optimizer.learning_rate
+    )
+    for run in r.runs:
         assert same_weights(run.initial, sgd.initial)
-        assert run.measures["final_loss"] < 0.5 * sgd.measures["final_loss"], label
         assert np.array_equal(run.extras["path"][0], sgd.extras["path"][0])
+    # SGD turns back at (almost) every step: wall to wall; momentum never does.
+    assert sgd.measures["turns"] >= 0.9 * sgd.measures["epochs"]
+    assert momentum.measures["turns"] <= 5
+    assert sgd.measures["turns"] > 5 * max(momentum.measures["turns"], 1)
+    # The loss is an exact quadratic bowl: a narrow valley (the Hessian's eigenvalues differ
+    # several times over), and SGD's rate is close to the stability limit 2/λ_max.
+    X = r.train.X
+    eig = np.linalg.eigvalsh(X.T @ X / len(X))
+    assert eig[1] > 5 * eig[0]
+    assert 1.8 < sgd.network.optimizer.learning_rate * eig[1] < 2.0
+    # Lowering the rate (the lesson's control) takes the zigzag away.
+    calmer = run_lesson(apply_controls(r.lesson, {"rate": 2}))
+    assert calmer.runs[0].network.optimizer.learning_rate == 0.15
+    assert calmer.runs[0].measures["turns"] < 0.1 * sgd.measures["turns"]
     assert r.measures["other_parameters_moved"] == 0.0
-    assert r.measures["paths_inside"] == 1.0
     # Every point of a path is on the plotted surface: the surface there is the run's loss.
     keys, l2 = r.extras["keys"], sgd.config.l2
     for run in r.runs:
@@ -178,23 +197,30 @@ def test_adaptive_optimizers_beat_sgd_and_the_paths_lie_on_the_slice():
             assert here == pytest.approx(want, rel=1e-12)
     Z = r.extras["loss"]
     assert Z.shape == (len(r.extras["ys"]), len(r.extras["xs"])) and np.isfinite(Z).all()
-    assert Z.min() < min(run.measures["final_loss"] for run in r.runs) + 0.05
+    assert r.measures["paths_inside"] == 1.0
 
 
 # -- 6. local minima --------------------------------------------------------------------------
 
 
-def test_one_sample_at_a_time_escapes_where_full_batch_is_stuck():
-    full, one = result("local-minima").runs
-    assert same_weights(full.initial, one.initial)
-    assert full.config.batch_size == len(result("local-minima").train)
-    assert one.config.batch_size == 1
+def test_minibatch_noise_escapes_at_equal_updates_and_rate():
+    r = result("local-minima")
+    full, tens, fours = r.runs
+    assert full.config.batch_size == len(r.train) == 40
+    assert (tens.config.batch_size, fours.config.batch_size) == (10, 4)
+    for run in r.runs:
+        assert same_weights(run.initial, full.initial)
+        assert run.network.optimizer.learning_rate == 0.3  # the same rate
+        assert run.measures["updates"] == 2000  # the same number of weight updates
+        assert run.config.epochs * math.ceil(40 / run.config.batch_size) == 2000
     _, loss = full.curve()
-    assert abs(loss[-100] - loss[-1]) < 0.005  # flat for the last 100 epochs: stuck
-    assert max(full.history.grad_norm[-1]) < 0.01  # at a point where the gradient vanishes
+    assert abs(loss[-100] - loss[-1]) < 0.005  # flat for the last 100 updates: it stays
+    assert max(full.history.grad_norm[-1]) < 0.01  # where the gradient vanishes
     assert full.measures["final_loss"] > 0.45
-    assert one.measures["final_loss"] < full.measures["final_loss"] - 0.2
-    assert one.measures["final_accuracy"] > full.measures["final_accuracy"] + 0.15
+    assert tens.measures["final_loss"] > 0.45  # too little noise: it stays too
+    # The noisiest run escapes: a lower loss at the same number of updates.
+    assert fours.measures["final_loss"] < full.measures["final_loss"] - 0.2
+    assert fours.measures["final_accuracy"] > full.measures["final_accuracy"] + 0.15
 
 
 # -- 7. the sigmoid flat spot -----------------------------------------------------------------
@@ -229,21 +255,61 @@ def test_sigmoid_gradients_vanish_towards_the_input_and_relu_ones_do_not():
     ratio_relu = relu.measures["last_to_first_gradient"]
     assert ratio_sigmoid >= 100 and ratio_relu < 10
     assert ratio_sigmoid > 100 * ratio_relu
+    # Not only at epoch 0: the first layer stays behind after every epoch.
+    assert sigmoid.measures["smallest_gap_in_training"] > 10
+    assert relu.measures["smallest_gap_in_training"] < 2
+    # Removing hidden layers (the lesson's control) closes the gap step by step.
+    gaps = [run_lesson(apply_controls(sigmoid_lesson(), {"depth": k})).runs[0]
+            .measures["last_to_first_gradient"] for k in range(5)]  # fmt: skip
+    assert gaps == sorted(gaps, reverse=True) and gaps[0] > 100 * gaps[-1]
     assert sigmoid.extras["grad_norm"].shape == (len(sigmoid.history) + 1, 6)
+
+
+def sigmoid_lesson():
+    return load_lesson("vanishing-gradients")
+
+
+def test_the_deep_sigmoid_8_example_keeps_the_gap_while_training():
+    from core.netfile import load_network
+    from core.project import make_split
+    from core.training import TrainConfig, Trainer
+
+    loaded = load_network(example_path("deep_sigmoid_8"))
+    train, test = make_split(loaded.dataset, 1)
+    config = TrainConfig(epochs=100, batch_size=loaded.training["batch_size"], seed=0)
+    t = Trainer(loaded.network, train.X, train.Y, test.X, test.Y, config)
+    norms = [t.evaluate().grad_norm]
+    t.train(callback=lambda record: norms.append(record.grad_norm))
+    norms = np.array(norms)
+    ratio = norms[:, -1] / norms[:, 0]
+    assert len(ratio) == 101 and ratio.min() > 100  # at every epoch, not just the first
 
 
 # -- 9. the herd effect -----------------------------------------------------------------------
 
 
-def test_constant_initial_weights_keep_the_hidden_units_identical():
-    random, constant = result("herd-effect").runs
-    W1 = constant.network.layers[0].W
-    assert np.max(np.abs(W1 - W1[0])) < 1e-12
-    assert np.max(constant.extras["spread"]) < 1e-12  # in every epoch
-    assert np.all(constant.extras["similarity"] > 1 - 1e-12)
-    assert random.extras["spread"][-1] > 1.0
-    assert random.extras["spread"][-1] > 5 * random.extras["spread"][0]
-    assert random.measures["final_loss"] < 0.5 * constant.measures["final_loss"]
+def test_near_equal_units_with_a_large_rate_move_as_a_herd():
+    herd, random = result("herd-effect").runs
+    assert herd.network.optimizer.learning_rate > 3 * random.network.optimizer.learning_rate
+    V = herd.initial.layers[0].W
+    assert np.max(np.abs(V - 0.5)) < 0.05  # every weight within a few hundredths of 0.5
+    # The herd: its units stay alike in every epoch and move the same way.
+    assert herd.measures["lowest_similarity"] > 0.99
+    assert herd.measures["mean_move_similarity"] > 0.9
+    # Small random weights: the units are different and each moves its own way.
+    assert np.all(random.extras["similarity"] < 0.0)
+    assert random.measures["mean_move_similarity"] < 0.0
+    assert random.measures["final_loss"] < herd.measures["final_loss"] - 0.01  # and learn more
+    # Exactly equal weights (a control of the lesson) stay exactly alike.
+    equal = run_lesson(apply_controls(herd_lesson(), {"start": 1})).runs[1]
+    assert np.max(equal.extras["spread"]) < 1e-12 and np.all(equal.extras["similarity"] > 1 - 1e-12)
+    # A larger rate breaks the herd up.
+    scattered = run_lesson(apply_controls(herd_lesson(), {"rate": 1})).runs[0]
+    assert scattered.measures["final_similarity"] < 0.8
+
+
+def herd_lesson():
+    return load_lesson("herd-effect")
 
 
 # -- 10. linear units collapse ----------------------------------------------------------------
@@ -337,8 +403,8 @@ def test_lesson_network_is_a_fresh_copy_each_time():
     first.layers[0].W[:] = 99.0
     assert not np.any(lesson_network(lesson).network.layers[0].W == 99.0)
     loaded = lesson_network(lesson, 1)
-    assert np.all(loaded.network.layers[0].W == 0.5)  # the constant run
-    assert loaded.dataset["name"] == "circle" and loaded.training["batch_size"] == 10
+    assert np.all(np.abs(loaded.network.layers[0].W) <= 0.5)  # the small random run
+    assert loaded.dataset["name"] == "circle" and loaded.training["batch_size"] == 200
     with pytest.raises(ValueError, match="has 2 run"):
         lesson_network(lesson, 2)
     with pytest.raises(ValueError, match="no network"):
@@ -350,7 +416,8 @@ def test_full_batches_and_data():
     train, test = lesson_data(lesson)
     assert len(train) == 40 and len(test) == 0
     assert train_config(lesson, 0).batch_size == 40
-    assert train_config(lesson, 1).batch_size == 1
+    assert train_config(lesson, 2).batch_size == 4
+    assert train_config(lesson, 2).epochs == 200  # params.updates: 2000 updates of 10 a epoch
     assert lesson_network(lesson, 0).training["batch_size"] == 40
 
 
@@ -546,6 +613,7 @@ def test_a_teacher_can_add_a_lesson_with_an_inline_network_and_new_architectures
     )
     data["network"]["layers"][-1]["activation"] = "sigmoid"
     data["network"]["loss"] = "binary_cross_entropy"
+    data.pop("controls", None)
     path = tmp_path / "15-wider.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     r = run_lesson(load_lesson(path))
@@ -554,3 +622,61 @@ def test_a_teacher_can_add_a_lesson_with_an_inline_network_and_new_architectures
     assert r.runs[1].network.optimizer.learning_rate == 0.05
     assert [len(run.history) for run in r.runs] == [5, 5]
     assert r.runs[0].config.batch_size == 60
+
+
+# -- a lesson's own controls ------------------------------------------------------------------
+
+
+def with_controls(controls):
+    return broken(lambda d: d.update(controls=controls))
+
+
+BAD_CONTROLS = [
+    ({"name": "r", "label": "Rate", "set": "speed", "values": [1]}, "controls[0].set: 'speed'"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "runs": [3], "values": [0.1]},
+     "controls[0].runs[0]: at most 2 allowed, got 3"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "scale": [1, 2], "values": [0.1]},
+     "controls[0].scale: expected 3 factors"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "values": [0.1, -1]},
+     "controls[0].values[1]"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "values": []},
+     "controls[0].values: expected a list of 1 to 12 values"),
+    ({"name": "r", "label": "Rate", "set": "learning_rate", "values": [0.1], "labels": []},
+     "controls[0].labels: expected 1 labels"),
+    ({"name": "R R", "label": "Rate", "set": "learning_rate", "values": [0.1]},
+     "controls[0].name"),
+    ({"name": "d", "label": "Data", "set": "dataset.name", "values": ["moons"]},
+     "controls[0].values[0]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("control", "message"), BAD_CONTROLS)
+def test_bad_controls_name_the_field(control, message):
+    with pytest.raises(LessonFileError, match=re.escape(message)):
+        loads_lesson(json.dumps(with_controls([control])), source="04-learning-rate.json")
+
+
+def test_a_control_value_that_breaks_the_lesson_is_named():
+    data = json.loads((lessons_folder() / "11-one-layer.json").read_text(encoding="utf-8"))
+    data["controls"] = [{"name": "d", "label": "Data", "set": "dataset.name",
+                         "values": ["linear", "plane"]}]  # fmt: skip
+    with pytest.raises(LessonFileError, match=re.escape(
+        "11-one-layer.json: controls.d.values[1]: dataset.name: 'plane' does not suit"
+    )):  # fmt: skip
+        loads_lesson(json.dumps(data), source="11-one-layer.json")
+
+
+def test_controls_change_only_what_they_name():
+    lesson = load_lesson("optimizers")
+    moved = apply_controls(lesson, {"rate": 3, "optimizer": 3})
+    rates = [r.settings["learning_rate"] for r in moved.runs]
+    assert rates == pytest.approx([0.1, 0.01, 0.05, 0.05])
+    assert moved.runs[0].settings["optimizer"] == {"name": "adam"}
+    assert lesson.runs[0].settings["learning_rate"] == 0.21  # the lesson itself is unchanged
+    assert apply_controls(lesson, {}) == lesson
+    with pytest.raises(KeyError, match="no control 'speed'"):
+        apply_controls(lesson, {"speed": 0})
+    with pytest.raises(IndexError):
+        apply_controls(lesson, {"rate": 9})
+    r = run_lesson(moved)
+    assert r.runs[0].label == "Adam, η = 0.1" and r.runs[0].network.optimizer.name == "adam"

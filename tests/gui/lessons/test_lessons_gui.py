@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 
 import gui.lessons.controller as lesson_controller
 from core.lessons import lesson_network, list_lessons, load_lesson, run_lesson
+from core.notation import fmt
 from gui.lessons.controller import lesson_view
 from gui.lessons.start_page import DONE, VISITED
 from gui.lessons.tab import FOCUS_FIGURES
@@ -28,9 +29,10 @@ def cached_results(monkeypatch):
     """Each lesson is computed once for the whole module (the numbers never change)."""
 
     def cached(lesson):
-        if lesson.id not in _RESULTS:
-            _RESULTS[lesson.id] = run_lesson(lesson)
-        return _RESULTS[lesson.id]
+        key = repr(lesson)  # a lesson with a control moved is another lesson
+        if key not in _RESULTS:
+            _RESULTS[key] = run_lesson(lesson)
+        return _RESULTS[key]
 
     monkeypatch.setattr(lesson_controller, "run_lesson", cached)
 
@@ -128,11 +130,11 @@ def test_two_layer_lesson_draws_one_line_per_hidden_unit(window):
     assert "enclose the class-1 points" in boundary.info.text()
 
 
-def test_herd_lesson_keeps_equal_units_together(window):
+def test_herd_lesson_shows_the_herd_and_the_specialists(window):
     assert window.open_lesson("herd-effect")
-    spread = window.lesson_tab.figure("spread")
-    random_run, equal_run = (c.yData for c in spread.curves[:2])
-    assert np.all(equal_run == 0) and random_run[-1] > 1
+    similarity = window.lesson_tab.figure("spread")
+    herd, random_run = (c.yData for c in similarity.curves[:2])
+    assert np.all(herd > 0.99) and np.all(random_run < 0)
 
 
 def test_next_previous_and_the_done_mark(window):
@@ -224,10 +226,11 @@ def test_start_page_opens_the_selected_lesson(window, qtbot):
     assert window.lesson_tab.figure("loss") is not None
 
 
-def test_train_it_live_loads_the_chosen_run(window):
+def test_train_it_live_loads_the_chosen_run(window, qtbot):
     assert window.open_lesson("herd-effect")
+    set_control(window, "start", 1)  # the second run starts from every weight 0.5
     tab = window.lesson_tab
-    tab.run_combo.setCurrentIndex(1)  # "Every weight 0.5"
+    tab.run_combo.setCurrentIndex(1)
     tab.train_button.click()
     assert window.tabs.currentWidget() is window.training_tab
     W = window.controller.network.layers[0].W
@@ -237,6 +240,24 @@ def test_train_it_live_loads_the_chosen_run(window):
     assert np.allclose(trained, trained[0])  # the herd moves together
     window.training_dock.reset_action.trigger()  # the dock's Reset draws the run's weights again
     assert np.all(window.controller.network.layers[0].W == 0.5)
+
+
+def test_train_it_live_keeps_the_lessons_epoch_budget(window, qtbot):
+    assert window.open_lesson("learning-rate")
+    window.lesson_tab.train_button.click()
+    training = window.training
+    assert training.epoch_budget == 60
+    training.start()
+    qtbot.waitUntil(lambda: not training.running, timeout=20000)
+    assert len(training.trainer.history) - 1 == 60  # the lesson's 60 epochs, not thousands
+    # Full batches, the same weights and rate: the live run is the lesson's run.
+    lesson_run = window.lessons.result.runs[0]
+    assert training.trainer.history.train_loss[-1] == pytest.approx(
+        lesson_run.measures["final_loss"], rel=1e-9
+    )
+    assert training.settings.learning_rate == 0.05 and training.settings.batch_size == 200
+    training.start()  # nothing more to train
+    assert not training.running and len(training.trainer.history) - 1 == 60
 
 
 def test_opening_a_lesson_asks_before_dropping_unsaved_edits(window):
@@ -333,3 +354,263 @@ def test_lesson_screenshot_command_writes_a_png(tmp_path):
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
+
+
+# -- every lesson's "Try this", done with the lesson's own controls ---------------------------
+
+
+def set_control(window, name, index):
+    box = window.lesson_panel.control_boxes[name]
+    box.setCurrentIndex(index)
+    assert window.lessons.choices.get(name, 0) == index
+    assert not window.errors
+
+
+def test_try_composite_functions_x_at_two(window):
+    assert window.open_lesson("composite-functions")
+    assert window.lessons.result.measures["derivative"] > 0
+    set_control(window, "x", 2)
+    assert window.graph_tab.controller.values["x"] == 2.0
+    d = window.lessons.result.measures["derivative"]
+    assert d < 0 and d == pytest.approx(np.exp(np.sin(4)) * np.cos(4) * 4)
+    assert f"∂f/∂x = {fmt(d)}" in window.lesson_panel.explanation_text  # the measured line
+
+
+def test_try_backprop_one_sample_next_sample_lowers_the_loss(window):
+    assert window.open_lesson("backprop-one-sample")
+    stepper = window.controller.stepper
+    net = window.controller.network
+    before = net.loss_value(net.sample_x, net.sample_y)
+    window.step_controls.actions["next"].trigger()
+    net = window.controller.network
+    after = net.loss_value(net.sample_x, net.sample_y)
+    assert before == pytest.approx(0.2984, abs=1e-4)
+    assert after == pytest.approx(0.2910, abs=1e-4) and stepper is not None
+
+
+def test_try_forward_mode_with_respect_to_x1(window):
+    assert window.open_lesson("why-backpropagation")
+    graph = window.graph_tab.controller
+    assert (graph.mode, graph.wrt) == ("reverse", "w1")
+    set_control(window, "mode", 1)
+    assert (graph.mode, graph.wrt) == ("forward", "w1")
+    set_control(window, "wrt", 1)
+    assert (graph.mode, graph.wrt) == ("forward", "x1")
+    graph.to_end()  # one forward pass gives one entry of the gradient: ∂f/∂x1
+    result = window.lessons.result
+    last = graph.trace[-1]
+    assert last.derivative == pytest.approx(result.extras["gradient"]["x1"], abs=1e-12)
+    assert f"derivative:{last.node}" in graph.known()
+    trace = window.lessons.result.extras["forward_trace"]
+    assert trace and window.lessons.result.extras["wrt"] == "x1"
+
+
+def test_try_learning_rate_between_oscillation_and_divergence(window):
+    assert window.open_lesson("learning-rate")
+    plot = window.lesson_tab.figure("loss")
+    assert plot.last_epochs()[2] < 10 and plot.ends.data.size == 1
+    # The cross sits at the epoch its label names.
+    run = window.lessons.result.runs[2]
+    assert plot.ends.data["x"][0] == run.diverged_epoch
+    assert f"diverged at epoch {run.diverged_epoch}" in plot.end_labels[2].toPlainText()
+    set_control(window, "rate", 4)  # η = 0.2: it swings but no longer diverges
+    assert plot.last_epochs()[2] == 60 and plot.ends.data.size == 0
+    assert [item[1].text for item in plot.legend.items][2] == "η = 0.2"
+
+
+def turn_count(item):
+    path = np.column_stack([item.xData, item.yData])
+    steps = np.diff(path, axis=0)
+    return int(np.sum(np.sum(steps[1:] * steps[:-1], axis=1) < 0))
+
+
+def test_try_optimizers_rate_and_optimizer(window):
+    assert window.open_lesson("optimizers")
+    surface = window.lesson_tab.figure("surface")
+    sgd, momentum = surface.paths[:2]
+    zigzag = turn_count(sgd)
+    assert zigzag >= 45 and turn_count(momentum) <= 5  # SGD's path turns far more often
+    set_control(window, "rate", 2)  # η = 0.15
+    assert turn_count(surface.paths[0]) < 0.1 * zigzag
+    set_control(window, "optimizer", 1)  # the first run becomes momentum
+    labels = [item[1].text for item in surface.legend.items]
+    assert labels[0] == "momentum, η = 0.15"
+    assert "turns back" in window.lesson_panel.explanation_text
+
+
+def test_try_local_minima_batch_size(window):
+    assert window.open_lesson("local-minima")
+    plot = window.lesson_tab.figure("loss")
+    assert plot.last_epochs() == [2000.0, 2000.0, 2000.0]  # the x axis counts updates
+    ends = [float(c.yData[-1]) for c in plot.curves[:3]]  # log10 of the final loss
+    assert ends[2] < ends[0] - 0.3  # batches of 4 end far lower at equal updates
+    set_control(window, "batch", 3)  # batches of 10 for the third run too
+    ends = [float(c.yData[-1]) for c in plot.curves[:3]]
+    assert abs(ends[2] - ends[0]) < 0.01 and plot.last_epochs()[2] == 2000.0
+    assert "2,000 updates" in window.lesson_panel.explanation_text
+
+
+def test_try_flat_spot_scale(window):
+    assert window.open_lesson("sigmoid-flat-spot")
+    bars = window.lesson_tab.figure("saturation")
+    large_start = bars.heights()[2]
+    assert large_start[-1] == 1.0
+    set_control(window, "scale", 5)  # σ = 1: no longer saturated, and it learns
+    assert bars.heights()[2][0] < large_start[0]
+    run = window.lessons.result.runs[1]
+    assert run.measures["final_loss"] < 0.5 * run.measures["initial_loss"]
+
+
+def test_try_vanishing_gradients_fewer_layers(window):
+    assert window.open_lesson("vanishing-gradients")
+    plot = window.lesson_tab.figure("gradients")
+    gap = plot.values()[0][-1] - plot.values()[0][0]
+    set_control(window, "depth", 4)  # one hidden layer
+    sigmoid = plot.values()[0]
+    assert len(sigmoid) == 2 and sigmoid[-1] - sigmoid[0] < gap - 2
+
+
+def test_try_herd_equal_start_for_the_second_run(window):
+    assert window.open_lesson("herd-effect")
+    similarity = window.lesson_tab.figure("spread")
+    set_control(window, "start", 1)
+    second = similarity.curves[1].yData
+    assert np.all(second > 1 - 1e-9)
+    set_control(window, "rate", 1)  # the herd at η = 3 scatters
+    assert similarity.curves[0].yData[-1] < 0.8
+
+
+def test_try_linear_units_as_tanh(window):
+    assert window.open_lesson("linear-units")
+    set_control(window, "units", 1)
+    deep, single = window.lesson_tab.figure("scatter").points.getData()
+    assert np.max(np.abs(deep - single)) > 0.05  # the product no longer describes the network
+
+
+def test_try_one_layer_on_the_circle(window):
+    assert window.open_lesson("one-layer")
+    assert window.lessons.result.runs[0].measures["final_accuracy"] == 1.0
+    set_control(window, "data", 1)
+    assert window.lessons.result.runs[0].measures["final_accuracy"] < 0.75
+    assert window.training.settings.data.name == "circle"
+
+
+def test_try_two_layers_with_two_units(window):
+    assert window.open_lesson("two-layers")
+    boundary = window.lesson_tab.figure("boundary")
+    accuracy = window.lessons.result.runs[0].measures["final_accuracy"]
+    set_control(window, "units", 1)
+    assert boundary.drawn_lines() == 2 and "enclose" not in boundary.info.text()
+    assert window.lessons.result.runs[0].measures["final_accuracy"] < accuracy - 0.05
+    set_control(window, "units", 2)
+    assert boundary.drawn_lines() == 6
+
+
+def test_try_many_layers_with_a_wider_shallow_network(window):
+    assert window.open_lesson("many-layers")
+    before = window.lessons.result.runs[1].measures["final_accuracy"]
+    set_control(window, "shallow", 1)
+    run = window.lessons.result.runs[1]
+    assert run.network.sizes == [2, 64, 1] and run.label == "Two layers of weights (2-64-1)"
+    assert run.measures["final_accuracy"] > before
+
+
+def test_try_recipe_epochs(window):
+    assert window.open_lesson("keras-recipe")
+    recipe = window.lesson_tab.figure("recipe")
+    set_control(window, "epochs", 1)
+    assert recipe.steps.item(3, 2).text().startswith("100 epochs")
+    assert "100" in recipe.code.toPlainText() and window.training.settings.epochs == 100
+
+
+def test_every_lesson_but_the_stepping_one_has_controls():
+    for info in list_lessons():
+        lesson = load_lesson(info.id)
+        assert lesson.controls or lesson.kind == "step", info.id
+
+
+# -- the lesson's own figures replay its training --------------------------------------------
+
+
+def test_watch_it_train_replays_the_lessons_figures(window):
+    assert window.open_lesson("optimizers")
+    tab = window.lesson_tab
+    assert tab.watch_button.isVisible()
+    surface = tab.figure("surface")
+    tab.watch_button.click()
+    assert tab.replay_timer.isActive() and surface.path_lengths() == [1, 1, 1, 1]
+    lengths = []
+    for _ in range(30):
+        tab.replay_step()
+        lengths.append(surface.path_lengths()[0])
+    assert lengths == sorted(lengths) and 1 < lengths[-1] < 51  # the paths grow epoch by epoch
+    tab.watch_button.click()  # stop: the whole result again
+    assert not tab.replay_timer.isActive() and surface.path_lengths() == [51, 51, 51, 51]
+
+
+def test_watch_it_train_shows_the_gradient_gap_at_every_epoch(window):
+    assert window.open_lesson("vanishing-gradients")
+    tab = window.lesson_tab
+    plot = tab.figure("gradients")
+    tab.start_replay()
+    gaps = []
+    while tab.replay_timer.isActive():
+        tab.replay_step()
+        if tab.replay_timer.isActive():
+            sigmoid = plot.later_values()[0] if plot.later_values() else None
+            if sigmoid is not None:
+                gaps.append(sigmoid[-1] - sigmoid[0])
+    assert len(gaps) > 20 and min(gaps) > 1  # layer 1 stays over ten times behind throughout
+    assert "after epoch 30" in plot.heading.text()
+
+
+def test_watch_it_train_on_a_lesson_at_equal_updates(window):
+    assert window.open_lesson("local-minima")
+    tab = window.lesson_tab
+    plot = tab.figure("loss")
+    tab.start_replay()
+    for _ in range(30):
+        tab.replay_step()
+    last = plot.last_epochs()
+    assert max(last) - min(last) <= 40 and 900 <= last[0] <= 1100  # halfway, in updates
+    tab.stop_replay()
+    assert plot.last_epochs() == [2000.0, 2000.0, 2000.0]
+
+
+def test_reset_puts_the_controls_back(window):
+    assert window.open_lesson("optimizers")
+    set_control(window, "rate", 3)
+    assert window.lessons.result.runs[0].label == "SGD, η = 0.1"
+    window.lesson_panel.reset_button.click()
+    assert window.lessons.choices == {}
+    assert window.lesson_panel.control_boxes["rate"].currentIndex() == 0
+    assert window.lessons.result.runs[0].label == "SGD, η = 0.21"
+    surface = window.lesson_tab.figure("surface")
+    assert [item[1].text for item in surface.legend.items][0] == "SGD, η = 0.21"
+
+
+def test_deep_sigmoid_8_keeps_the_gap_in_the_training_tab(window):
+    assert window.open_example("deep_sigmoid_8")
+    training = window.training
+    assert training.epoch_budget is None  # not a lesson's run: trains until paused
+    assert training.train_sync(20) == ""
+    norms = np.array(training.trainer.history.grad_norm)
+    assert norms.shape == (21, 9)
+    assert np.min(norms[:, -1] / norms[:, 0]) > 100  # at every epoch shown in the tab
+
+
+def test_every_training_lesson_replays_without_errors(window):
+    from core.lessons.replay import can_replay
+
+    for info in list_lessons():
+        assert window.open_lesson(info.id)
+        tab = window.lesson_tab
+        result = window.lessons.result
+        if tab.page is None or not can_replay(result):
+            assert not tab.watch_button.isVisible() or tab.page is None
+            continue
+        tab.start_replay()
+        for _ in range(0, 60, 12):
+            tab.replay_step()
+        tab.stop_replay()
+        assert not window.errors, info.id
