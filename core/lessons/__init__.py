@@ -80,7 +80,6 @@ from core.lessons.files import (  # noqa: F401 (the package's public names)
     list_lessons,
     load_lesson,
     loads_lesson,
-    order_label,
 )
 from core.lessons.geometry import (  # noqa: F401 (the package's public names)
     collapse,
@@ -102,3 +101,4 @@ from core.lessons.runs import (  # noqa: F401 (the package's public names)
     run_settings,
     train_config,
 )
+from core.lessons.schema import order_label  # noqa: F401

@@ -8,9 +8,8 @@ from core import expressions
 from core.datasets import DATASETS
 from core.fields import FieldError, required
 from core.lessons.controls import OTHER_TARGETS, RUN_TARGETS, VALUE_PREFIX, Control, default_label
-from core.lessons.files import (
-    _ID,
-    Lesson,
+from core.lessons.files import _ID, Lesson
+from core.lessons.schema import (
     _choice,
     _describe,
     _int,
