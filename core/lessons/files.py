@@ -1,4 +1,4 @@
-"""Lesson files: the format, loading, and validation with a field-naming error."""
+"""Lesson files: the format, finding the files and reading them (the checks are in schema.py)."""
 
 from __future__ import annotations
 
