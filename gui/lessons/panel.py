@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.lessons import order_label
 from gui.lessons.controller import lesson_view
 from gui.lessons.numbers import key_numbers
 
@@ -179,7 +180,8 @@ class LessonPanel(QDockWidget):
             self.text.setHtml(WELCOME)
         else:
             self.position_label.setText(
-                f"Lesson {c.index + 1} of {len(c.lessons)} · {lesson.section}"
+                f"Lesson {order_label(lesson.order)} ({c.index + 1} of {len(c.lessons)}) · "
+                f"{lesson.section}"
             )
             self.title_label.setText(lesson.title)
             self.text.setHtml(lesson_html(lesson, key_numbers(c.result) if c.result else []))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.lessons import TRAINING_KINDS
+from core.lessons import TRAINING_KINDS, order_label
 from core.lessons.replay import at_fraction, can_replay
 from gui.lessons.controller import lesson_view
 from gui.lessons.plots.collapse import CollapseBoundary, CollapseView, PredictionScatter
@@ -244,7 +244,7 @@ class LessonTab(QWidget):
         if lesson is None:
             text = "Lessons"
         else:
-            text = f"Lesson {c.index + 1} · {lesson.title}"
+            text = f"Lesson {order_label(lesson.order)} · {lesson.title}"
         if self.heading.text() != text:
             self.heading.setText(text)
         elsewhere = lesson is not None and not key

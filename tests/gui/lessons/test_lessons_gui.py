@@ -93,6 +93,15 @@ def test_learning_rate_lesson_overlays_three_curves_and_one_ends_early(window):
     assert window.training.settings.data.name == "multi_gauss"
 
 
+def test_headings_give_the_lessons_own_number_not_its_position(window):
+    assert window.open_lesson("optimizers")  # number 5, sixth in the list after 2.5
+    assert window.lesson_tab.heading.text().startswith("Lesson 5 · ")
+    position = window.lesson_panel.position_label.text()
+    assert position.startswith("Lesson 5 (6 of ") and "Lesson 6" not in position
+    assert window.open_lesson("units-to-matrices")
+    assert window.lesson_panel.position_label.text().startswith("Lesson 2.5 (3 of ")
+
+
 def test_optimizer_lesson_draws_every_path_on_the_surface(window):
     assert window.open_lesson("optimizers")
     surface = window.lesson_tab.figure("surface")
