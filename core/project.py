@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.datasets import Dataset, generate
+from core.datasets import Dataset, for_outputs, generate
 from core.netfile import LoadedNetwork
 
 DATASET_DEFAULTS = {"samples": 500, "noise": 0.0, "train_fraction": 0.5, "seed": 0}
@@ -32,10 +32,12 @@ def make_split(spec: dict, outputs: int) -> tuple[Dataset, Dataset]:
     """Generate the data set of ``spec`` and split it into training and test parts.
 
     Raises ValueError when the data set cannot feed a network with ``outputs`` output units.
+    A K-class set feeds a network with K outputs as one-hot rows.
     """
     if "name" not in spec:
         raise ValueError("no data set given (use --dataset NAME or a \"dataset\" block)")
     data = generate(spec["name"], int(spec["samples"]), float(spec["noise"]), int(spec["seed"]))
+    data = for_outputs(data, outputs)  # class labels become one-hot rows for a softmax output
     if data.Y.shape[1] != outputs:
         raise ValueError(
             f"data set {spec['name']!r} has {data.Y.shape[1]} target column(s) but the network "

@@ -100,9 +100,17 @@ class EpochRecord:
     saturation: tuple[float, ...]
 
 
+COLUMNS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "grad_norm",
+           "saturation")
+
+
 @dataclass
 class History:
-    """One entry per epoch in plain lists (cheap to copy); accuracies are NaN for regression."""
+    """One entry per epoch in plain lists (cheap to copy); accuracies are NaN for regression.
+
+    A long-running owner (the GUI) may :meth:`forget_before` rows it has taken away with
+    :meth:`rows_since`; ``dropped`` counts them, so row indices stay absolute.
+    """
 
     layers: int
     classification: bool
@@ -113,9 +121,31 @@ class History:
     test_accuracy: list[float] = field(default_factory=list)
     grad_norm: list[tuple[float, ...]] = field(default_factory=list)
     saturation: list[tuple[float, ...]] = field(default_factory=list)
+    dropped: int = 0
 
     def __len__(self) -> int:
         return len(self.epoch)
+
+    @property
+    def total(self) -> int:
+        """Rows ever recorded (the kept ones plus those forgotten)."""
+        return self.dropped + len(self.epoch)
+
+    def rows_since(self, start: int) -> dict[str, Array]:
+        """:meth:`arrays` of the rows with absolute index ≥ ``start`` (still kept)."""
+        first = max(0, start - self.dropped)
+        part = History(self.layers, self.classification)
+        for name in COLUMNS:
+            setattr(part, name, getattr(self, name)[first:])
+        return part.arrays()
+
+    def forget_before(self, start: int) -> None:
+        """Drop the rows with absolute index < ``start`` (memory stays bounded)."""
+        cut = min(len(self), max(0, start - self.dropped))
+        if cut:
+            for name in COLUMNS:
+                del getattr(self, name)[:cut]
+            self.dropped += cut
 
     def append(self, record: EpochRecord) -> None:
         self.epoch.append(record.epoch)
@@ -132,7 +162,7 @@ class History:
         return History(
             self.layers, self.classification, list(self.epoch), list(self.train_loss),
             list(self.test_loss), list(self.train_accuracy), list(self.test_accuracy),
-            list(self.grad_norm), list(self.saturation),
+            list(self.grad_norm), list(self.saturation), self.dropped,
         )  # fmt: skip
 
     def arrays(self) -> dict[str, Array]:
@@ -220,6 +250,27 @@ def _accuracy(U: Array, Y: Array) -> float:
     return float(np.count_nonzero(U.argmax(axis=1) == Y.argmax(axis=1)) / len(U))
 
 
+def target_problem(loss: str, Y: Array, what: str = "training") -> str:
+    """Why targets ``Y`` do not fit the loss called ``loss`` ("" when they do): binary
+    cross-entropy needs targets from 0 to 1, softmax cross-entropy rows of a distribution."""
+    Y = np.asarray(Y, dtype=float)
+    if not Y.size:
+        return ""
+    if loss == "binary_cross_entropy":
+        bad = np.unique(Y[(Y < 0) | (Y > 1)])
+        if bad.size:
+            values = [bad[-1], bad[0]] if bad.size > 1 else [bad[0]]
+            shown = " and ".join(f"{v:g}".replace("-", "−") for v in values)
+            return (f"binary cross-entropy needs targets from 0 to 1, but the {what} targets "
+                    f"include {shown}: for class labels 0, 1, 2, … use a softmax output, for "
+                    "other numbers a linear output with squared error")
+    if loss == "softmax_cross_entropy":
+        if (Y < 0).any() or not np.allclose(Y.sum(axis=1), 1.0):
+            return (f"softmax cross-entropy needs one-hot targets (one column per class, "
+                    f"a single 1 in each row), but the {what} targets are not")
+    return ""
+
+
 def _as_data(X: Array | None, Y: Array | None, network: Network, what: str) -> tuple[Array, Array]:
     """Inputs and targets as fresh 2-D float64 arrays, checked against the network's sizes."""
     if X is None:
@@ -282,6 +333,10 @@ class Trainer:
         if len(self.X) == 0:
             raise ValueError("training set: there are no samples to train on")
         self.X_test, self.Y_test = _as_data(X_test, Y_test, network, "test")
+        for Y_set, what in ((self.Y, "training"), (self.Y_test, "test")):
+            problem = target_problem(network.loss.name, Y_set, what)
+            if problem:
+                raise ValueError(problem)
         self.optimizer = optimizer or make_optimizer(network.optimizer)
         if classification is None:
             targets = np.concatenate([self.Y.ravel(), self.Y_test.ravel()])
