@@ -283,12 +283,13 @@ def one_hot(Y: Array, classes: int) -> Array:
     return out
 
 
-def for_outputs(data: Dataset, outputs: int) -> Dataset:
+def for_outputs(data: Dataset, outputs: int, two_classes: bool = False) -> Dataset:
     """``data`` with targets for a network with ``outputs`` output units: one column of class
-    labels becomes one-hot rows when the network has one unit per class (K ≥ 2); anything else
-    is returned as it is (the trainer checks that the targets fit the loss)."""
+    labels becomes one-hot rows when the network has one unit per class (K ≥ 3, or K = 2 with
+    ``two_classes``, for a softmax over two classes); anything else is returned as it is (the
+    trainer checks that the targets fit the loss)."""
     if (data.task == "classification" and data.Y.shape[1] == 1 and outputs > 1
-            and outputs == data.classes):  # fmt: skip
+            and outputs == data.classes and (data.classes > 2 or two_classes)):  # fmt: skip
         Y = one_hot(data.labels(), data.classes)
         return Dataset(data.X, Y, data.task, data.name, data.classes)
     return data

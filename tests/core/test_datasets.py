@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from core.datasets import (
     CLASSIFICATION,
     DATASETS,
+    MULTICLASS,
     NOISE_SCALE,
     REGRESSION,
     Dataset,
@@ -20,8 +21,8 @@ from core.datasets import (
 
 
 def test_name_lists_are_consistent():
-    assert set(CLASSIFICATION) | set(REGRESSION) == set(DATASETS)
-    assert not set(CLASSIFICATION) & set(REGRESSION)
+    assert set(CLASSIFICATION) | set(MULTICLASS) | set(REGRESSION) == set(DATASETS)
+    assert not set(CLASSIFICATION) & set(REGRESSION) and not set(MULTICLASS) & set(REGRESSION)
     assert tuple(NOISE_SCALE) == DATASETS
 
 
@@ -45,9 +46,12 @@ def test_shapes_task_and_ranges(name):
     assert d.name == name and len(d) == 301
     assert np.all(np.abs(d.X) <= 6.0)
     if name in CLASSIFICATION:
-        assert d.task == "classification"
+        assert d.task == "classification" and d.classes == 2
         assert set(np.unique(d.Y)) == {0.0, 1.0}
         assert np.sum(d.Y) == 150  # class 1 gets samples // 2
+    elif name in MULTICLASS:
+        assert d.task == "classification" and d.classes == MULTICLASS[name] == 3
+        assert np.array_equal(np.bincount(d.labels()), [101, 100, 100])  # balanced
     else:
         assert d.task == "regression"
 
@@ -168,7 +172,8 @@ def test_generated_sets_are_well_formed_and_split_is_a_permutation(
     assert np.all(np.isfinite(d.X)) and np.all(np.isfinite(d.Y))
     assert np.all(np.abs(d.X) <= 6.0)
     if d.task == "classification":
-        assert abs(2 * np.sum(d.Y) - samples) <= 1  # balanced up to one sample
+        counts = np.bincount(d.labels(), minlength=d.classes)
+        assert counts.max() - counts.min() <= 1  # balanced up to one sample
     train, test = d.split(fraction, seed)
     assert len(train) >= 1 and len(train) + len(test) == samples
     rows = np.hstack([d.X, d.Y])

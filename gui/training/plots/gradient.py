@@ -29,20 +29,22 @@ class GradientPlot(PlotPanel):
 
     def __init__(self, controller, parent=None) -> None:
         super().__init__(controller, parent)
-        plot = self.view.addPlot(axisItems={"left": LogAxis("left")})
+        self.legend = pg.LegendItem(colCount=5, labelTextColor="#303030", horSpacing=12,
+                                    verSpacing=-6)  # above the plot: it never covers a curve
+        self.view.addItem(self.legend, row=0, col=0)
+        plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "‖∂L/∂W‖")
         set_log_axis(plot.getAxis("left"), True)  # the curves hold log10 of the norms
-        self.legend = plot.addLegend(
-            offset=(-10, 10), labelTextColor="#303030", brush=pg.mkBrush(255, 255, 255, 200)
-        )
         self.plot = plot
         self.curves = []
         for _ in range(MAX_LAYERS):
             curve = history_curve(pg.mkPen("#000000", width=1))
             plot.addItem(curve)
             self.curves.append(curve)
+        self.ends = pg.ScatterPlotItem(size=5, pen=pg.mkPen(None))  # the newest epoch's values
+        plot.addItem(self.ends)
         self.range = SteppedRange(plot, log_y=True)
         self.layers = 0
         self.arrays = None
@@ -58,6 +60,7 @@ class GradientPlot(PlotPanel):
                 self.legend.addItem(curve, f"W{k + 1}" if k < layers - 1 else f"W{k + 1} (output)")
 
     def on_snapshot(self, snapshot) -> None:
+        self.shown_epoch = snapshot.epoch
         a = snapshot.arrays
         self.arrays = a
         norms = a["grad_norm"]
@@ -66,6 +69,14 @@ class GradientPlot(PlotPanel):
         logs = positive_log10(norms)
         for k in range(min(norms.shape[1], MAX_LAYERS)):
             self.curves[k].setData(*finite_xy(a["epoch"], logs[:, k]))
+        if len(logs):
+            last = logs[-1, :MAX_LAYERS]
+            keep = np.isfinite(last)
+            colours = layer_colours(norms.shape[1])
+            self.ends.setData(np.full(int(keep.sum()), a["epoch"][-1]), last[keep],
+                              brush=[pg.mkBrush(colours[k]) for k in np.flatnonzero(keep)])
+        else:
+            self.ends.setData([], [])
         limits = data_limits(logs)
         if limits is not None and len(a["epoch"]):
             self.range.show(a["epoch"][-1], *limits)

@@ -1,5 +1,7 @@
 """Plot 1: train and test loss per epoch (accuracy on a second axis for classification), a log
-scale toggle, the epoch counter, and the numbers of the epoch under the mouse."""
+scale toggle, the epoch counter, the numbers of the epoch under the mouse, and a dashed line at
+every epoch where the optimizer, learning rate, batch size or λ changed. The legend sits above
+the plot, so it never covers a curve; the newest epoch is a dot (epoch 0 alone is visible)."""
 
 from __future__ import annotations
 
@@ -34,13 +36,13 @@ class LossPlot(PlotPanel):
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self.set_log)
         self.add_header_widget(self.log_box)
-        plot = self.view.addPlot(axisItems={"left": LogAxis("left")})
+        legend = pg.LegendItem(colCount=4, labelTextColor="#303030", horSpacing=12,
+                               verSpacing=-6)  # fmt: skip
+        self.view.addItem(legend, row=0, col=0)
+        plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "loss")
-        legend = plot.addLegend(
-            offset=(-10, 10), labelTextColor="#303030", brush=pg.mkBrush(255, 255, 255, 200)
-        )
         self.plot = plot
         self.train_curve = history_curve(pg.mkPen(TRAIN_COLOUR, width=1))
         self.test_curve = history_curve(pg.mkPen(TEST_COLOUR, width=1))
@@ -65,12 +67,18 @@ class LossPlot(PlotPanel):
             self.accuracy_view.addItem(item)
             legend.addItem(item, name)
         self.legend = legend
+        self.ends = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None))
+        self._end_brushes = (pg.mkBrush(TRAIN_COLOUR), pg.mkBrush(TEST_COLOUR))
+        self._marks_key: tuple = ()
+        plot.addItem(self.ends)
+        self.marks: list[pg.InfiniteLine] = []
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#9a9a9a", width=1))
         self.cursor.hide()
         plot.addItem(self.cursor, ignoreBounds=True)
         self.view.scene().sigMouseMoved.connect(self._on_mouse)
         self.range = SteppedRange(plot)
         self.arrays: dict[str, np.ndarray] | None = None
+        self.shown_epoch: int | None = None
         self.classification = True
         self._hover_epoch: int | None = None
 
@@ -88,8 +96,26 @@ class LossPlot(PlotPanel):
 
     def on_snapshot(self, snapshot) -> None:
         self.arrays = snapshot.arrays
-        self.classification = snapshot.history.classification
+        self.classification = snapshot.classification
+        self.shown_epoch = snapshot.epoch
+        self._draw_marks(snapshot.markers)
         self._draw()
+
+    def _draw_marks(self, markers) -> None:
+        """A dashed vertical line, labelled, at each epoch where a setting changed."""
+        if tuple(markers) == self._marks_key:
+            return
+        self._marks_key = tuple(markers)
+        for line in self.marks:
+            self.plot.removeItem(line)
+        self.marks = []
+        pen = pg.mkPen("#7a7a7a", width=1, style=Qt.PenStyle.DashLine)
+        for epoch, text in markers:
+            line = pg.InfiniteLine(pos=epoch, angle=90, pen=pen, label=text,
+                                   labelOpts={"position": 0.92, "color": "#505050",
+                                              "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
+            self.plot.addItem(line, ignoreBounds=True)
+            self.marks.append(line)
 
     def _draw(self) -> None:
         a = self.arrays
@@ -105,6 +131,10 @@ class LossPlot(PlotPanel):
         limits = data_limits(*shown)
         if limits is not None and len(epoch):
             self.range.show(epoch[-1], *limits)
+        ends = [(epoch[-1], y[-1], brush) for y, brush in zip(shown, self._end_brushes)
+                if len(epoch) and np.isfinite(y[-1])]  # fmt: skip
+        self.ends.setData([p[0] for p in ends], [p[1] for p in ends],
+                          brush=[p[2] for p in ends])  # fmt: skip
         self._show_accuracy_in_legend(self.classification)
         for curve, key in ((self.train_accuracy, "train_accuracy"),
                            (self.test_accuracy, "test_accuracy")):  # fmt: skip

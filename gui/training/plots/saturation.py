@@ -47,6 +47,9 @@ class SaturationPlot(PlotPanel):
         super().__init__(controller, parent)
         self.layer_combo = QComboBox()
         self.layer_combo.setToolTip("Which hidden layer's z to draw on its activation curve")
+        # As wide as its longest entry ("layer 8 (leaky_relu)"), never cut off.
+        self.layer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.layer_combo.setMinimumContentsLength(len("layer 8 (leaky_relu)"))
         self.layer_combo.activated.connect(lambda _: self._draw())
         self.add_header_widget(self.layer_combo)
         self.info.setTextFormat(Qt.TextFormat.RichText)  # with a colour key of the layers
@@ -99,6 +102,7 @@ class SaturationPlot(PlotPanel):
 
     def on_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
+        self.shown_epoch = snapshot.epoch
         hidden = snapshot.activations[:-1]
         if hidden != self._layers_key:
             self._layers_key = hidden
