@@ -256,7 +256,12 @@ class TrainingController(QObject):
             self._on_snapshot(make_snapshot(self._job(), start=self.store.total))
 
     def _on_snapshot(self, snapshot) -> None:
-        self.worker.delivered.set()
+        try:
+            self._take(snapshot)
+        finally:
+            self.worker.delivered.set()  # the worker waits until now
+
+    def _take(self, snapshot) -> None:
         if snapshot.run != self.run:
             return  # from a run that has been replaced since
         self.store.ingest(snapshot.start, snapshot.rows)  # late rows of a paused job too

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -138,6 +139,9 @@ class TrainingDock(QDockWidget):
             row.addWidget(button)
         self.progress = QLabel("epoch 0")
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
+        # Its text changes ten times a second: it must never resize the dock (and the plots).
+        self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress.setMinimumWidth(1)
         row.addWidget(self.progress, 1)
         return row
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from gui.training.worker import SNAPSHOT_INTERVAL
 
-FRAME_INTERVAL = 1 / 12  # seconds between the views' redraws while training, at least
+FRAME_INTERVAL = 1 / 14  # seconds between the views' redraws while training, at least
 FRAME_LOAD = 0.25  # fraction of the time the views may take to redraw and paint
 PAINT_TIMEOUT = 0.1  # seconds to wait for a redrawn view's paint before the next frame
 

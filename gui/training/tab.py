@@ -3,14 +3,16 @@
 Every plot redraws from the controller's frames (``frame_ready``), all four from the same
 snapshot in the same handler, so they always show one epoch, the one the dock shows too. The tab
 tells the controller it will paint and reports when all four have painted; the controller paces
-the next frame from that cost. A hidden tab is not drawn; it catches up when shown. The plots are
+the next frame from that cost. While training, the plots paint one per event-loop turn (all four
+already hold the new frame; the last reaches the screen some milliseconds after the first, well
+within one screen refresh), so that no single paint blocks the event loop for long. A hidden tab is not drawn; it catches up when shown. The plots are
 built when the tab first shows, so a window whose Training tab is never opened does not pay for
 them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.training.plots.boundary import BoundaryPlot
@@ -66,7 +68,7 @@ class TrainingTab(QWidget):
         for k, plot in enumerate(self.plots):
             self.grid.addWidget(plot, k // 2, k % 2)
             plot.view.painted.connect(lambda seconds, p=plot: self._on_painted(p, seconds))
-            plot.view.painting.connect(controller.set_gui_busy)
+            plot.view.painting.connect(self._on_painting)
             if controller.train is not None:
                 plot.on_data_changed()
         self.refresh_all()
@@ -84,8 +86,12 @@ class TrainingTab(QWidget):
     def _on_frame(self, snapshot) -> None:
         if not self.plots or not self.isVisible():
             return  # drawn when shown
+        running = self.controller.running
+        if running:  # one plot paints per pass (see _on_painted)
+            for plot in self.plots[1:]:
+                plot.view.setUpdatesEnabled(False)
         self._draw(snapshot)
-        if self.controller.running:
+        if running:
             self._unpainted = set(self.plots)
             self._paint_seconds = 0.0
             self.controller.expect_paint()
@@ -102,13 +108,26 @@ class TrainingTab(QWidget):
             return
         self._draw(snapshot)
 
+    def _on_painting(self, busy: bool) -> None:
+        """While a plot paints the worker holds off; during a frame, until all have painted."""
+        self.controller.set_gui_busy(busy or bool(self._unpainted))
+
     def _on_painted(self, plot, seconds: float) -> None:
         if plot not in self._unpainted:
             return  # a paint for another reason (the mouse, a resize)
         self._unpainted.discard(plot)
         self._paint_seconds += seconds
-        if not self._unpainted:
+        if self._unpainted:
+            QTimer.singleShot(0, self._paint_next)
+        else:
             self.controller.frame_painted(self._paint_seconds)
+
+    def _paint_next(self) -> None:
+        """Let the next plot of the frame paint (its data is the frame's already)."""
+        for plot in self.plots:
+            if not plot.view.updatesEnabled():
+                plot.view.setUpdatesEnabled(True)  # repaints it
+                return
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

@@ -16,6 +16,7 @@ from gui.plot_style import (
     layer_colours,
     positive_log10,
     set_log_axis,
+    single_point,
     style_plot,
 )
 from gui.training.plots.panel import PlotPanel
@@ -43,8 +44,6 @@ class GradientPlot(PlotPanel):
             curve = history_curve(pg.mkPen("#000000", width=1))
             plot.addItem(curve)
             self.curves.append(curve)
-        self.ends = pg.ScatterPlotItem(size=5, pen=pg.mkPen(None))  # the newest epoch's values
-        plot.addItem(self.ends)
         self.range = SteppedRange(plot, log_y=True)
         self.layers = 0
         self.arrays = None
@@ -69,14 +68,7 @@ class GradientPlot(PlotPanel):
         logs = positive_log10(norms)
         for k in range(min(norms.shape[1], MAX_LAYERS)):
             self.curves[k].setData(*finite_xy(a["epoch"], logs[:, k]))
-        if len(logs):
-            last = logs[-1, :MAX_LAYERS]
-            keep = np.isfinite(last)
-            colours = layer_colours(norms.shape[1])
-            self.ends.setData(np.full(int(keep.sum()), a["epoch"][-1]), last[keep],
-                              brush=[pg.mkBrush(colours[k]) for k in np.flatnonzero(keep)])
-        else:
-            self.ends.setData([], [])
+            single_point(self.curves[k])  # epoch 0 alone is a dot
         limits = data_limits(logs)
         if limits is not None and len(a["epoch"]):
             self.range.show(a["epoch"][-1], *limits)

@@ -21,6 +21,7 @@ from gui.plot_style import (
     history_curve,
     positive_log10,
     set_log_axis,
+    single_point,
     style_plot,
 )
 from gui.training.plots.panel import PlotPanel
@@ -67,10 +68,7 @@ class LossPlot(PlotPanel):
             self.accuracy_view.addItem(item)
             legend.addItem(item, name)
         self.legend = legend
-        self.ends = pg.ScatterPlotItem(size=6, pen=pg.mkPen(None))
-        self._end_brushes = (pg.mkBrush(TRAIN_COLOUR), pg.mkBrush(TEST_COLOUR))
         self._marks_key: tuple = ()
-        plot.addItem(self.ends)
         self.marks: list[pg.InfiniteLine] = []
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#9a9a9a", width=1))
         self.cursor.hide()
@@ -131,10 +129,8 @@ class LossPlot(PlotPanel):
         limits = data_limits(*shown)
         if limits is not None and len(epoch):
             self.range.show(epoch[-1], *limits)
-        ends = [(epoch[-1], y[-1], brush) for y, brush in zip(shown, self._end_brushes)
-                if len(epoch) and np.isfinite(y[-1])]  # fmt: skip
-        self.ends.setData([p[0] for p in ends], [p[1] for p in ends],
-                          brush=[p[2] for p in ends])  # fmt: skip
+        for curve in (self.train_curve, self.test_curve):
+            single_point(curve)
         self._show_accuracy_in_legend(self.classification)
         for curve, key in ((self.train_accuracy, "train_accuracy"),
                            (self.test_accuracy, "test_accuracy")):  # fmt: skip
