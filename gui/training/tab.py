@@ -5,7 +5,8 @@ snapshot in the same handler, so they always show one epoch, the one the dock sh
 tells the controller it will paint and reports when all four have painted; the controller paces
 the next frame from that cost. While training, the plots paint one per event-loop turn (all four
 already hold the new frame; the last reaches the screen some milliseconds after the first, well
-within one screen refresh), so that no single paint blocks the event loop for long. A hidden tab is not drawn; it catches up when shown. The plots are
+within one screen refresh), so that no single paint blocks the event loop for long. A hidden
+tab is not drawn; it catches up when shown. The plots are
 built when the tab first shows, so a window whose Training tab is never opened does not pay for
 them.
 """
