@@ -514,7 +514,7 @@ class TrainingController(QObject):
             trainer.optimizer.learning_rate = s.learning_rate
             trainer.config.batch_size = s.batch_size
             trainer.config.l2 = s.l2
-            if mark:
+            if mark and trainer.epoch > 0:  # before the first epoch nothing is to be marked
                 self.store.mark(trainer.epoch, mark)
             self._publish_now()
 

@@ -89,6 +89,7 @@ class TrainingDock(QDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(self._run_row())
+        layout.addWidget(self.progress)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
@@ -137,12 +138,12 @@ class TrainingDock(QDockWidget):
             button = QToolButton()
             button.setDefaultAction(action)
             row.addWidget(button)
+        row.addStretch(1)
         self.progress = QLabel("epoch 0")
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
         # Its text changes ten times a second: it must never resize the dock (and the plots).
         self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress.setMinimumWidth(1)
-        row.addWidget(self.progress, 1)
         return row
 
     def _data_group(self) -> QGroupBox:

@@ -141,8 +141,8 @@ class BoundaryPlot(PlotPanel):
         else:
             values = grid.values[np.isfinite(grid.values)]
             if values.size:
-                text = (f"output from {values.min():.3g} to {values.max():.3g} over the plane "
-                        f"(colours: {self.levels[0]:.2g} orange to {self.levels[1]:.2g} blue)")
+                text = (f"output {values.min():.3g} … {values.max():.3g} · colours: targets "
+                        f"{self.levels[0]:.2g} orange … {self.levels[1]:.2g} blue")
             else:
                 text = "the output is not finite (training diverged)"
             self.set_info(text)

@@ -37,7 +37,7 @@ class LossPlot(PlotPanel):
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self.set_log)
         self.add_header_widget(self.log_box)
-        legend = pg.LegendItem(colCount=4, labelTextColor="#303030", horSpacing=12,
+        legend = pg.LegendItem(colCount=4, labelTextColor="#303030", horSpacing=6,
                                verSpacing=-6)  # fmt: skip
         self.view.addItem(legend, row=0, col=0)
         plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
@@ -47,7 +47,7 @@ class LossPlot(PlotPanel):
         self.plot = plot
         self.train_curve = history_curve(pg.mkPen(TRAIN_COLOUR, width=1))
         self.test_curve = history_curve(pg.mkPen(TEST_COLOUR, width=1))
-        for curve, name in ((self.train_curve, "train loss"), (self.test_curve, "test loss")):
+        for curve, name in ((self.train_curve, "train loss"), (self.test_curve, "test")):
             plot.addItem(curve)
             legend.addItem(curve, name)
         # Accuracy on its own right-hand axis, 0 to 1, in a view that shares the epoch axis.
@@ -64,7 +64,7 @@ class LossPlot(PlotPanel):
         self.train_accuracy = history_curve(pg.mkPen(TRAIN_COLOUR, width=1, style=dotted))
         self.test_accuracy = history_curve(pg.mkPen(TEST_COLOUR, width=1, style=dotted))
         for item, name in ((self.train_accuracy, "train accuracy"),
-                           (self.test_accuracy, "test accuracy")):  # fmt: skip
+                           (self.test_accuracy, "test")):  # fmt: skip
             self.accuracy_view.addItem(item)
             legend.addItem(item, name)
         self.legend = legend
@@ -110,8 +110,8 @@ class LossPlot(PlotPanel):
         pen = pg.mkPen("#7a7a7a", width=1, style=Qt.PenStyle.DashLine)
         for epoch, text in markers:
             line = pg.InfiniteLine(pos=epoch, angle=90, pen=pen, label=text,
-                                   labelOpts={"position": 0.92, "color": "#505050",
-                                              "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
+                                   labelOpts={"position": 0.95, "color": "#505050",
+                                              "anchors": [(1, 0), (1, 0)]})  # left of it
             self.plot.addItem(line, ignoreBounds=True)
             self.marks.append(line)
 
@@ -141,7 +141,7 @@ class LossPlot(PlotPanel):
 
     def _show_accuracy_in_legend(self, shown: bool) -> None:
         """Regression has no accuracy: its legend entries go (and come back for classification)."""
-        entries = ((self.train_accuracy, "train accuracy"), (self.test_accuracy, "test accuracy"))
+        entries = ((self.train_accuracy, "train accuracy"), (self.test_accuracy, "test"))
         listed = self.legend.getLabel(self.train_accuracy) is not None
         if shown and not listed:
             for item, name in entries:
