@@ -289,3 +289,17 @@ def test_the_dock_forgets_its_undo_slot_when_deleted(qtbot, window):
     shiboken6.delete(dock)
     stack.clear()  # emits indexChanged
     assert isinstance(stack, QObject) and stack.count() == 0
+
+
+def test_a_run_in_the_window_stops_at_the_epoch_cap(qtbot, window, monkeypatch):
+    import gui.training.controller as controller_module
+
+    monkeypatch.setattr(controller_module, "MAX_GUI_EPOCHS", 30)
+    training = window.training
+    window.training_dock.train_action.trigger()
+    qtbot.waitUntil(lambda: not training.running, timeout=WAIT)
+    assert training.trainer.epoch == 30 and set(shown_epochs(window).values()) == {30}
+    banner = window.training_tab.banner
+    assert banner.isVisible() and "30 epochs" in banner.text() and "Reset" in banner.text()
+    window.training_dock.train_action.trigger()  # refused, with the same reason
+    assert not training.running and training.trainer.epoch == 30
