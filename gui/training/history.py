@@ -17,6 +17,7 @@ Array = np.ndarray
 
 CAPACITY = 8192  # rows kept at most
 RECENT = 4096  # the newest rows are never thinned
+FIRST_SIZE = 256  # rows allocated at first (a store kept by an undo command stays small)
 SCALARS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
 
@@ -39,7 +40,7 @@ class HistoryStore:
         self.markers: list[tuple[int, str]] = []
         self.thinned_before = 0
         self.stride = 1  # older rows are kept at every stride-th epoch
-        self._columns = self._empty(CAPACITY)
+        self._columns = self._empty(FIRST_SIZE)  # grows (doubling) up to CAPACITY rows
 
     def _empty(self, rows: int) -> dict[str, Array]:
         columns = {name: np.empty(rows) for name in SCALARS}
@@ -67,6 +68,13 @@ class HistoryStore:
         return added
 
     def _append(self, rows: dict[str, Array], m: int) -> None:
+        size = len(self._columns["epoch"])
+        if self.count + m > size and size < CAPACITY:
+            size = min(CAPACITY, max(2 * size, self.count + m))
+            grown = self._empty(size)  # new buffers: views handed out stay as they were
+            for name, column in grown.items():
+                column[: self.count] = self._columns[name][: self.count]
+            self._columns = grown
         if self.count + m > CAPACITY:
             self._thin(CAPACITY - m)
         end = self.count + m
@@ -112,5 +120,5 @@ class HistoryStore:
         other.total, other.count = self.total, self.count
         other.markers = list(self.markers)
         other.thinned_before, other.stride = self.thinned_before, self.stride
-        other._columns = {k: v.copy() for k, v in self._columns.items()}
+        other._columns = {k: v[: max(self.count, 1)].copy() for k, v in self._columns.items()}
         return other

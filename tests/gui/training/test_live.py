@@ -303,3 +303,37 @@ def test_a_run_in_the_window_stops_at_the_epoch_cap(qtbot, window, monkeypatch):
     assert banner.isVisible() and "30 epochs" in banner.text() and "Reset" in banner.text()
     window.training_dock.train_action.trigger()  # refused, with the same reason
     assert not training.running and training.trainer.epoch == 30
+
+
+def test_a_new_architecture_while_training_starts_from_the_seeds_weights(qtbot, window):
+    training, dock = window.training, window.training_dock
+    dock.train_action.trigger()
+    qtbot.waitUntil(lambda: training.epoch > 10, timeout=WAIT)
+    dock.layers.setValue(2)
+    assert training.running and set(shown_epochs(window).values()) == {0}
+    fresh = build_for(training.settings, 2, 1, "circle")
+    for (W, _), layer in zip(training.shown.weights, fresh.layers):
+        assert np.array_equal(W, layer.W)
+    dock.train_action.trigger()
+
+
+def test_regression_header_gives_the_output_range(window):
+    choose_data(window.training_dock, "plane")
+    window.training.train_sync(3)
+    plot = window.training_tab.boundary_plot
+    low, high = np.nanmin(plot.grid.values), np.nanmax(plot.grid.values)
+    assert plot.info.text().startswith(f"output {low:.3g} … {high:.3g}")
+
+
+def test_the_boundary_export_dialog_offers_the_data_points(window, tmp_path):
+    window.training.train_sync(1)
+    plot = window.training_tab.boundary_plot
+    (choice, method), = plot.extra_exports
+    path = tmp_path / "points.csv"
+    plot.ask_export_path = lambda: (str(path), choice)
+    plot.export_dialog()
+    rows = path.read_text().splitlines()
+    assert rows[0] == "x1,x2,class,set" and len(rows) == 1 + len(window.training.data)
+    plot.ask_export_path = lambda: (str(tmp_path / "grid.csv"), "CSV data (*.csv)")
+    plot.export_dialog()
+    assert (tmp_path / "grid.csv").read_text().startswith("x1,x2,output")
