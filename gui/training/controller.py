@@ -37,6 +37,7 @@ from gui.training.settings import (
     kind_of,
     load_data,
     mismatch,
+    output_note,
     outputs_for,
     parse_learning_rate,
     settings_from_loaded,
@@ -326,10 +327,12 @@ class TrainingController(QObject):
         command keeps the run it replaces, so Undo brings that run back as it was."""
         if new == self.settings:
             return True
+        note = ""
         try:
             data = self._load(new.data)
             if new.output not in TASK_OUTPUTS[kind_of(data)]:
                 new = dataclasses.replace(new, output=default_output(kind_of(data)))
+                note = output_note(data, new.output)
             new.optimizer_params()
             TrainConfig(batch_size=new.batch_size, l2=new.l2)
         except (ValueError, OSError) as exc:
@@ -342,6 +345,8 @@ class TrainingController(QObject):
         self.undo_stack.push(
             SettingsCommand(self, self.settings, new, text, old_run, new_run, merge_key)
         )
+        if note and not self.can_train():
+            self.status_changed.emit("info", note)  # said, not done silently
         return True
 
     def reset(self) -> None:

@@ -196,6 +196,16 @@ def load_data(data: DataSettings) -> Dataset:
     return generate(data.name, data.samples, data.noise, data.seed)
 
 
+def output_note(data: Dataset, output: str) -> str:
+    """The sentence that says which output layer these data were given, and why."""
+    kind = kind_of(data)
+    what = {"classification": "targets 0 and 1 (two classes)",
+            "multiclass": f"class labels 0 to {data.classes - 1}",
+            "regression": "numbers other than class labels"}[kind]  # fmt: skip
+    return (f"The targets of {data.name} are {what}: the output layer is now "
+            f"{OUTPUTS[output][2]}.")
+
+
 def fit_data(data: Dataset, settings: TrainSettings) -> Dataset:
     """``data`` with targets shaped for the settings' output: one-hot rows for softmax."""
     if settings.output == "softmax_ce" and data.task == "classification":

@@ -50,7 +50,7 @@ class TrainingTab(QWidget):
         self._paint_seconds = 0.0
         controller.frame_ready.connect(self._on_frame)
         controller.status_changed.connect(self.show_banner)
-        controller.input_rejected.connect(lambda message: self.show_banner("error", message))
+        controller.input_rejected.connect(self._on_rejected)  # a bound method dies with the tab
         problem = controller.can_train()
         if problem:
             self.show_banner("error", problem)
@@ -73,6 +73,9 @@ class TrainingTab(QWidget):
             if controller.train is not None:
                 plot.on_data_changed()
         self.refresh_all()
+
+    def _on_rejected(self, message: str) -> None:
+        self.show_banner("error", message)
 
     def show_banner(self, kind: str, message: str) -> None:
         """Show ``message`` ("" hides the banner); kind "error" or "info" sets its colour."""

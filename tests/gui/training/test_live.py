@@ -189,6 +189,9 @@ def test_a_csv_of_class_labels_trains_as_classes(window, tmp_path):
     training = window.training
     assert training.settings.data.name == CSV and training.settings.output == "softmax_ce"
     assert window.controller.network.sizes == [2, 4, 3]
+    banner = window.training_tab.banner  # the switch of output layer is said, not silent
+    assert banner.isVisible() and "class labels 0 to 2" in banner.text()
+    assert "softmax · cross-entropy" in banner.text()
     assert np.array_equal(training.train.Y.sum(axis=1), np.ones(len(training.train.Y)))
     training.train_sync(2)
     assert training.trainer.classification and training.trainer.status == "ok"
