@@ -211,7 +211,7 @@ class TrainingController(QObject):
         problem = self.can_train()
         if not problem:
             self._sync_into_trainer()
-            self.trainer.train(epochs)
+            self.trainer.train(min(epochs, MAX_GUI_EPOCHS - self.trainer.epoch))
             self._publish_now()
             problem = self.can_train()
         if problem:
