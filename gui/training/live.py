@@ -2,7 +2,8 @@
 
 - :class:`FramePacer` turns the stream of snapshots into frames (``frame_ready``): at most every
   :data:`FRAME_INTERVAL`, and the views' drawing and painting at most :data:`FRAME_LOAD` of the
-  time, so the event loop stays responsive and the worker keeps most of the interpreter.
+  time (but at least every :data:`MAX_PERIOD`), so the event loop stays responsive and the worker
+  keeps most of the interpreter.
 - :class:`StepperSync` copies the live weights into the stepped network, rebuilding its trace at
   most every 10 × its cost, and not at all while the network view is hidden.
 """
@@ -16,8 +17,9 @@ from PySide6.QtCore import QObject, QTimer
 
 from gui.training.worker import SNAPSHOT_INTERVAL
 
-FRAME_INTERVAL = 1 / 14  # seconds between the views' redraws while training, at least
+FRAME_INTERVAL = 1 / 12  # seconds between the views' redraws while training, at least
 FRAME_LOAD = 0.25  # fraction of the time the views may take to redraw and paint
+MAX_PERIOD = 0.09  # seconds between frames at most (≥ 10 a second however slow the paint)
 PAINT_TIMEOUT = 0.1  # seconds to wait for a redrawn view's paint before the next frame
 
 
@@ -30,7 +32,8 @@ class FramePacer(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.emit_frame)
-        self.cost = 0.0
+        self.cost = 0.0  # seconds the last frame's handlers and paints took
+        self.started = 0.0  # when the last frame began
         self.awaiting_paint = False
         self.paint_timer = QTimer(self)
         self.paint_timer.setSingleShot(True)
@@ -56,7 +59,7 @@ class FramePacer(QObject):
         controller.shown = snapshot
         if self.awaiting_paint:
             self.painted(0.0)
-        start = time.perf_counter()
+        start = self.started = time.perf_counter()
         controller.set_gui_busy(True)  # the worker holds off while the views draw
         try:
             controller.frame_ready.emit(snapshot)
@@ -82,7 +85,10 @@ class FramePacer(QObject):
         self.controller.set_gui_busy(False)
         if not self.controller.running:
             return
-        wait = max(FRAME_INTERVAL - self.cost, self.cost * (1 / FRAME_LOAD - 1))
+        # From one frame's start to the next: the views take at most FRAME_LOAD of the time,
+        # unless that would drop below ten frames a second.
+        period = min(max(FRAME_INTERVAL, self.cost / FRAME_LOAD), MAX_PERIOD)
+        wait = period - (time.perf_counter() - self.started)
         self.timer.start(max(1, round(wait * 1000)))
 
 

@@ -164,8 +164,8 @@ class TrainingWorker(QObject):
     Two threads share one interpreter lock, so a plot drawn while the worker computes takes
     twice as long. The GUI clears ``gui_idle`` while it draws, and the worker waits for it
     (at most :data:`GUI_WAIT`) before its next epoch, with ``parked`` set meanwhile.
-    ``delivered`` is clear while a snapshot is on its way; the worker waits (at most
-    :data:`GUI_WAIT`) until the GUI has taken it.
+    ``delivered`` is clear while a snapshot is on its way; the worker sends no other until the
+    GUI has taken it.
     """
 
     snapshot_ready = Signal(object)
@@ -233,8 +233,4 @@ class TrainingWorker(QObject):
                 self.delivered.clear()
                 emit(make_snapshot(job))
                 last = now
-                # Wait while the GUI takes it: alone, its handler is not slowed by this thread.
-                self.parked.set()
-                self.delivered.wait(GUI_WAIT)
-                self.parked.clear()
         emit(make_snapshot(job))
