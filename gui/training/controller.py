@@ -68,7 +68,8 @@ class TrainingController(QObject):
     snapshot_ready(TrainingSnapshot) : a snapshot arrived and its rows are stored (~30 a second).
     frame_ready(TrainingSnapshot) : what every view shows now: the plots, their headers and the
         dock all redraw from it, so they always show one epoch. While training these are paced
-        (see gui.training.live.FramePacer); otherwise every snapshot is a frame.
+        (see gui.training.live.FramePacer); otherwise every snapshot is a frame. None: there is
+        no run (the network does not fit the data), the views show none.
     data_changed : ``train``, ``test`` and the boundary grid changed (a new data set or split).
     settings_changed : ``settings`` changed (or a rejected edit must be taken back in the dock).
     running_changed(bool) : the worker started or stopped.
@@ -482,7 +483,13 @@ class TrainingController(QObject):
         self._new_run(trainer, HistoryStore(layers), Cursor())
         self._publish_now()
         if trainer is None:
-            self.shown = None  # the views show nothing rather than an old run
+            self._show_nothing()
+
+    def _show_nothing(self) -> None:
+        """No run: the views clear rather than keep showing the one before (``frame_ready``
+        with None)."""
+        self.shown = self.latest = None
+        self.frame_ready.emit(None)
 
     def _restore(self, state: RunState) -> None:
         """Bring back a run an undo command kept: its weights, history and epoch."""
@@ -496,7 +503,7 @@ class TrainingController(QObject):
         else:
             if state.network is not None:
                 self._replace(state.network.copy())
-            self.shown = None
+            self._show_nothing()
 
     def _update_optimizer(self, mark: str = "") -> None:
         """Optimizer, learning rate, batch size or λ changed: the run goes on, and the epoch of

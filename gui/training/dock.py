@@ -394,6 +394,10 @@ class TrainingDock(QDockWidget):
     def _on_snapshot(self, snapshot) -> None:
         """Show the frame's epoch (the plots show the same one) and, while training, the speed
         (measured over at least :data:`RATE_SECONDS`)."""
+        if snapshot is None:  # no run
+            self.shown_epoch = None
+            self.progress.setText("no run (see the message above the plots)")
+            return
         self.shown_epoch = snapshot.epoch
         text = f"epoch {snapshot.epoch}"
         losses = snapshot.arrays["train_loss"] if snapshot.arrays is not None else ()

@@ -88,6 +88,11 @@ class TrainingTab(QWidget):
     # -- frames ---------------------------------------------------------------------------
 
     def _on_frame(self, snapshot) -> None:
+        if snapshot is None:
+            self.shown = None
+            for plot in self.plots:
+                plot.clear_run()
+            return
         if not self.plots or not self.isVisible():
             return  # drawn when shown
         running = self.controller.running
@@ -108,9 +113,12 @@ class TrainingTab(QWidget):
     def refresh_all(self) -> None:
         """Show the frame the controller shows now (or nothing when there is none)."""
         snapshot = self.controller.shown
-        if not self.plots or snapshot is None or snapshot is self.shown:
+        if not self.plots or snapshot is self.shown:
             return
-        self._draw(snapshot)
+        if snapshot is None:
+            self._on_frame(None)
+        else:
+            self._draw(snapshot)
 
     def _on_painting(self, busy: bool) -> None:
         """While a plot paints the worker holds off; during a frame, until all have painted."""

@@ -130,6 +130,14 @@ class BoundaryPlot(PlotPanel):
         self.image.setRect(grid_rect(grid.xs, grid.ys))
         self._update_info(grid)
 
+    def kept_items(self) -> tuple:
+        return (self.train_points, self.test_points)
+
+    def clear_run(self) -> None:
+        super().clear_run()
+        self.grid = None
+        self.contour.setData(None)
+
     def _update_info(self, grid) -> None:
         if self.softmax:
             names = ("orange", "blue", "green", "pink", "yellow", "sky blue", "violet", "olive",

@@ -104,6 +104,27 @@ class PlotPanel(QWidget):
     def on_snapshot(self, snapshot) -> None:
         raise NotImplementedError
 
+    def clear_run(self) -> None:
+        """There is no run to show: empty every curve, scatter and image of the run (a
+        subclass keeps what belongs to the data, such as the boundary's points)."""
+        keep = set(self.kept_items())
+        for item in self.view.scene().items():
+            if item in keep:
+                continue
+            if isinstance(item, (pg.PlotDataItem, pg.ScatterPlotItem)):
+                item.setData([], [])
+            elif isinstance(item, pg.ImageItem):
+                item.clear()
+        for name in ("arrays", "snapshot", "grid"):  # what the subclasses keep of the last frame
+            if hasattr(self, name):
+                setattr(self, name, None)
+        self.set_info("")
+        self.shown_epoch = None
+
+    def kept_items(self) -> tuple:
+        """Items :meth:`clear_run` leaves alone."""
+        return ()
+
     def on_data_changed(self) -> None:
         """The data set changed (the next snapshot follows)."""
 

@@ -340,3 +340,17 @@ def test_the_boundary_export_dialog_offers_the_data_points(window, tmp_path):
     plot.ask_export_path = lambda: (str(tmp_path / "grid.csv"), "CSV data (*.csv)")
     plot.export_dialog()
     assert (tmp_path / "grid.csv").read_text().startswith("x1,x2,output")
+
+
+def test_a_network_that_does_not_fit_leaves_no_old_run_on_screen(window):
+    window.training.train_sync(4)
+    assert window.open_example("mazur")  # 2 outputs, the circle has 1 target: no run
+    tab = window.training_tab
+    assert window.training.trainer is None and tab.banner.isVisible()
+    xs = tab.loss_plot.train_curve.getData()[0]
+    assert (xs is None or len(xs) == 0) and tab.boundary_plot.grid is None
+    assert tab.boundary_plot.image.image is None and len(tab.boundary_plot.train_points.data)
+    assert all(plot.shown_epoch is None for plot in tab.plots)
+    assert window.training_dock.progress.text().startswith("no run")
+    window.training_dock.reset_action.trigger()  # a fitting network: a run again, at epoch 0
+    assert set(shown_epochs(window).values()) == {0}
