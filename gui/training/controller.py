@@ -33,6 +33,7 @@ from gui.training.settings import (
     build_for,
     dataset_block,
     default_output,
+    divergence_text,
     fit_data,
     kind_of,
     load_data,
@@ -142,23 +143,11 @@ class TrainingController(QObject):
         if self.trainer is None:
             return f"Cannot train: {self.problem}. Press Reset to build a network for these data."
         if self.trainer.status == "diverged":
-            return self._divergence_text()
+            return divergence_text(self.trainer, self.settings.learning_rate, RESET_HINT)
         if self.trainer.epoch >= MAX_GUI_EPOCHS:
             return (f"This run has trained {MAX_GUI_EPOCHS:,} epochs, the most the window "
                     f"trains. {RESET_HINT}")  # fmt: skip
         return ""
-
-    def _divergence_text(self) -> str:
-        """The trainer's reason, with the learning rate as it is now (it may have been lowered
-        since) and what to do."""
-        trainer = self.trainer
-        reason = trainer.message.split(". Try")[0]
-        reason = f"{reason[:1].upper()}{reason[1:]}."
-        now, then = self.settings.learning_rate, trainer.diverged_rate
-        if then is not None and now < then:
-            return (f"{reason} The learning rate is now {now:g} (it was {then:g}). "
-                    f"{RESET_HINT}")  # fmt: skip
-        return f"{reason} Try a lower learning rate (now {now:g}). {RESET_HINT}"
 
     # -- running --------------------------------------------------------------------------
 

@@ -264,3 +264,14 @@ def training_block(settings: TrainSettings) -> dict:
 
 def optimizer_defaults(name: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(OPTIMIZER_DEFAULTS[name].items()))
+
+
+def divergence_text(trainer, rate: float, hint: str) -> str:
+    """Why ``trainer`` stopped, with the learning rate ``rate`` as it is now (it may have been
+    lowered since the divergence), and ``hint``, what to do."""
+    reason = trainer.message.split(". Try")[0]
+    reason = f"{reason[:1].upper()}{reason[1:]}."
+    then = trainer.diverged_rate
+    if then is not None and rate < then:
+        return f"{reason} The learning rate is now {rate:g} (it was {then:g}). {hint}"
+    return f"{reason} Try a lower learning rate (now {rate:g}). {hint}"
