@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QComboBox, QGraphicsItem
 
 from core.activations import ACTIVATIONS
 from core.training import SATURATION_THRESHOLD
-from gui.plot_style import SteppedRange, finite_xy, history_curve, layer_colours, style_plot
+from gui.plot_style import (
+    SteppedRange,
+    finite_xy,
+    history_curve,
+    layer_colours,
+    single_point,
+    style_plot,
+)
 from gui.training.plots.panel import PlotPanel
 from gui.training.settings import MAX_HIDDEN_LAYERS
 
@@ -215,6 +222,7 @@ class SaturationPlot(PlotPanel):
         for k, curve in enumerate(self.fractions):
             if k < saturation.shape[1]:
                 curve.setData(*finite_xy(a["epoch"], saturation[:, k]))
+                single_point(curve)  # epoch 0 alone is a dot
             curve.setVisible(k < saturation.shape[1])
         if len(a["epoch"]):
             self.range.show(a["epoch"][-1], 0.0, 1.0)

@@ -132,6 +132,9 @@ def test_undo_of_a_data_change_brings_the_old_run_back(window):
     assert set(shown_epochs(window).values()) == {0}
     loss = window.training_tab.loss_plot.train_curve
     assert len(loss.xData) == 1 and loss.opts["symbol"] is not None  # epoch 0 drawn as a dot
+    tab = window.training_tab
+    for curve in (tab.gradient_plot.curves[0], tab.saturation_plot.fractions[0]):
+        assert len(curve.xData) == 1 and curve.opts["symbol"] is not None
     window.undo_action.trigger()
     assert training.trainer.epoch == 7 and set(shown_epochs(window).values()) == {7}
 
