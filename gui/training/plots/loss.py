@@ -77,6 +77,7 @@ class LossPlot(PlotPanel):
         self.range = SteppedRange(plot)
         self.arrays: dict[str, np.ndarray] | None = None
         self.shown_epoch: int | None = None
+        self._axis_label = "epoch"
         self.classification = True
         self._hover_epoch: int | None = None
 
@@ -98,6 +99,13 @@ class LossPlot(PlotPanel):
         self.shown_epoch = snapshot.epoch
         self._draw_marks(snapshot.markers)
         self._draw()
+        store = self.controller.store  # a long run's older epochs are thinned: say so
+        label = "epoch"
+        if store.thinned_before:
+            label = f"epoch · before {store.thinned_before:,}: 1 in {store.stride} shown"
+        if label != self._axis_label:
+            self._axis_label = label
+            self.plot.setLabel("bottom", label)
 
     def _draw_marks(self, markers) -> None:
         """A dashed vertical line, labelled, at each epoch where a setting changed."""

@@ -357,3 +357,24 @@ def test_a_network_that_does_not_fit_leaves_no_old_run_on_screen(window):
     assert window.training_dock.progress.text().startswith("no run")
     window.training_dock.reset_action.trigger()  # a fitting network: a run again, at epoch 0
     assert set(shown_epochs(window).values()) == {0}
+
+
+def test_a_thinned_history_is_labelled_on_the_loss_plot(window):
+    import dataclasses
+
+    from gui.training.history import HistoryStore
+
+    training = window.training
+    store = training.store = HistoryStore(2)
+    n = 20_000
+    epochs = np.arange(n, dtype=float)
+    rows = {name: np.full(n, 0.5) for name in ("train_loss", "test_loss", "train_accuracy",
+                                                  "test_accuracy")}  # fmt: skip
+    rows.update(epoch=epochs, grad_norm=np.ones((n, 2)), saturation=np.full((n, 1), 0.2))
+    store.ingest(0, rows)
+    snapshot = dataclasses.replace(training.shown, epoch=n - 1, arrays=store.arrays())
+    plot = window.training_tab.loss_plot
+    plot.on_snapshot(snapshot)
+    label = plot.plot.getAxis("bottom").labelText
+    assert f"before {store.thinned_before:,}: 1 in {store.stride} shown" in label
+    assert store.stride > 1 and plot.train_curve.xData[-1] == n - 1
