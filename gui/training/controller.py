@@ -250,7 +250,7 @@ class TrainingController(QObject):
         try:
             self._take(snapshot)
         finally:
-            self.worker.delivered.set()  # the worker waits until now
+            self.worker.delivered.set()  # the worker sends no other snapshot until now
 
     def _take(self, snapshot) -> None:
         if snapshot.run != self.run:

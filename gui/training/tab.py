@@ -89,6 +89,7 @@ class TrainingTab(QWidget):
 
     def _on_frame(self, snapshot) -> None:
         if snapshot is None:
+            self._paint_all_now()
             self.shown = None
             for plot in self.plots:
                 plot.clear_run()
@@ -96,19 +97,32 @@ class TrainingTab(QWidget):
         if not self.plots or not self.isVisible():
             return  # drawn when shown
         running = self.controller.running
+        self._paint_all_now()
         if running:  # one plot paints per pass (see _on_painted)
             for plot in self.plots[1:]:
                 plot.view.setUpdatesEnabled(False)
-        self._draw(snapshot)
+        self._draw_plots(snapshot)
         if running:
             self._unpainted = set(self.plots)
             self._paint_seconds = 0.0
             self.controller.expect_paint()
 
     def _draw(self, snapshot) -> None:
+        self._paint_all_now()
+        self._draw_plots(snapshot)
+
+    def _draw_plots(self, snapshot) -> None:
         self.shown = snapshot
         for plot in self.plots:
             plot.on_snapshot(snapshot)
+
+    def _paint_all_now(self) -> None:
+        """A frame still painting plot by plot when the next comes (a pause, a reset, the tab
+        shown again): the rest paint with the new one, at once."""
+        self._unpainted = set()
+        for plot in self.plots:
+            if not plot.view.updatesEnabled():
+                plot.view.setUpdatesEnabled(True)
 
     def refresh_all(self) -> None:
         """Show the frame the controller shows now (or nothing when there is none)."""

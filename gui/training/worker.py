@@ -122,8 +122,10 @@ def make_snapshot(job: TrainingJob, start: int | None = None) -> TrainingSnapsho
         if job.grid_xs is not None:
             values = net.predict(grid_points(job.grid_xs, job.grid_ys))
             shape = (len(job.grid_ys), len(job.grid_xs))
-            values = values[:, 0].reshape(shape) if values.shape[1] == 1 else values.reshape(
-                *shape, values.shape[1])
+            if values.shape[1] == 1:
+                values = values[:, 0].reshape(shape)
+            else:
+                values = values.reshape(*shape, values.shape[1])  # one plane per class
             grid = Grid(job.grid_xs, job.grid_ys, values)
     history = trainer.history
     first = cursor.sent if start is None else start

@@ -74,6 +74,7 @@ def test_every_view_shows_the_frames_epoch_while_training(qtbot, window):
     for epoch, epochs, boundary in seen:
         assert epochs == {epoch} and boundary
     assert set(shown_epochs(window).values()) == {training.trainer.epoch}
+    assert all(plot.view.updatesEnabled() for plot in window.training_tab.plots)  # all painted
     loss = window.training_tab.loss_plot.train_curve
     assert np.array_equal(loss.xData, np.arange(training.trainer.epoch + 1))  # no row missing
 
