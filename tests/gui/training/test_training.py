@@ -122,8 +122,8 @@ def test_learning_rate_10_diverges_with_a_banner(qtbot, window):
         assert np.isfinite(layer.W).all()
     loss = window.training_tab.loss_plot  # regression: no accuracy in the legend
     assert loss.legend.getLabel(loss.train_accuracy) is None
-    # Plots redraw one at a time, a few times a second: the last one catches up shortly and
-    # draws whatever the diverged state holds (finite or not) without raising.
+    # The last frame (the run has stopped) draws whatever the diverged state holds, finite or
+    # not, without raising.
     qtbot.waitUntil(lambda: bool(window.training_tab.saturation_plot.info.text()), timeout=WAIT)
     dock.train_action.trigger()  # refused, with the reason
     assert not training.running and "Reset" in banner.text()
