@@ -299,7 +299,7 @@ def _target_task(Y: Array) -> tuple[str, int]:
     """(task, classes) that a target column implies: 0/1 → two classes; whole numbers 0 … K−1
     with 3 ≤ K ≤ :data:`MAX_CLASSES` → K classes; anything else regression."""
     if np.all((Y == 0) | (Y == 1)):
-        return "classification", 2
+        return "classification", max(2, Y.shape[1])  # one column 0/1, or one-hot columns
     if Y.shape[1] == 1 and np.all(Y == np.round(Y)) and Y.min() >= 0 and Y.max() < MAX_CLASSES:
         return "classification", int(Y.max()) + 1
     return "regression", 0

@@ -329,6 +329,8 @@ def test_a_csv_target_column_of_small_whole_numbers_is_class_labels(tmp_path):
     assert for_outputs(d, 1) is d  # a one-unit network gets the labels as they are
     read = load_csv(path, targets=3, expected_inputs=2)  # a softmax network's file: one-hot
     assert np.array_equal(read.Y, hot.Y)
+    path.write_text("a,b,p,q,r\n0,0,1,0,0\n1,0,0,0,1\n")
+    assert load_csv(path, targets=3).classes == 3  # one-hot columns: one class each
     path.write_text("a,b,y\n0,0,0.5\n1,0,2\n")
     assert load_csv(path).task == "regression"  # fractions are numbers, not labels
     path.write_text("a,b,y\n0,0,-1\n1,0,2\n")
