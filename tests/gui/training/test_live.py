@@ -379,3 +379,15 @@ def test_a_thinned_history_is_labelled_on_the_loss_plot(window):
     label = plot.plot.getAxis("bottom").labelText
     assert f"before {store.thinned_before:,}: 1 in {store.stride} shown" in label
     assert store.stride > 1 and plot.train_curve.xData[-1] == n - 1
+
+
+def test_softmax_over_two_classes(window):
+    dock, training = window.training_dock, window.training
+    index = dock.output.findData("softmax_ce")
+    assert index >= 0  # offered for 0/1 targets too
+    dock.output.setCurrentIndex(index)
+    dock.output.activated.emit(index)
+    assert window.controller.network.sizes == [2, 4, 2]
+    assert training.train.Y.shape[1] == 2 and training.trainer is not None
+    training.train_sync(2)
+    assert window.training_tab.boundary_plot.image.image.shape == (60, 60, 3)
