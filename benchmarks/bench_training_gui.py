@@ -9,7 +9,9 @@ all), as in bench_core.py. Each round starts from fresh weights and times, in tu
   network on its worker thread, while a 16 ms QTimer records the gaps between its ticks.
 
 Requirements: (a) the GUI's median steps per second ≥ 70% of the headless median; (b) the 95th
-percentile of the timer's gaps ≤ 33 ms. Exit status 1 when one fails.
+percentile of the timer's gaps ≤ 33 ms; (c) the views redraw (one frame: every plot, its header
+and the dock, the decision boundary's image included) at least 10 times a second. Exit status 1
+when one fails.
 Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/bench_training_gui.py``.
 """
 
@@ -39,6 +41,7 @@ WARM_UP = 0.3  # seconds of GUI training before its steps are counted
 TICK_MS = 16
 MIN_RATIO = 0.70
 MAX_P95_GAP_MS = 33.0
+MIN_FRAMES_PER_SECOND = 10.0
 
 
 def circle_network() -> LoadedNetwork:
@@ -67,11 +70,17 @@ def run_event_loop(seconds: float) -> None:
     loop.exec()
 
 
-def gui_round(window) -> tuple[float, list[float]]:
-    """Steps per second of the window's worker, and the timer's gaps in ms, over one round."""
+def gui_round(window) -> tuple[float, list[float], float, float]:
+    """Steps per second of the window's worker, the timer's gaps in ms, frames per second and
+    boundary images per second, over one round."""
     training = window.training
-    snapshots = []
+    snapshots, frames, images = [], [], []
     training.snapshot_ready.connect(snapshots.append)
+    boundary = window.training_tab.boundary_plot.image
+    count_images = lambda: images.append(time.perf_counter())  # noqa: E731
+    boundary.sigImageChanged.connect(count_images)
+    count_frames = lambda _: frames.append(time.perf_counter())  # noqa: E731
+    training.frame_ready.connect(count_frames)
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(TICK_MS)
@@ -79,14 +88,18 @@ def gui_round(window) -> tuple[float, list[float]]:
     training.start()
     run_event_loop(WARM_UP)
     first = snapshots[-1]
+    frames.clear()
+    images.clear()
     timer.start()
     run_event_loop(SECONDS)
     timer.stop()
     last = snapshots[-1]
     training.pause()
     training.snapshot_ready.disconnect(snapshots.append)
+    training.frame_ready.disconnect(count_frames)
+    boundary.sigImageChanged.disconnect(count_images)
     rate = (last.steps - first.steps) / (last.time - first.time)
-    return rate, list(np.diff(ticks) * 1000)
+    return rate, list(np.diff(ticks) * 1000), len(frames) / SECONDS, len(images) / SECONDS
 
 
 def main() -> int:
@@ -101,14 +114,16 @@ def main() -> int:
     window.tabs.setCurrentWidget(window.training_tab)
     app.processEvents()
     training = window.training
-    headless, gui, gaps = [], [], []
+    headless, gui, gaps, fps, images = [], [], [], [], []
     started = time.perf_counter()
     for _ in range(ROUNDS):
         training.reset()  # fresh weights and history: both contenders start from the same ones
         headless.append(headless_steps_per_second(training, window.controller.network.copy()))
-        rate, round_gaps = gui_round(window)
+        rate, round_gaps, round_fps, round_images = gui_round(window)
         gui.append(rate)
         gaps += round_gaps
+        fps.append(round_fps)
+        images.append(round_images)
     window.close()
     core, shown = statistics.median(headless), statistics.median(gui)
     ratio = shown / core
@@ -124,7 +139,12 @@ def main() -> int:
     print(f"(b) 16 ms timer gaps while training: median {statistics.median(gaps):.1f} ms, "
           f"p95 {p95:.1f} ms, max {max(gaps):.1f} ms (need p95 ≤ {MAX_P95_GAP_MS:g} ms): "
           f"{'PASS' if ok_b else 'FAIL'}")  # fmt: skip
-    return 0 if ok_a and ok_b else 1
+    frames, pictures = statistics.median(fps), statistics.median(images)
+    ok_c = min(frames, pictures) >= MIN_FRAMES_PER_SECOND
+    print(f"(c) frames per second while training: median {frames:.1f}, decision-boundary "
+          f"images {pictures:.1f} (need ≥ {MIN_FRAMES_PER_SECOND:g}): "
+          f"{'PASS' if ok_c else 'FAIL'}")  # fmt: skip
+    return 0 if ok_a and ok_b and ok_c else 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Toy data sets with 2-D inputs, in the spirit of TensorFlow Playground, and CSV loading.
 
 Generated inputs X are (samples, 2) inside [-6, 6]²; targets Y are always 2-D, (samples, k).
-Classification targets are 0/1 in one column, for a sigmoid output with binary cross-entropy;
-:func:`one_hot` turns such a column into one column per class for a softmax output.
+Classification targets are class labels in one column: 0/1 for the two-class sets (a sigmoid
+output with binary cross-entropy), 0 … K−1 for the K-class sets; :func:`one_hot` (or
+:func:`for_outputs`) turns such a column into one column per class for a softmax output.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from core.messages import one_line
 
 Array = np.ndarray
 
-DATASETS = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_gauss")
-CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "linear")
+DATASETS = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_gauss", "blobs3",
+            "spiral3")
+CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "linear")  # two classes, labels 0/1
+MULTICLASS = {"blobs3": 3, "spiral3": 3}  # name: number of classes (labels 0 … K−1)
 REGRESSION = ("plane", "multi_gauss")
+MAX_CLASSES = 10  # a CSV target column of whole numbers 0 … 9 (three or more of them) is labels
 TASKS = ("classification", "regression")
 
 EXTENT = 6.0  # generated inputs stay inside [-EXTENT, EXTENT]²
@@ -40,6 +44,8 @@ NOISE_SCALE = {
     "linear": 1.5,
     "plane": 0.5,
     "multi_gauss": 0.5,
+    "blobs3": 1.5,
+    "spiral3": 0.7,
 }
 
 
@@ -51,14 +57,17 @@ class Dataset:
     ----------
     X : (n, d) inputs, one sample per row.
     Y : (n, k) targets, 2-D even when k = 1.
-    task : "classification" (targets 0/1) or "regression".
+    task : "classification" (targets are class labels or one-hot rows) or "regression".
     name : the generator's name, or the CSV file's stem.
+    classes : the number of classes K of a classification set (2 for 0/1 targets), 0 for
+        regression. Y holds either one column of labels 0 … K−1 or K one-hot columns.
     """
 
     X: Array
     Y: Array
     task: str
     name: str
+    classes: int = 0
 
     def __post_init__(self) -> None:
         X = np.asarray(self.X, dtype=np.float64)
@@ -72,6 +81,18 @@ class Dataset:
         # The dataclass is frozen, so the converted arrays go in past its guard.
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "Y", Y)
+        if self.task == "classification" and not self.classes:
+            object.__setattr__(self, "classes", max(2, Y.shape[1]))
+        if self.task == "regression":
+            object.__setattr__(self, "classes", 0)
+
+    def labels(self) -> Array:
+        """The class of every row, 0 … K−1 (one-hot rows give their argmax); classification only."""
+        if self.Y.shape[1] > 1:
+            return self.Y.argmax(axis=1)
+        if self.classes == 2:
+            return (self.Y[:, 0] > 0.5).astype(np.int64)
+        return np.round(self.Y[:, 0]).astype(np.int64)
 
     def __len__(self) -> int:
         return len(self.X)
@@ -93,8 +114,8 @@ class Dataset:
         order = np.random.default_rng(seed).permutation(n)
         train, test = order[:n_train], order[n_train:]
         return (
-            Dataset(self.X[train], self.Y[train], self.task, self.name),
-            Dataset(self.X[test], self.Y[test], self.task, self.name),
+            Dataset(self.X[train], self.Y[train], self.task, self.name, self.classes),
+            Dataset(self.X[test], self.Y[test], self.task, self.name, self.classes),
         )
 
 
@@ -158,6 +179,27 @@ def _linear(rng: np.random.Generator, n0: int, n1: int) -> tuple[Array, Array]:
     return side(n0, -1.0), side(n1, 1.0)
 
 
+def _blobs3(rng: np.random.Generator, counts: list[int]) -> list[Array]:
+    # Three round clouds whose centres sit on a circle of radius 3, 120° apart.
+    out = []
+    for k, n in enumerate(counts):
+        angle = np.pi / 2 + 2 * np.pi * k / 3
+        centre = 3.0 * np.array([np.cos(angle), np.sin(angle)])
+        out.append(centre + rng.normal(0.0, 0.9, (n, 2)))
+    return out
+
+
+def _spiral3(rng: np.random.Generator, counts: list[int]) -> list[Array]:
+    # Three arms, a third of a turn apart, each winding once around the centre.
+    out = []
+    for k, n in enumerate(counts):
+        s = (np.arange(n) + 0.5) / n
+        out.append(_polar(0.3 + 4.7 * s, 2.0 * np.pi * s + 2 * np.pi * k / 3))
+    return out
+
+
+_MULTI = {"blobs3": _blobs3, "spiral3": _spiral3}
+
 _CLASSIFIERS = {
     "circle": _circle,
     "xor": _xor,
@@ -186,9 +228,11 @@ def generate(name: str, samples: int = 500, noise: float = 0.0, seed: int = 0) -
 
     Parameters
     ----------
-    name : circle, xor, gauss, spiral, linear (classification); plane, multi_gauss (regression).
+    name : circle, xor, gauss, spiral, linear (two classes); blobs3, spiral3 (three classes,
+        labels 0, 1, 2 in one column); plane, multi_gauss (regression).
     samples : number of rows, 2 to 100 000. Classification sets are balanced: class 1 gets
-        ``samples // 2`` rows, class 0 the rest; the rows are shuffled.
+        ``samples // 2`` rows, class 0 the rest (K classes: ``samples // K`` each, the first
+        classes one more while rows are left over); the rows are shuffled.
     noise : in [0, 1], Gaussian noise with standard deviation ``noise * NOISE_SCALE[name]``.
         Classification: each input coordinate is jittered while its label stays, so noisy
         points cross the class boundary, and is then clipped to [-6, 6]; the scale is about the
@@ -203,6 +247,14 @@ def generate(name: str, samples: int = 500, noise: float = 0.0, seed: int = 0) -
     if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise <= 1:
         raise ValueError(f"noise must be a number in [0, 1], got {noise!r}")
     rng = np.random.default_rng(seed)
+    if name in MULTICLASS:
+        classes = MULTICLASS[name]
+        counts = [samples // classes + (k < samples % classes) for k in range(classes)]
+        X = np.concatenate(_MULTI[name](rng, counts))
+        X = np.clip(X + NOISE_SCALE[name] * noise * rng.standard_normal(X.shape), -EXTENT, EXTENT)
+        y = np.repeat(np.arange(classes, dtype=float), counts)
+        order = rng.permutation(samples)
+        return Dataset(X[order], y[order, None], "classification", name, classes)
     if name in REGRESSION:
         X = rng.uniform(-EXTENT, EXTENT, (samples, 2))
         y = _regression_target(name, X) + NOISE_SCALE[name] * noise * rng.standard_normal(samples)
@@ -239,6 +291,28 @@ def one_hot(Y: Array, classes: int) -> Array:
 # also takes 1_000, Arabic-Indic and full-width digits, "nan" and "inf": none of them here.
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+def for_outputs(data: Dataset, outputs: int, two_classes: bool = False) -> Dataset:
+    """``data`` with targets for a network with ``outputs`` output units: one column of class
+    labels becomes one-hot rows when the network has one unit per class (K ≥ 3, or K = 2 with
+    ``two_classes``, for a softmax over two classes); anything else is returned as it is (the
+    trainer checks that the targets fit the loss)."""
+    if (data.task == "classification" and data.Y.shape[1] == 1 and outputs > 1
+            and outputs == data.classes and (data.classes > 2 or two_classes)):  # fmt: skip
+        Y = one_hot(data.labels(), data.classes)
+        return Dataset(data.X, Y, data.task, data.name, data.classes)
+    return data
+
+
+def _target_task(Y: Array) -> tuple[str, int]:
+    """(task, classes) that a target column implies: 0/1 → two classes; whole numbers 0 … K−1
+    with 3 ≤ K ≤ :data:`MAX_CLASSES` → K classes; anything else regression."""
+    if np.all((Y == 0) | (Y == 1)):
+        return "classification", max(2, Y.shape[1])  # one column 0/1, or one-hot columns
+    if Y.shape[1] == 1 and np.all(Y == np.round(Y)) and Y.min() >= 0 and Y.max() < MAX_CLASSES:
+        return "classification", int(Y.max()) + 1
+    return "regression", 0
 
 
 def _is_number(text: str) -> bool:
@@ -291,7 +365,10 @@ def load_csv(
     detection); a number is written in ASCII decimal (``-1.5e-3``). The first line is a header
     when any of its cells is not a number. Blank lines are skipped. One data row is enough (a
     network can be trained on its single sample).
-    The task is "classification" when every target is 0 or 1, otherwise "regression".
+    The task is "classification" when every target is 0 or 1, or when one target column holds
+    whole numbers 0 … K−1 (3 ≤ K ≤ 10: class labels); otherwise "regression". With
+    ``targets`` K > 1 and ``expected_inputs`` given, a file with a single column of labels
+    0 … K−1 after the inputs is read as one-hot rows (a softmax network's targets).
     A missing or unreadable file raises the ``OSError`` from ``open``, which names the path;
     every problem with the contents raises ``ValueError`` naming the path (and line, column).
     """
@@ -325,6 +402,9 @@ def load_csv(
     if not rows:
         raise ValueError(f"{shown}: the file is empty")
     width = len(rows[0][1])
+    labels = targets > 1 and expected_inputs is not None and width == expected_inputs + 1
+    if labels:
+        targets, classes = 1, targets
     if width < targets + 1:
         raise ValueError(
             f"{shown}: needs at least {targets + 1} columns "
@@ -347,5 +427,12 @@ def load_csv(
         for j, cell in enumerate(row):
             values[i, j] = _number(cell, f"{shown}: line {line}, column {j + 1}", delimiter)
     X, Y = values[:, :-targets], values[:, -targets:]
-    task = "classification" if np.all((Y == 0) | (Y == 1)) else "regression"
-    return Dataset(X, Y, task, path.stem)
+    if labels:
+        try:
+            Y = one_hot(Y, classes)
+        except ValueError as exc:
+            raise ValueError(f"{path}: the target column must hold class labels for "
+                             f"{classes} output units: {exc}") from None
+        return Dataset(X, Y, "classification", path.stem, classes)
+    task, classes = _target_task(Y)
+    return Dataset(X, Y, task, path.stem, classes)

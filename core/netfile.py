@@ -51,7 +51,8 @@ from core.safe_write import write_text
 
 FORMAT = "backprop-network"
 VERSION = 1
-DATASET_NAMES = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_gauss")
+DATASET_NAMES = ("circle", "xor", "gauss", "spiral", "linear", "plane", "multi_gauss", "blobs3",
+                 "spiral3")
 # Far beyond anything the app can draw; stops a typo from allocating gigabytes of weights.
 MAX_UNITS = 4096
 MAX_LAYERS = 64

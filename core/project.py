@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.datasets import Dataset, generate
+from core.datasets import Dataset, for_outputs, generate
 from core.netfile import LoadedNetwork
 
 DATASET_DEFAULTS = {"samples": 500, "noise": 0.0, "train_fraction": 0.5, "seed": 0}
@@ -28,14 +28,17 @@ def training_settings(loaded: LoadedNetwork, **overrides) -> dict:
     return spec
 
 
-def make_split(spec: dict, outputs: int) -> tuple[Dataset, Dataset]:
+def make_split(spec: dict, outputs: int, softmax: bool = False) -> tuple[Dataset, Dataset]:
     """Generate the data set of ``spec`` and split it into training and test parts.
 
     Raises ValueError when the data set cannot feed a network with ``outputs`` output units.
+    A K-class set (K ≥ 3) feeds a network with K outputs as one-hot rows; a two-class set too
+    when ``softmax`` (a softmax output over two units).
     """
     if "name" not in spec:
         raise ValueError("no data set given (use --dataset NAME or a \"dataset\" block)")
     data = generate(spec["name"], int(spec["samples"]), float(spec["noise"]), int(spec["seed"]))
+    data = for_outputs(data, outputs, two_classes=softmax)  # one-hot rows for a softmax output
     if data.Y.shape[1] != outputs:
         raise ValueError(
             f"data set {spec['name']!r} has {data.Y.shape[1]} target column(s) but the network "
@@ -56,5 +59,6 @@ def stepping_data(loaded: LoadedNetwork) -> tuple[np.ndarray | None, np.ndarray 
         raise ValueError("the network has no \"sample\" and no \"dataset\" to take one from")
     if net.inputs != 2:
         raise ValueError(f"the built-in data sets have 2 inputs; this network has {net.inputs}")
-    train, _ = make_split(dataset_settings(loaded), net.outputs)
+    softmax = net.loss.name == "softmax_cross_entropy"
+    train, _ = make_split(dataset_settings(loaded), net.outputs, softmax)
     return train.X, train.Y

@@ -16,11 +16,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from core.activations import ACTIVATIONS, Activation
+from core.history import COLUMNS, History  # noqa: F401 (History is part of this module's API)
 from core.network import Network
 from core.optimizers import STATE_NAMES, Optimizer, make_optimizer
 
@@ -100,96 +101,6 @@ class EpochRecord:
     saturation: tuple[float, ...]
 
 
-@dataclass
-class History:
-    """One entry per epoch in plain lists (cheap to copy); accuracies are NaN for regression."""
-
-    layers: int
-    classification: bool
-    epoch: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    grad_norm: list[tuple[float, ...]] = field(default_factory=list)
-    saturation: list[tuple[float, ...]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.epoch)
-
-    def append(self, record: EpochRecord) -> None:
-        self.epoch.append(record.epoch)
-        self.train_loss.append(record.train_loss)
-        self.test_loss.append(record.test_loss)
-        nan = math.nan
-        self.train_accuracy.append(nan if record.train_accuracy is None else record.train_accuracy)
-        self.test_accuracy.append(nan if record.test_accuracy is None else record.test_accuracy)
-        self.grad_norm.append(record.grad_norm)
-        self.saturation.append(record.saturation)
-
-    def copy(self) -> History:
-        """An independent copy (the lists are copied; their items are immutable)."""
-        return History(
-            self.layers, self.classification, list(self.epoch), list(self.train_loss),
-            list(self.test_loss), list(self.train_accuracy), list(self.test_accuracy),
-            list(self.grad_norm), list(self.saturation),
-        )  # fmt: skip
-
-    def arrays(self) -> dict[str, Array]:
-        """The columns as float arrays for plotting; grad_norm is (epochs, L), saturation
-        (epochs, L − 1)."""
-        n = len(self)
-        return {
-            "epoch": np.array(self.epoch, dtype=float),
-            "train_loss": np.array(self.train_loss, dtype=float),
-            "test_loss": np.array(self.test_loss, dtype=float),
-            "train_accuracy": np.array(self.train_accuracy, dtype=float),
-            "test_accuracy": np.array(self.test_accuracy, dtype=float),
-            "grad_norm": np.array(self.grad_norm, dtype=float).reshape(n, self.layers),
-            "saturation": np.array(self.saturation, dtype=float).reshape(n, self.layers - 1),
-        }
-
-    def to_rows(self) -> list[dict[str, float | int | None]]:
-        """One flat dict per epoch for a CSV file; a missing value (NaN) is None."""
-        rows = []
-        for i, epoch in enumerate(self.epoch):
-            row: dict[str, float | int | None] = {
-                "epoch": epoch,
-                "train_loss": _missing(self.train_loss[i]),
-                "test_loss": _missing(self.test_loss[i]),
-                "train_accuracy": _missing(self.train_accuracy[i]),
-                "test_accuracy": _missing(self.test_accuracy[i]),
-            }
-            for k, value in enumerate(self.grad_norm[i], start=1):
-                row[f"grad_norm_{k}"] = _missing(value)
-            for k, value in enumerate(self.saturation[i], start=1):
-                row[f"saturation_{k}"] = _missing(value)
-            rows.append(row)
-        return rows
-
-    def to_dict(self) -> dict[str, object]:
-        """The history as JSON-safe columns: NaN and ±inf become None."""
-        return {
-            "layers": self.layers,
-            "classification": self.classification,
-            "epoch": list(self.epoch),
-            "train_loss": [_json(v) for v in self.train_loss],
-            "test_loss": [_json(v) for v in self.test_loss],
-            "train_accuracy": [_json(v) for v in self.train_accuracy],
-            "test_accuracy": [_json(v) for v in self.test_accuracy],
-            "grad_norm": [[_json(v) for v in row] for row in self.grad_norm],
-            "saturation": [[_json(v) for v in row] for row in self.saturation],
-        }
-
-
-def _missing(value: float) -> float | None:
-    return None if math.isnan(value) else value
-
-
-def _json(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
 # g′ from u = g(z) where that is exactly what the activation's own slope computes (tanh′ is
 # 1 − tanh², σ′ is σ(1 − σ), relu′ is [z > 0] = [u > 0]); saves recomputing g(z) every step.
 _SLOPE_FROM_U: dict[str, Callable[[Array], Array]] = {
@@ -218,6 +129,27 @@ def _accuracy(U: Array, Y: Array) -> float:
     if U.shape[1] == 1:
         return float(np.count_nonzero((U[:, 0] > 0.5) == (Y[:, 0] > 0.5)) / len(U))
     return float(np.count_nonzero(U.argmax(axis=1) == Y.argmax(axis=1)) / len(U))
+
+
+def target_problem(loss: str, Y: Array, what: str = "training") -> str:
+    """Why targets ``Y`` do not fit the loss called ``loss`` ("" when they do): binary
+    cross-entropy needs targets from 0 to 1, softmax cross-entropy rows of a distribution."""
+    Y = np.asarray(Y, dtype=float)
+    if not Y.size:
+        return ""
+    if loss == "binary_cross_entropy":
+        bad = np.unique(Y[(Y < 0) | (Y > 1)])
+        if bad.size:
+            values = [bad[-1], bad[0]] if bad.size > 1 else [bad[0]]
+            shown = " and ".join(f"{v:g}".replace("-", "−") for v in values)
+            return (f"binary cross-entropy needs targets from 0 to 1, but the {what} targets "
+                    f"include {shown}: for class labels 0, 1, 2, … use a softmax output, for "
+                    "other numbers a linear output with squared error")
+    if loss == "softmax_cross_entropy":
+        if (Y < 0).any() or not np.allclose(Y.sum(axis=1), 1.0):
+            return (f"softmax cross-entropy needs one-hot targets (one column per class, "
+                    f"a single 1 in each row), but the {what} targets are not")
+    return ""
 
 
 def _as_data(X: Array | None, Y: Array | None, network: Network, what: str) -> tuple[Array, Array]:
@@ -282,6 +214,10 @@ class Trainer:
         if len(self.X) == 0:
             raise ValueError("training set: there are no samples to train on")
         self.X_test, self.Y_test = _as_data(X_test, Y_test, network, "test")
+        for Y_set, what in ((self.Y, "training"), (self.Y_test, "test")):
+            problem = target_problem(network.loss.name, Y_set, what)
+            if problem:
+                raise ValueError(problem)
         self.optimizer = optimizer or make_optimizer(network.optimizer)
         if classification is None:
             targets = np.concatenate([self.Y.ravel(), self.Y_test.ravel()])
@@ -294,6 +230,7 @@ class Trainer:
         self.history = History(len(network.layers), self.classification)
         self.status = "ok"
         self.diverged_epoch: int | None = None
+        self.diverged_rate: float | None = None  # the learning rate when it diverged
         self.message = ""
         self._shapes = [p.shape for p in network.parameters()]
         self._key: tuple | None = None
@@ -536,6 +473,7 @@ class Trainer:
     def _diverge(self, loss: float) -> None:
         self.status = "diverged"
         self.diverged_epoch = self.epoch
+        self.diverged_rate = self.optimizer.learning_rate
         what = "a weight became NaN or infinite"
         if not math.isfinite(loss):
             what = f"the loss became {loss}"

@@ -62,6 +62,21 @@ def history_curve(pen: QPen) -> pg.PlotDataItem:
                            clipToView=True, skipFiniteCheck=True)  # fmt: skip
 
 
+def single_point(curve: pg.PlotDataItem) -> None:
+    """Draw ``curve`` as a dot when it has one point (a line through one point is invisible),
+    as a plain line otherwise."""
+    x = curve.xData
+    one = x is not None and len(x) == 1
+    if one != (curve.opts["symbol"] is not None):
+        pen = curve.opts["pen"]
+        colour = pen.color() if isinstance(pen, QPen) else pg.mkPen(pen).color()
+        curve.setSymbol("o" if one else None)
+        if one:
+            curve.setSymbolSize(6)
+            curve.setSymbolBrush(colour)
+            curve.setSymbolPen(None)
+
+
 def style_plot(plot: pg.PlotItem) -> None:
     """Dark axes on the white background, a light grid, no pyqtgraph export menu entry."""
     for name in ("left", "bottom", "right"):

@@ -10,36 +10,43 @@ settings first stops the worker (after its current epoch), applies, then resumes
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtGui import QUndoStack
 
 from core.datasets import Dataset
+from core.fields import MAX_SEED
 from core.netfile import LoadedNetwork
 from core.network import Network, OptimizerConfig
 from core.optimizers import Optimizer, make_optimizer
 from core.training import TrainConfig, Trainer
-from gui.training.commands import SettingsCommand
+from gui.training.commands import RunState, SettingsCommand
+from gui.training.history import HistoryStore
+from gui.training.live import FramePacer, StepperSync
 from gui.training.settings import (
     CSV,
     GRID,
+    MAX_GUI_EPOCHS,
     TASK_OUTPUTS,
     DataSettings,
     TrainSettings,
     build_for,
     dataset_block,
     default_output,
+    divergence_text,
+    fit_data,
+    kind_of,
     load_data,
     mismatch,
+    output_note,
+    outputs_for,
     parse_learning_rate,
     settings_from_loaded,
     training_block,
 )
 from gui.training.worker import (
-    SNAPSHOT_INTERVAL,
-    HistoryArrays,
+    Cursor,
     TrainingJob,
     TrainingWorker,
     make_snapshot,
@@ -54,9 +61,17 @@ class TrainingController(QObject):
     """Trains the network of ``step`` (a :class:`~gui.stepper.controller.StepController`) in
     the background.
 
+    A run is one set of fresh (or opened) weights with its history from epoch 0: a change of
+    data set, architecture or initialisation, and Reset, start a new run; a change of optimizer,
+    learning rate, batch size or λ continues it and marks the epoch (``store.markers``).
+
     Signals
     -------
-    snapshot_ready(TrainingSnapshot) : new numbers to show (at most ~30 a second).
+    snapshot_ready(TrainingSnapshot) : a snapshot arrived and its rows are stored (~30 a second).
+    frame_ready(TrainingSnapshot) : what every view shows now: the plots, their headers and the
+        dock all redraw from it, so they always show one epoch. While training these are paced
+        (see gui.training.live.FramePacer); otherwise every snapshot is a frame. None: there is
+        no run (the network does not fit the data), the views show none.
     data_changed : ``train``, ``test`` and the boundary grid changed (a new data set or split).
     settings_changed : ``settings`` changed (or a rejected edit must be taken back in the dock).
     running_changed(bool) : the worker started or stopped.
@@ -65,6 +80,7 @@ class TrainingController(QObject):
     """
 
     snapshot_ready = Signal(object)
+    frame_ready = Signal(object)
     data_changed = Signal()
     settings_changed = Signal()
     running_changed = Signal(bool)
@@ -85,22 +101,19 @@ class TrainingController(QObject):
         self.epoch_budget: int | None = None
         self.trainer: Trainer | None = None
         self.problem = "there is no network"
-        self.latest = None
+        self.latest = None  # the newest snapshot of the current run
+        self.shown = None  # the snapshot the views show (the last frame)
         self.running = False
         self.token = 0
+        self.run = 0
+        self.store = HistoryStore(1)
+        self.cursor = Cursor()
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(100)
         self._cache: dict[DataSettings, Dataset] = {}
-        self._arrays = HistoryArrays()
         self._replacing = False
-        # The stepper's trace is rebuilt at most every 10 × its cost (large networks are slow),
-        # and not at all while its view is hidden.
-        self.stepper_visible = True
-        self._stepper_cost = 0.0
-        self._stepper_last = 0.0
-        self._stepper_pending = False
-        self._stepper_timer = QTimer(self)
-        self._stepper_timer.setSingleShot(True)
-        self._stepper_timer.timeout.connect(self._refresh_stepper)
+        self.pacer = FramePacer(self)
+        self.stepper_sync = StepperSync(step, self)
 
         self.worker_thread = QThread()
         self.worker_thread.setObjectName("training")
@@ -120,15 +133,23 @@ class TrainingController(QObject):
 
     @property
     def task(self) -> str:
-        return self.data.task if self.data is not None else "classification"
+        """"classification", "multiclass" or "regression" (see settings.kind_of)."""
+        return kind_of(self.data) if self.data is not None else "classification"
+
+    @property
+    def epoch(self) -> int:
+        """The epoch the views show."""
+        return self.shown.epoch if self.shown is not None else 0
 
     def can_train(self) -> str:
         """Why training cannot run now ("" when it can)."""
         if self.trainer is None:
             return f"Cannot train: {self.problem}. Press Reset to build a network for these data."
         if self.trainer.status == "diverged":
-            message = self.trainer.message
-            return f"{message[:1].upper()}{message[1:]} {RESET_HINT}"
+            return divergence_text(self.trainer, self.settings.learning_rate, RESET_HINT)
+        if self.trainer.epoch >= MAX_GUI_EPOCHS:
+            return (f"This run has trained {MAX_GUI_EPOCHS:,} epochs, the most the window "
+                    f"trains. {RESET_HINT}")  # fmt: skip
         return ""
 
     # -- running --------------------------------------------------------------------------
@@ -142,7 +163,7 @@ class TrainingController(QObject):
             self.status_changed.emit("error", problem)
             self.running_changed.emit(False)
             return
-        if self.epoch_budget is not None and len(self.trainer.history) - 1 >= self.epoch_budget:
+        if self.epoch_budget is not None and self.trainer.epoch >= self.epoch_budget:
             self.status_changed.emit("info", f"The lesson's {self.epoch_budget} epochs are done. "
                                      f"{RESET_HINT}")  # fmt: skip
             self.running_changed.emit(False)
@@ -186,7 +207,7 @@ class TrainingController(QObject):
         problem = self.can_train()
         if not problem:
             self._sync_into_trainer()
-            self.trainer.train(epochs)
+            self.trainer.train(min(epochs, MAX_GUI_EPOCHS - self.trainer.epoch))
             self._publish_now()
             problem = self.can_train()
         if problem:
@@ -196,17 +217,18 @@ class TrainingController(QObject):
     def shutdown(self) -> None:
         """Stop the worker and its thread (the window is closing)."""
         self._stop_worker()
-        self._stepper_timer.stop()
+        self.stepper_sync.timer.stop()
+        self.pacer.stop()
         if self.worker_thread.isRunning():
             self.worker_thread.quit()
             self.worker_thread.wait()
 
     def _job(self) -> TrainingJob:
-        left = None
-        if self.epoch_budget is not None:
-            left = max(0, self.epoch_budget - (len(self.trainer.history) - 1))
+        left = MAX_GUI_EPOCHS - self.trainer.epoch
+        if self.epoch_budget is not None:  # a lesson's run stops after the lesson's epochs
+            left = min(left, max(0, self.epoch_budget - self.trainer.epoch))
         return TrainingJob(self.trainer, self.token, self.probe, self.grid_xs, self.grid_ys,
-                           self._arrays, max_epochs=left)  # fmt: skip
+                           self.cursor, max_epochs=left, run=self.run)  # fmt: skip
 
     def _stop_worker(self) -> bool:
         """Stop the worker and wait for it; True when it was running. Snapshots of the stopped
@@ -229,16 +251,29 @@ class TrainingController(QObject):
                 np.copyto(a.b, b.b)
 
     def _publish_now(self) -> None:
+        """A snapshot of the trainer now (the worker is stopped), shown at once."""
         if self.trainer is not None:
-            self._on_snapshot(make_snapshot(self._job(), with_grid=True))
+            self._on_snapshot(make_snapshot(self._job(), start=self.store.total))
 
     def _on_snapshot(self, snapshot) -> None:
-        self.worker.delivered.set()
+        try:
+            self._take(snapshot)
+        finally:
+            self.worker.delivered.set()  # the worker sends no other snapshot until now
+
+    def _take(self, snapshot) -> None:
+        if snapshot.run != self.run:
+            return  # from a run that has been replaced since
+        self.store.ingest(snapshot.start, snapshot.rows)  # late rows of a paused job too
+        self.cursor.taken = self.store.total
         if snapshot.token != self.token:
-            return  # from a run that has been stopped since
+            return  # from a job that has been stopped since
+        snapshot = dataclasses.replace(snapshot, arrays=self.store.arrays(),
+                                       markers=tuple(self.store.markers))  # fmt: skip
         self.latest = snapshot
-        self._show_weights(snapshot.weights)
+        self.stepper_sync.show_weights(snapshot.weights)
         self.snapshot_ready.emit(snapshot)
+        self.pacer.new_snapshot()
 
     def _on_finished(self, token: int) -> None:
         if token != self.token or not self.running:
@@ -248,6 +283,8 @@ class TrainingController(QObject):
         self._publish_now()
         self.running_changed.emit(False)
         self._report_divergence()
+        if self.trainer is not None and self.trainer.epoch >= MAX_GUI_EPOCHS:
+            self.status_changed.emit("info", self.can_train())
 
     def _on_failed(self, message: str) -> None:
         self.status_changed.emit("error", f"Training stopped: {message}")
@@ -255,42 +292,6 @@ class TrainingController(QObject):
     def _report_divergence(self) -> None:
         if self.trainer is not None and self.trainer.status == "diverged":
             self.status_changed.emit("error", self.can_train())
-
-    # -- the network view -----------------------------------------------------------------
-
-    def _show_weights(self, weights) -> None:
-        """Copy finite snapshot weights into the stepped network (NaN ones are not shown)."""
-        net = self.step.network
-        if net is None or [w.shape for w, _ in weights] != [la.W.shape for la in net.layers]:
-            return
-        if all(np.array_equal(W, la.W) and np.array_equal(b, la.b)
-               for (W, b), la in zip(weights, net.layers)):  # fmt: skip
-            return
-        if not all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in weights):
-            return
-        for (W, b), layer in zip(weights, net.layers):
-            np.copyto(layer.W, W)
-            np.copyto(layer.b, b)
-        self._stepper_pending = True
-        if not self.stepper_visible:
-            if not self.step.dirty:
-                self.step.mark_changed(rebuild=False)  # unsaved now; the trace catches up later
-            return
-        gap = max(SNAPSHOT_INTERVAL, 10 * self._stepper_cost)
-        wait = self._stepper_last + gap - time.perf_counter()
-        if wait <= 0:
-            self._refresh_stepper()
-        elif not self._stepper_timer.isActive():
-            self._stepper_timer.start(max(1, round(wait * 1000)))
-
-    def _refresh_stepper(self) -> None:
-        if not self._stepper_pending:
-            return
-        self._stepper_pending = False
-        start = time.perf_counter()
-        self.step.mark_changed()
-        self._stepper_last = time.perf_counter()
-        self._stepper_cost = self._stepper_last - start
 
     def set_gui_busy(self, busy: bool) -> None:
         """While the GUI draws, the worker waits before its next epoch (see TrainingWorker)."""
@@ -305,42 +306,58 @@ class TrainingController(QObject):
 
     def set_stepper_visible(self, visible: bool) -> None:
         """Whether the network view is on screen; when it shows again it catches up."""
-        self.stepper_visible = visible
-        if visible:
-            self._refresh_stepper()
+        self.stepper_sync.set_visible(visible)
+
+    def expect_paint(self) -> None:
+        """Called by a view during ``frame_ready`` when it will paint: the next frame waits
+        for :meth:`frame_painted`."""
+        self.pacer.expect_paint()
+
+    def frame_painted(self, seconds: float) -> None:
+        """The views have painted the last frame, which took ``seconds``."""
+        self.pacer.painted(seconds)
 
     # -- settings -------------------------------------------------------------------------
 
     def request(self, new: TrainSettings, text: str, merge_key: str = "") -> bool:
-        """Apply ``new`` as one undoable step; a bad value is reported and nothing changes."""
+        """Apply ``new`` as one undoable step; a bad value is reported and nothing changes.
+
+        A new data set or architecture starts a new run (fresh weights from the seed); the
+        command keeps the run it replaces, so Undo brings that run back as it was."""
         if new == self.settings:
             return True
+        note = ""
         try:
             data = self._load(new.data)
-            if new.output not in TASK_OUTPUTS[data.task]:
-                new = dataclasses.replace(new, output=default_output(data.task))
+            if new.output not in TASK_OUTPUTS[kind_of(data)]:
+                new = dataclasses.replace(new, output=default_output(kind_of(data)))
+                note = output_note(data, new.output)
             new.optimizer_params()
             TrainConfig(batch_size=new.batch_size, l2=new.l2)
         except (ValueError, OSError) as exc:
             self.input_rejected.emit(str(exc))
             self.settings_changed.emit()  # the dock shows the settings as they still are
             return False
-        current = self.step.network
-        rebuild = new.network_key() != self.settings.network_key()
-        replaces = rebuild or (data is not self.data and bool(mismatch(current, data)))
-        old_network = current.copy() if replaces and current is not None else None
+        new_run = (new.network_key() != self.settings.network_key() or data is not self.data
+                   or new.data != self.settings.data)  # fmt: skip
+        old_run = self.run_state() if new_run else None
         self.undo_stack.push(
-            SettingsCommand(self, self.settings, new, text, old_network, rebuild, merge_key)
+            SettingsCommand(self, self.settings, new, text, old_run, new_run, merge_key)
         )
+        if note and not self.can_train():
+            self.status_changed.emit("info", note)  # said, not done silently
         return True
 
     def reset(self) -> None:
-        """Fresh weights from the settings (undoable): also the way out of a divergence."""
-        current = self.step.network
-        old_network = current.copy() if current is not None else None
-        self.undo_stack.push(
-            SettingsCommand(self, self.settings, self.settings, "Reset weights", old_network, True)
-        )
+        """Fresh weights from the settings, a new run (undoable): also the way out of a
+        divergence."""
+        self.undo_stack.push(SettingsCommand(self, self.settings, self.settings,
+                                             "Reset weights", self.run_state(), True))  # fmt: skip
+
+    def run_state(self) -> RunState:
+        shown = self.step.network
+        network = shown.copy() if self.trainer is None and shown is not None else None
+        return RunState(self.trainer, self.store, self.cursor, self.problem, network)
 
     def set_learning_rate_text(self, text: str) -> bool:
         """The learning rate as typed; text, 0, negative or > 10 is refused with a message."""
@@ -363,33 +380,35 @@ class TrainingController(QObject):
         data = self.settings.data
         if data.name == CSV:
             return self.load_csv(data.csv_path)
-        new = dataclasses.replace(data, seed=data.seed + 1)
+        new = dataclasses.replace(data, seed=(data.seed + 1) % (MAX_SEED + 1))  # stays in range
         return self.request(dataclasses.replace(self.settings, data=new), "Regenerate data")
 
-    def apply(
-        self, settings: TrainSettings, network: Network | None = None, rebuild: bool = False
-    ) -> None:
+    def apply(self, settings: TrainSettings, new_run: bool = False,
+              restore: RunState | None = None, mark: str = "") -> None:  # fmt: skip
         """Make ``settings`` current (called by the undo commands): pause, apply, resume.
 
-        ``network`` replaces the stepped network as it is (undo); ``rebuild`` builds a fresh
-        one. Without either the network is kept unless it no longer fits the data.
+        ``new_run`` builds fresh weights and starts the history again; ``restore`` brings
+        back a run kept by an undo command; otherwise the run continues with the new optimizer
+        settings and the epoch is marked with ``mark``.
         """
         was_running = self._stop_worker()
         data = self._load(settings.data)
-        new_data = data is not self.data
+        refit = data is not self.data or settings.output != self.settings.output
         self.settings = settings
-        if new_data:
+        if refit or new_run or restore is not None:
             self._set_data(data)
-        current = self.step.network
-        if network is None and (rebuild or (new_data and mismatch(current, data))):
-            network = build_for(settings, data.X.shape[1], data.Y.shape[1], data.name)
-        if network is not None or new_data:
-            self._replace(network or current)
+        if restore is not None:
+            self._restore(restore)
+        elif new_run or refit:
+            fitted = outputs_for(data, settings)
+            self._replace(build_for(settings, data.X.shape[1], fitted, data.name))
             self._new_trainer()
         else:
-            self._update_optimizer()
+            self._update_optimizer(mark)
         self.settings_changed.emit()
-        if was_running and not self.can_train():
+        problem = self.can_train()
+        self.status_changed.emit("error" if problem else "", problem)
+        if was_running and not problem:
             self.start()
         elif was_running:
             self.running_changed.emit(False)
@@ -404,9 +423,11 @@ class TrainingController(QObject):
         return self._cache[data]
 
     def _set_data(self, data: Dataset) -> None:
+        """``data`` (as loaded) becomes current, split, with targets for the output layer."""
         spec = self.settings.data
         self.data = data
-        self.train, self.test = data.split(spec.train_fraction, spec.seed)
+        fitted = fit_data(data, self.settings)
+        self.train, self.test = fitted.split(spec.train_fraction, spec.seed)
         self.probe = self.train.X[:PROBE_SAMPLES].copy()
         self.grid_xs = self.grid_ys = None
         if data.X.shape[1] == 2:
@@ -433,27 +454,58 @@ class TrainingController(QObject):
             self._replacing = False
         self.step.mark_changed(rebuild=False)
 
+    def _new_run(self, trainer: Trainer | None, store: HistoryStore, cursor: Cursor) -> None:
+        self.trainer = trainer
+        self.store, self.cursor = store, cursor
+        self.run += 1
+        self.token += 1
+        self.latest = None
+
     def _new_trainer(self) -> None:
-        """A new Trainer on a copy of the stepped network (history starts at epoch 0)."""
+        """A new run: a Trainer on a copy of the stepped network, history from epoch 0."""
         s = self.settings
         net = self.step.network
-        self.trainer = None
-        self.latest = None
-        self._arrays = HistoryArrays()
-        self.token += 1
+        trainer = None
         self.problem = mismatch(net, self.train)
         if not self.problem:
             config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, l2=s.l2, seed=s.seed)
             optimizer = Optimizer(s.optimizer, s.learning_rate, dict(s.params))
-            self.trainer = Trainer(net.copy(), self.train.X, self.train.Y, self.test.X,
-                                   self.test.Y, config, optimizer)  # fmt: skip
-            self.trainer.history.append(self.trainer.evaluate())  # epoch 0: before training
+            try:
+                trainer = Trainer(net.copy(), self.train.X, self.train.Y, self.test.X,
+                                  self.test.Y, config, optimizer)  # fmt: skip
+            except ValueError as exc:
+                self.problem = str(exc)
+            else:
+                trainer.history.append(trainer.evaluate())  # epoch 0: before training
+        layers = len(net.layers) if net is not None else 1
+        self._new_run(trainer, HistoryStore(layers), Cursor())
         self._publish_now()
-        problem = self.can_train()
-        self.status_changed.emit("error" if problem else "", problem)
+        if trainer is None:
+            self._show_nothing()
 
-    def _update_optimizer(self) -> None:
-        """Optimizer, learning rate, batch size or λ changed: the trainer keeps its history."""
+    def _show_nothing(self) -> None:
+        """No run: the views clear rather than keep showing the one before (``frame_ready``
+        with None)."""
+        self.shown = self.latest = None
+        self.frame_ready.emit(None)
+
+    def _restore(self, state: RunState) -> None:
+        """Bring back a run an undo command kept: its weights, history and epoch."""
+        self.problem = state.problem
+        state.cursor.sent = state.store.total  # rows sent later were never stored: again
+        self._new_run(state.trainer, state.store, state.cursor)
+        if state.trainer is not None:
+            self._replace(state.trainer.network.copy())
+            self._update_optimizer("")
+            self._publish_now()
+        else:
+            if state.network is not None:
+                self._replace(state.network.copy())
+            self._show_nothing()
+
+    def _update_optimizer(self, mark: str = "") -> None:
+        """Optimizer, learning rate, batch size or λ changed: the run goes on, and the epoch of
+        the change is marked with ``mark``."""
         s = self.settings
         net = self.step.network
         if net is not None:
@@ -472,6 +524,8 @@ class TrainingController(QObject):
             trainer.optimizer.learning_rate = s.learning_rate
             trainer.config.batch_size = s.batch_size
             trainer.config.l2 = s.l2
+            if mark and trainer.epoch > 0:  # before the first epoch nothing is to be marked
+                self.store.mark(trainer.epoch, mark)
             self._publish_now()
 
     # -- a network from a file ------------------------------------------------------------
@@ -494,6 +548,8 @@ class TrainingController(QObject):
         self._set_data(data)
         self._new_trainer()
         self.undo_stack.clear()
+        problem = self.can_train()
+        self.status_changed.emit("error" if problem else "", problem)
         self.settings_changed.emit()
         if was_running:
             self.running_changed.emit(False)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -84,10 +85,13 @@ class TrainingDock(QDockWidget):
         self.controller = controller
         self.ask_csv_path = self._ask_csv_path
         self._rate = (None, 0)  # (steps, time) of the last snapshot, for steps per second
+        self._speed = ""
+        self.shown_epoch = 0
         self._build_actions()
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(self._run_row())
+        layout.addWidget(self.progress)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
@@ -104,9 +108,11 @@ class TrainingDock(QDockWidget):
 
         controller.settings_changed.connect(self.show_settings)
         controller.running_changed.connect(self._on_running_changed)
-        controller.snapshot_ready.connect(self._on_snapshot)
+        controller.frame_ready.connect(self._on_snapshot)  # the frame the plots show too
         controller.input_rejected.connect(self.show_message)
-        controller.undo_stack.indexChanged.connect(lambda _: self.show_message(""))
+        # A bound method, not a lambda: Qt drops the connection when the dock is destroyed, so
+        # an undo stack cleared at exit never reaches a deleted label.
+        controller.undo_stack.indexChanged.connect(self._on_undo_index)
         self.show_settings()
 
     # -- building -------------------------------------------------------------------------
@@ -134,9 +140,12 @@ class TrainingDock(QDockWidget):
             button = QToolButton()
             button.setDefaultAction(action)
             row.addWidget(button)
+        row.addStretch(1)
         self.progress = QLabel("epoch 0")
         self.progress.setTextFormat(Qt.TextFormat.PlainText)
-        row.addWidget(self.progress, 1)
+        # Its text changes ten times a second: it must never resize the dock (and the plots).
+        self.progress.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress.setMinimumWidth(1)
         return row
 
     def _data_group(self) -> QGroupBox:
@@ -328,6 +337,9 @@ class TrainingDock(QDockWidget):
         if seed != self.controller.settings.seed:
             self._change(f"Seed {seed}", "seed", seed=seed)
 
+    def _on_undo_index(self, _index: int) -> None:
+        self.show_message("")
+
     def show_message(self, text: str) -> None:
         if self.message.text() != text:
             self.message.setText(text)
@@ -392,18 +404,28 @@ class TrainingDock(QDockWidget):
         self.train_action.setChecked(running)
         self.train_action.blockSignals(False)
         self.train_action.setText("Pause" if running else "Train")
-        self._rate = (None, 0)
+        self._rate, self._speed = (None, 0), ""
 
     def _on_snapshot(self, snapshot) -> None:
-        steps, when = self._rate
-        if self.controller.running and steps is not None and snapshot.time - when < RATE_SECONDS:
-            return  # while training, the line changes a few times a second, not 30
+        """Show the frame's epoch (the plots show the same one) and, while training, the speed
+        (measured over at least :data:`RATE_SECONDS`)."""
+        if snapshot is None:  # no run
+            self.shown_epoch = None
+            self.progress.setText("no run (see the message above the plots)")
+            return
+        self.shown_epoch = snapshot.epoch
         text = f"epoch {snapshot.epoch}"
-        history = snapshot.history
-        if len(history):
-            text += f" · loss {fmt(history.train_loss[-1])}"
-        if self.controller.running and steps is not None:
-            text += f" · {(snapshot.steps - steps) / (snapshot.time - when):,.0f} steps/s"
-        self._rate = (snapshot.steps, snapshot.time)
+        losses = snapshot.arrays["train_loss"] if snapshot.arrays is not None else ()
+        if len(losses):
+            text += f" · loss {fmt(losses[-1])}"
+        steps, when = self._rate
+        if not self.controller.running:
+            self._rate, self._speed = (None, 0), ""
+        elif steps is None or snapshot.steps < steps:
+            self._rate = (snapshot.steps, snapshot.time)
+        elif snapshot.time - when >= RATE_SECONDS:
+            self._speed = f" · {(snapshot.steps - steps) / (snapshot.time - when):,.0f} steps/s"
+            self._rate = (snapshot.steps, snapshot.time)
+        text += self._speed
         if self.progress.text() != text:
             self.progress.setText(text)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from core.datasets import CLASSIFICATION, DATASETS, Dataset, generate, load_csv
+from core.datasets import DATASETS, MULTICLASS, REGRESSION, Dataset, for_outputs, generate, load_csv
 from core.netfile import LoadedNetwork
 from core.network import Network, OptimizerConfig, build_network
 from core.optimizers import DEFAULTS as OPTIMIZER_DEFAULTS
 from core.optimizers import check_config
 from core.project import dataset_settings, training_settings
+from core.training import target_problem
 
 CSV = "csv"  # the data set name that stands for "read from data.csv_path"
 DATA_LABELS = {
@@ -26,6 +27,8 @@ DATA_LABELS = {
     "linear": "linear",
     "plane": "regression plane",
     "multi_gauss": "multi_gauss (regression)",
+    "blobs3": "3-class blobs",
+    "spiral3": "3-arm spiral",
     CSV: "CSV file…",
 }
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
@@ -35,12 +38,17 @@ OUTPUTS = {
     "sigmoid_mse": ("sigmoid", "half_squared", "sigmoid · squared error"),
     "linear_mse": ("linear", "half_squared", "linear · squared error"),
     "tanh_mse": ("tanh", "half_squared", "tanh · squared error"),
+    "softmax_ce": ("softmax", "softmax_cross_entropy", "softmax · cross-entropy"),
 }
+# The outputs offered for each kind of data (see kind_of); the first of each is its default.
+# Class labels 0 … K−1 may also be fitted as numbers (linear · squared error).
 TASK_OUTPUTS = {
-    "classification": ("sigmoid_bce", "sigmoid_mse"),
+    "classification": ("sigmoid_bce", "sigmoid_mse", "softmax_ce"),
+    "multiclass": ("softmax_ce", "linear_mse"),
     "regression": ("linear_mse", "tanh_mse"),
 }
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+MIN_LEARNING_RATE = 1e-5
 LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_LEARNING_RATE = 10.0
 MAX_HIDDEN_LAYERS = 8
@@ -48,6 +56,7 @@ MAX_UNITS = 32
 MAX_SAMPLES = 10_000  # the dock's limit: an epoch stays short enough to pause at once
 MAX_L2 = 10.0
 GRID = 60  # the decision boundary is sampled on GRID × GRID points
+MAX_GUI_EPOCHS = 100_000  # a run in the window stops here (core.training.MAX_EPOCHS)
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,18 @@ class TrainSettings:
 
 
 def task_of(name: str) -> str:
-    return "classification" if name in CLASSIFICATION else "regression"
+    """The kind of data a generated set is (see :func:`kind_of`)."""
+    if name in MULTICLASS:
+        return "multiclass"
+    return "regression" if name in REGRESSION else "classification"
+
+
+def kind_of(data: Dataset) -> str:
+    """"classification" (two classes, 0/1), "multiclass" (labels 0 … K−1, K ≥ 3) or
+    "regression": which outputs fit these data (:data:`TASK_OUTPUTS`)."""
+    if data.task != "classification":
+        return "regression"
+    return "multiclass" if data.classes > 2 else "classification"
 
 
 def default_output(task: str) -> str:
@@ -116,6 +136,8 @@ def parse_learning_rate(text: str) -> float:
         raise ValueError(f"learning rate must be positive, not {value:g}")
     if value > MAX_LEARNING_RATE:
         raise ValueError(f"learning rate {value:g} is too large (at most {MAX_LEARNING_RATE:g})")
+    if value < MIN_LEARNING_RATE:
+        raise ValueError(f"learning rate {value:g} is too small (at least {MIN_LEARNING_RATE:g})")
     return value
 
 
@@ -136,18 +158,21 @@ def settings_from_loaded(loaded: LoadedNetwork | None) -> TrainSettings:
     if loaded is None:
         return TrainSettings()
     spec = dataset_settings(loaded)
-    name = spec.get("name", "circle")
+    net = loaded.network
+    # A file without a data set: circle, or the 3-class blobs for a 3-unit softmax network.
+    softmax3 = net.loss.name == "softmax_cross_entropy" and net.outputs == 3
+    fallback = "blobs3" if softmax3 else "circle"
+    name = spec.get("name", fallback)
     data = DataSettings(name, float(spec["noise"]), int(spec["samples"]),
                         float(spec["train_fraction"]), int(spec["seed"]))  # fmt: skip
     train = training_settings(loaded)
-    net = loaded.network
     hidden = tuple((la.units, la.activation.name) for la in net.layers[:-1])
     out = (net.layers[-1].activation.name, net.loss.name)
     output = next((k for k, v in OUTPUTS.items() if v[:2] == out), default_output(task_of(name)))
     if output not in TASK_OUTPUTS[task_of(name)]:
         output = default_output(task_of(name))
     opt = net.optimizer
-    lr = min(float(opt.learning_rate), MAX_LEARNING_RATE)
+    lr = min(max(float(opt.learning_rate), MIN_LEARNING_RATE), MAX_LEARNING_RATE)
     init = loaded.init or {}
     return TrainSettings(
         data=data, hidden=hidden, output=output, optimizer=opt.name,
@@ -169,6 +194,28 @@ def load_data(data: DataSettings) -> Dataset:
     if data.name not in DATASETS:
         raise ValueError(f"unknown data set {data.name!r}")
     return generate(data.name, data.samples, data.noise, data.seed)
+
+
+def output_note(data: Dataset, output: str) -> str:
+    """The sentence that says which output layer these data were given, and why."""
+    kind = kind_of(data)
+    what = {"classification": "targets 0 and 1 (two classes)",
+            "multiclass": f"class labels 0 to {data.classes - 1}",
+            "regression": "numbers other than class labels"}[kind]  # fmt: skip
+    return (f"The targets of {data.name} are {what}: the output layer is now "
+            f"{OUTPUTS[output][2]}.")
+
+
+def fit_data(data: Dataset, settings: TrainSettings) -> Dataset:
+    """``data`` with targets shaped for the settings' output: one-hot rows for softmax."""
+    if settings.output == "softmax_ce" and data.task == "classification":
+        return for_outputs(data, data.classes, two_classes=True)
+    return data
+
+
+def outputs_for(data: Dataset, settings: TrainSettings) -> int:
+    """Output units a network of these settings needs for ``data``."""
+    return fit_data(data, settings).Y.shape[1]
 
 
 def build_for(settings: TrainSettings, inputs: int, outputs: int, name: str) -> Network:
@@ -195,6 +242,9 @@ def mismatch(network: Network | None, data: Dataset) -> str:
     if network.outputs != targets:
         return (f"the network has {network.outputs} output unit(s) but the data have {targets} "
                 "target column(s)")  # fmt: skip
+    problem = target_problem(network.loss.name, data.Y)
+    if problem:
+        return problem
     if network.loss.name == "binary_cross_entropy" and data.task != "classification":
         return "cross-entropy needs 0/1 targets; these data are a regression problem"
     return ""
@@ -214,3 +264,14 @@ def training_block(settings: TrainSettings) -> dict:
 
 def optimizer_defaults(name: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(OPTIMIZER_DEFAULTS[name].items()))
+
+
+def divergence_text(trainer, rate: float, hint: str) -> str:
+    """Why ``trainer`` stopped, with the learning rate ``rate`` as it is now (it may have been
+    lowered since the divergence), and ``hint``, what to do."""
+    reason = trainer.message.split(". Try")[0]
+    reason = f"{reason[:1].upper()}{reason[1:]}."
+    then = trainer.diverged_rate
+    if then is not None and rate < then:
+        return f"{reason} The learning rate is now {rate:g} (it was {then:g}). {hint}"
+    return f"{reason} Try a lower learning rate (now {rate:g}). {hint}"

@@ -1,16 +1,17 @@
 """The Training tab: a banner for what went wrong (and what to try) over the four plots.
 
-While training runs, the tab paces the plots: it keeps only the newest snapshot and refreshes one
-plot at a time, then waits long enough that the plots take at most :data:`PLOT_LOAD` of the time;
-while a plot updates or paints, the worker holds off (the two threads share one interpreter lock).
-So the event loop never waits for more than one plot and the worker keeps most of the interpreter.
-A hidden tab is not drawn; it catches up when shown. The plots are built when the tab first
-shows, so that a window whose Training tab is never opened does not pay for them.
+Every plot redraws from the controller's frames (``frame_ready``), all four from the same
+snapshot in the same handler, so they always show one epoch, the one the dock shows too. The tab
+tells the controller it will paint and reports when all four have painted; the controller paces
+the next frame from that cost. While training, the plots paint one per event-loop turn (all four
+already hold the new frame; the last reaches the screen some milliseconds after the first, well
+within one screen refresh), so that no single paint blocks the event loop for long. A hidden
+tab is not drawn; it catches up when shown. The plots are
+built when the tab first shows, so a window whose Training tab is never opened does not pay for
+them.
 """
 
 from __future__ import annotations
-
-import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
@@ -20,9 +21,6 @@ from gui.training.plots.gradient import GradientPlot
 from gui.training.plots.loss import LossPlot
 from gui.training.plots.saturation import SaturationPlot
 
-PLOT_LOAD = 0.1  # fraction of the time the plots may take while training runs
-PAINT_TIMEOUT = 50  # ms to wait for a refreshed plot's paint before moving on
-PARK_WAITS = 5  # ms to wait at most for the worker to finish its epoch before a refresh
 BANNER_STYLES = {
     "error": "background: #fdecea; color: #7f1d1d; border: 1px solid #f5c2c0;",
     "info": "background: #eef5fd; color: #123a63; border: 1px solid #c5dcf5;",
@@ -47,20 +45,12 @@ class TrainingTab(QWidget):
         self.grid.setSpacing(6)
         layout.addLayout(self.grid, 1)
         self.plots: tuple = ()
-        self.latest = None
-        self._stale: list = []  # plots not yet showing ``latest``, next to refresh first
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._refresh_one)
-        self._painting = None  # the plot refreshed last, until it has been painted
-        self._handler_cost = 0.0
-        self._park_waits = 0
-        self._paint_timeout = QTimer(self)
-        self._paint_timeout.setSingleShot(True)
-        self._paint_timeout.timeout.connect(lambda: self._on_painted(self._painting, 0.0))
-        controller.snapshot_ready.connect(self._on_snapshot)
+        self.shown = None  # the snapshot the plots show
+        self._unpainted: set = set()
+        self._paint_seconds = 0.0
+        controller.frame_ready.connect(self._on_frame)
         controller.status_changed.connect(self.show_banner)
-        controller.input_rejected.connect(lambda message: self.show_banner("error", message))
+        controller.input_rejected.connect(self._on_rejected)  # a bound method dies with the tab
         problem = controller.can_train()
         if problem:
             self.show_banner("error", problem)
@@ -79,12 +69,13 @@ class TrainingTab(QWidget):
         for k, plot in enumerate(self.plots):
             self.grid.addWidget(plot, k // 2, k % 2)
             plot.view.painted.connect(lambda seconds, p=plot: self._on_painted(p, seconds))
-            plot.view.painting.connect(controller.set_gui_busy)
+            plot.view.painting.connect(self._on_painting)
             if controller.train is not None:
                 plot.on_data_changed()
-        self._stale = list(self.plots)
-        if self.latest is not None:
-            self.refresh_all()
+        self.refresh_all()
+
+    def _on_rejected(self, message: str) -> None:
+        self.show_banner("error", message)
 
     def show_banner(self, kind: str, message: str) -> None:
         """Show ``message`` ("" hides the banner); kind "error" or "info" sets its colour."""
@@ -94,68 +85,77 @@ class TrainingTab(QWidget):
                 self.banner.setText(message)
         self.banner.setVisible(bool(message))
 
-    # -- pacing the plots -----------------------------------------------------------------
+    # -- frames ---------------------------------------------------------------------------
 
-    def _on_snapshot(self, snapshot) -> None:
-        self.latest = snapshot
-        if not self.plots:
+    def _on_frame(self, snapshot) -> None:
+        if snapshot is None:
+            self._paint_all_now()
+            self.shown = None
+            for plot in self.plots:
+                plot.clear_run()
             return
-        stale = [p for p in self._stale]
-        self._stale = stale + [p for p in self.plots if p not in stale]
-        if not self.controller.running:
-            self.refresh_all()  # a single step, a reset, the end of a run: show it all now
-        elif not self._timer.isActive() and self.isVisible():
-            self._timer.start(0)
+        if not self.plots or not self.isVisible():
+            return  # drawn when shown
+        running = self.controller.running
+        self._paint_all_now()
+        if running:  # one plot paints per pass (see _on_painted)
+            for plot in self.plots[1:]:
+                plot.view.setUpdatesEnabled(False)
+        self._draw_plots(snapshot)
+        if running:
+            self._unpainted = set(self.plots)
+            self._paint_seconds = 0.0
+            self.controller.expect_paint()
+
+    def _draw(self, snapshot) -> None:
+        self._paint_all_now()
+        self._draw_plots(snapshot)
+
+    def _draw_plots(self, snapshot) -> None:
+        self.shown = snapshot
+        for plot in self.plots:
+            plot.on_snapshot(snapshot)
+
+    def _paint_all_now(self) -> None:
+        """A frame still painting plot by plot when the next comes (a pause, a reset, the tab
+        shown again): the rest paint with the new one, at once."""
+        self._unpainted = set()
+        for plot in self.plots:
+            if not plot.view.updatesEnabled():
+                plot.view.setUpdatesEnabled(True)
 
     def refresh_all(self) -> None:
-        """Give every plot the newest snapshot now."""
-        self._timer.stop()
-        self._park_waits = 0
-        self.controller.set_gui_busy(False)
-        if self._painting is not None:
-            self._on_painted(self._painting, 0.0)
-        stale, self._stale = self._stale, []
-        for plot in stale:
-            plot.on_snapshot(self.latest)
+        """Show the frame the controller shows now (or nothing when there is none)."""
+        snapshot = self.controller.shown
+        if not self.plots or snapshot is self.shown:
+            return
+        if snapshot is None:
+            self._on_frame(None)
+        else:
+            self._draw(snapshot)
 
-    def _refresh_one(self) -> None:
-        controller = self.controller
-        while self._stale and not self._stale[0].wants(self.latest):
-            self._stale.pop(0)
-        if not self._stale or not self.isVisible() or self._painting is not None:
-            if self._painting is None:
-                controller.set_gui_busy(False)
-            self._park_waits = 0
-            return
-        controller.set_gui_busy(True)  # until the plot has been painted
-        if not controller.worker_parked() and self._park_waits < PARK_WAITS:
-            self._park_waits += 1  # let the worker finish its epoch first: no sharing then
-            self._timer.start(1)
-            return
-        self._park_waits = 0
-        plot = self._stale.pop(0)
-        start = time.perf_counter()
-        try:
-            plot.on_snapshot(self.latest)
-        except BaseException:
-            controller.set_gui_busy(False)
-            raise
-        self._handler_cost = time.perf_counter() - start
-        self._painting = plot
-        self._paint_timeout.start(PAINT_TIMEOUT)
+    def _on_painting(self, busy: bool) -> None:
+        """While a plot paints the worker holds off; during a frame, until all have painted."""
+        self.controller.set_gui_busy(busy or bool(self._unpainted))
 
     def _on_painted(self, plot, seconds: float) -> None:
-        if plot is None or plot is not self._painting:
+        if plot not in self._unpainted:
             return  # a paint for another reason (the mouse, a resize)
-        self._painting = None
-        self._paint_timeout.stop()
-        self.controller.set_gui_busy(False)
-        cost = self._handler_cost + seconds
-        if self._stale and self.controller.running:
-            self._timer.start(max(1, round(1000 * cost * (1 / PLOT_LOAD - 1))))
+        self._unpainted.discard(plot)
+        self._paint_seconds += seconds
+        if self._unpainted:
+            QTimer.singleShot(0, self._paint_next)
+        else:
+            self.controller.frame_painted(self._paint_seconds)
+
+    def _paint_next(self) -> None:
+        """Let the next plot of the frame paint (its data is the frame's already)."""
+        for plot in self.plots:
+            if not plot.view.updatesEnabled():
+                plot.view.setUpdatesEnabled(True)  # repaints it
+                return
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         self.build_plots()
-        if self._stale and self.latest is not None:
-            self.refresh_all()
+        self.refresh_all()

@@ -1,5 +1,7 @@
 """The background half of training: a worker QObject, moved to a QThread, that runs epochs and
-sends copied snapshots to the GUI at most ~30 times a second.
+sends copied snapshots to the GUI at most ~30 times a second. Each snapshot carries everything
+the views show (the new history rows, the decision-boundary grid, the hidden z, the weights), so
+that the plots, their headers and the dock all show one epoch.
 
 While a job runs the worker owns its :class:`core.training.Trainer` (and the trainer's private
 copy of the network); the GUI thread touches the trainer only after :meth:`TrainingWorker.stop`
@@ -15,18 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core.training import History, Trainer
+from core.training import Trainer
 
 Array = np.ndarray
 
 SNAPSHOT_INTERVAL = 1 / 30  # seconds between snapshots while training
-GRID_INTERVAL = 0.25  # seconds between decision-boundary grids
 GUI_WAIT = 0.1  # longest pause between epochs while the GUI draws (see TrainingWorker.gui_idle)
+KEEP_ROWS = 1000  # the trainer's own history forgets rows the GUI has taken beyond this many
 
 
 @dataclass(frozen=True)
 class Grid:
-    """The network's first output on a regular grid: ``values[i, j]`` at (xs[j], ys[i])."""
+    """The network's outputs on a regular grid: ``values[i, j]`` at (xs[j], ys[i]) is the first
+    output, or ``values[i, j, :]`` every output when there are several (softmax classes)."""
 
     xs: Array
     ys: Array
@@ -35,57 +38,52 @@ class Grid:
 
 @dataclass(frozen=True)
 class TrainingSnapshot:
-    """What the GUI shows of a training run at one moment; every array is a copy.
+    """Everything the GUI shows of a training run at one moment; every array is a copy.
 
     Attributes
     ----------
-    token : the run it belongs to; the controller drops snapshots of runs it has stopped.
+    token : the worker job it comes from; the controller shows only the current job's.
+    run : the run (fresh weights and history) it belongs to; its rows are kept only for that run.
     epoch, steps : epochs and minibatch steps completed.
     time : ``time.perf_counter()`` when it was taken (for steps per second).
     status, message : the trainer's ("ok" or "diverged", and the sentence for the user).
-    history : a copy of the trainer's history; ``arrays`` the same as ``History.arrays()``.
+    start, rows : the history rows added since the previous snapshot, as arrays (see
+        ``History.arrays``), the first with absolute index ``start``.
+    classification, layers : whether accuracy is measured; layers of the network.
     weights : (W, b) of every layer.
     activations : the activation name of every layer (the hidden ones first).
     hidden_z : z of every hidden layer over the probe batch, (samples, units) each.
-    grid : the decision-boundary grid, or None when this snapshot did not recompute it.
+    grid : the decision-boundary grid for these weights (None unless the inputs are 2-D).
+    arrays, markers : filled in by the controller: the run's whole (bounded) history after
+        these rows, and its (epoch, text) marks of settings changes.
     """
 
     token: int
+    run: int
     epoch: int
     steps: int
     time: float
     status: str
     message: str
-    history: History
+    start: int
+    rows: dict[str, Array]
+    classification: bool
+    layers: int
     weights: tuple[tuple[Array, Array], ...]
     activations: tuple[str, ...]
     hidden_z: tuple[Array, ...]
     grid: Grid | None
-    arrays: dict[str, Array]
+    arrays: dict[str, Array] | None = None
+    markers: tuple[tuple[int, str], ...] = ()
 
 
-class HistoryArrays:
-    """``History.arrays()`` kept up to date by converting only the epochs added since the last
-    call (a long run has thousands). Each call returns new arrays; old ones are never changed,
-    so snapshots may share them."""
+@dataclass
+class Cursor:
+    """Which history rows of a run have gone out in snapshots (``sent``) and which the GUI has
+    stored (``taken``); the trainer's history may forget rows below both."""
 
-    def __init__(self) -> None:
-        self.arrays: dict[str, Array] | None = None
-        self.count = 0
-
-    def update(self, history: History) -> dict[str, Array]:
-        if self.arrays is None or len(history) < self.count:
-            self.arrays, self.count = history.arrays(), len(history)
-            return self.arrays
-        if len(history) > self.count:
-            new = History(history.layers, history.classification)
-            for name in ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
-                         "grad_norm", "saturation"):  # fmt: skip
-                setattr(new, name, getattr(history, name)[self.count :])
-            added = new.arrays()
-            self.arrays = {k: np.concatenate([v, added[k]]) for k, v in self.arrays.items()}
-            self.count = len(history)
-        return self.arrays
+    sent: int = 0
+    taken: int = 0
 
 
 @dataclass
@@ -94,7 +92,7 @@ class TrainingJob:
 
     ``probe`` is the batch of training inputs whose hidden z the saturation plot draws;
     ``grid_xs``, ``grid_ys`` the decision boundary's grid (None unless 2-D inputs);
-    ``arrays`` the trainer's history as arrays, shared by every job on that trainer.
+    ``cursor`` the run's row bookkeeping; ``max_epochs`` the epochs this job may run at most.
     """
 
     trainer: Trainer
@@ -102,8 +100,9 @@ class TrainingJob:
     probe: Array
     grid_xs: Array | None = None
     grid_ys: Array | None = None
-    arrays: HistoryArrays | None = None
+    cursor: Cursor | None = None
     max_epochs: int | None = None
+    run: int = 0
 
 
 def grid_points(xs: Array, ys: Array) -> Array:
@@ -111,32 +110,47 @@ def grid_points(xs: Array, ys: Array) -> Array:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def make_snapshot(job: TrainingJob, with_grid: bool) -> TrainingSnapshot:
-    """A snapshot of ``job.trainer`` now; call it on the thread that owns the trainer."""
+def make_snapshot(job: TrainingJob, start: int | None = None) -> TrainingSnapshot:
+    """A snapshot of ``job.trainer`` now, with the history rows from ``start`` (default: those
+    not sent yet); call it on the thread that owns the trainer."""
     trainer = job.trainer
     net = trainer.network
+    cursor = job.cursor if job.cursor is not None else Cursor()
     with np.errstate(all="ignore"):
         zs, _ = net.forward(job.probe)  # fresh arrays: nothing here is shared with the trainer
         grid = None
-        if with_grid and job.grid_xs is not None:
-            values = net.predict(grid_points(job.grid_xs, job.grid_ys))[:, 0]
-            grid = Grid(job.grid_xs, job.grid_ys, values.reshape(len(job.grid_ys), -1))
+        if job.grid_xs is not None:
+            values = net.predict(grid_points(job.grid_xs, job.grid_ys))
+            shape = (len(job.grid_ys), len(job.grid_xs))
+            if values.shape[1] == 1:
+                values = values[:, 0].reshape(shape)
+            else:
+                values = values.reshape(*shape, values.shape[1])  # one plane per class
+            grid = Grid(job.grid_xs, job.grid_ys, values)
+    history = trainer.history
+    first = cursor.sent if start is None else start
+    first = max(first, history.dropped)
+    rows = history.rows_since(first)
+    cursor.sent = history.total
+    if len(history) > KEEP_ROWS:
+        history.forget_before(min(cursor.sent, cursor.taken))
     batches = -(-len(trainer.X) // trainer.config.batch_size)
-    history = trainer.history.copy()
-    arrays = job.arrays.update(history) if job.arrays is not None else history.arrays()
     return TrainingSnapshot(
         token=job.token,
+        run=job.run,
         epoch=trainer.epoch,
         steps=trainer.epoch * batches,
         time=time.perf_counter(),
         status=trainer.status,
         message=trainer.message,
-        history=history,
+        start=first,
+        rows=rows,
+        classification=history.classification,
+        layers=history.layers,
         weights=tuple((la.W.copy(), la.b.copy()) for la in net.layers),
         activations=tuple(la.activation.name for la in net.layers),
         hidden_z=tuple(zs[1:-1]),
         grid=grid,
-        arrays=arrays,
     )
 
 
@@ -203,8 +217,8 @@ class TrainingWorker(QObject):
     def _train(self, job: TrainingJob) -> None:
         trainer = job.trainer
         emit = self.snapshot_ready.emit
-        emit(make_snapshot(job, with_grid=True))
-        last = last_grid = time.perf_counter()
+        emit(make_snapshot(job))
+        last = time.perf_counter()
         done = 0
         while not self._stop.is_set():
             if job.max_epochs is not None and done >= job.max_epochs:
@@ -219,9 +233,6 @@ class TrainingWorker(QObject):
             now = time.perf_counter()
             if now - last >= SNAPSHOT_INTERVAL and self.delivered.is_set():
                 self.delivered.clear()
-                with_grid = now - last_grid >= GRID_INTERVAL
-                emit(make_snapshot(job, with_grid))
+                emit(make_snapshot(job))
                 last = now
-                if with_grid:
-                    last_grid = now
-        emit(make_snapshot(job, with_grid=True))
+        emit(make_snapshot(job))

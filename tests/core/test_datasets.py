@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from core.datasets import (
     CLASSIFICATION,
     DATASETS,
+    MULTICLASS,
     NOISE_SCALE,
     REGRESSION,
     Dataset,
@@ -20,8 +21,8 @@ from core.datasets import (
 
 
 def test_name_lists_are_consistent():
-    assert set(CLASSIFICATION) | set(REGRESSION) == set(DATASETS)
-    assert not set(CLASSIFICATION) & set(REGRESSION)
+    assert set(CLASSIFICATION) | set(MULTICLASS) | set(REGRESSION) == set(DATASETS)
+    assert not set(CLASSIFICATION) & set(REGRESSION) and not set(MULTICLASS) & set(REGRESSION)
     assert tuple(NOISE_SCALE) == DATASETS
 
 
@@ -45,9 +46,12 @@ def test_shapes_task_and_ranges(name):
     assert d.name == name and len(d) == 301
     assert np.all(np.abs(d.X) <= 6.0)
     if name in CLASSIFICATION:
-        assert d.task == "classification"
+        assert d.task == "classification" and d.classes == 2
         assert set(np.unique(d.Y)) == {0.0, 1.0}
         assert np.sum(d.Y) == 150  # class 1 gets samples // 2
+    elif name in MULTICLASS:
+        assert d.task == "classification" and d.classes == MULTICLASS[name] == 3
+        assert np.array_equal(np.bincount(d.labels()), [101, 100, 100])  # balanced
     else:
         assert d.task == "regression"
 
@@ -168,7 +172,8 @@ def test_generated_sets_are_well_formed_and_split_is_a_permutation(
     assert np.all(np.isfinite(d.X)) and np.all(np.isfinite(d.Y))
     assert np.all(np.abs(d.X) <= 6.0)
     if d.task == "classification":
-        assert abs(2 * np.sum(d.Y) - samples) <= 1  # balanced up to one sample
+        counts = np.bincount(d.labels(), minlength=d.classes)
+        assert counts.max() - counts.min() <= 1  # balanced up to one sample
     train, test = d.split(fraction, seed)
     assert len(train) >= 1 and len(train) + len(test) == samples
     rows = np.hstack([d.X, d.Y])
@@ -308,3 +313,37 @@ def test_load_csv_round_trips_written_numbers(tmp_path_factory, rows):
     np.testing.assert_array_equal(d.X, [[a, b] for a, b, _ in rows])
     np.testing.assert_array_equal(d.Y[:, 0], [c for *_, c in rows])
     assert d.task == "classification"
+
+
+def test_a_csv_target_column_of_small_whole_numbers_is_class_labels(tmp_path):
+    from core.datasets import for_outputs
+
+    path = tmp_path / "labels.csv"
+    path.write_text("a,b,y\n0,0,0\n1,0,1\n0,1,2\n1,1,2\n")
+    d = load_csv(path)
+    assert d.task == "classification" and d.classes == 3 and d.Y.shape == (4, 1)
+    assert list(d.labels()) == [0, 1, 2, 2]
+    hot = for_outputs(d, 3)
+    assert np.array_equal(hot.Y, np.eye(3)[[0, 1, 2, 2]]) and hot.classes == 3
+    assert for_outputs(d, 1) is d  # a one-unit network gets the labels as they are
+    read = load_csv(path, targets=3, expected_inputs=2)  # a softmax network's file: one-hot
+    assert np.array_equal(read.Y, hot.Y)
+    path.write_text("a,b,p,q,r\n0,0,1,0,0\n1,0,0,0,1\n")
+    assert load_csv(path, targets=3).classes == 3  # one-hot columns: one class each
+    path.write_text("a,b,y\n0,0,0.5\n1,0,2\n")
+    assert load_csv(path).task == "regression"  # fractions are numbers, not labels
+    path.write_text("a,b,y\n0,0,-1\n1,0,2\n")
+    assert load_csv(path).task == "regression"
+    with pytest.raises(ValueError, match="class labels for 3 output units"):
+        load_csv(path, targets=3, expected_inputs=2)
+
+
+def test_three_class_sets_are_labelled_by_their_geometry():
+    d = generate("blobs3", 900, noise=0.0, seed=1)
+    for k in range(3):
+        centre = d.X[d.labels() == k].mean(axis=0)
+        angle = np.pi / 2 + 2 * np.pi * k / 3
+        assert np.allclose(centre, 3.0 * np.array([np.cos(angle), np.sin(angle)]), atol=0.25)
+    s = generate("spiral3", 300, noise=0.0, seed=1)
+    radius = np.hypot(s.X[:, 0], s.X[:, 1])
+    assert radius.min() >= 0.3 - 1e-9 and radius.max() <= 5.0 + 1e-9

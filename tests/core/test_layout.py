@@ -8,7 +8,7 @@ import tomllib
 from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parents[2]
-MAX_LINES = 550
+MAX_LINES = 560  # about 550: one sitting's read
 
 
 def _code_folders() -> set[str]:

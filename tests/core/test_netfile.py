@@ -326,7 +326,8 @@ CASES = [
         "dataset",
         {"name": "moons"},
         "dataset.name: unknown data set 'moons' "
-        "(expected one of: circle, xor, gauss, spiral, linear, plane, multi_gauss)",
+        "(expected one of: circle, xor, gauss, spiral, linear, plane, multi_gauss, blobs3, "
+        "spiral3)",
     ),
     ("dataset", {"samples": 10}, "dataset.name: missing"),
     (

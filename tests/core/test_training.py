@@ -499,3 +499,38 @@ def test_a_changed_activation_is_picked_up():
     _, want_w, want_b = net.gradients(X, Y)
     for got, want in zip(grad_w + grad_b, want_w + want_b):
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-16)
+
+
+def test_targets_that_do_not_fit_the_loss_are_refused_with_the_values():
+    from core.network import build_network
+    from core.training import target_problem
+
+    net = build_network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=0)
+    X = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="include 2 and −1"):
+        Trainer(net, X, np.array([[2.0], [-1.0], [0.0]]))
+    Trainer(net, X, np.array([[1.0], [0.25], [0.0]]))  # soft targets in [0, 1] are fine
+    soft = build_network([2, 3, 3], ["tanh", "softmax"], "softmax_cross_entropy", seed=0)
+    with pytest.raises(ValueError, match="one-hot"):
+        Trainer(soft, X, np.array([[1.0, 1.0, 0.0]] * 3))
+    assert target_problem("half_squared", np.array([[5.0]])) == ""
+
+
+def test_history_forgets_rows_but_keeps_absolute_indices():
+    from core.history import History
+
+    h = History(2, True)
+    for k in range(5):
+        h.append(one_record(k))
+    assert list(h.rows_since(3)["epoch"]) == [3, 4]
+    h.forget_before(3)
+    assert len(h) == 2 and h.dropped == 3 and h.total == 5
+    assert list(h.rows_since(0)["epoch"]) == [3, 4]  # forgotten rows are gone
+    assert list(h.rows_since(4)["train_loss"]) == [0.4]
+    assert h.copy().dropped == 3
+
+
+def one_record(k):  # noqa: N802 (a stand-in record)
+    from core.training import EpochRecord
+
+    return EpochRecord(k, 0.1 * k, 0.2 * k, 0.5, 0.5, (1.0, 2.0), (0.3,))

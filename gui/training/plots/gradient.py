@@ -16,6 +16,7 @@ from gui.plot_style import (
     layer_colours,
     positive_log10,
     set_log_axis,
+    single_point,
     style_plot,
 )
 from gui.training.plots.panel import PlotPanel
@@ -29,14 +30,14 @@ class GradientPlot(PlotPanel):
 
     def __init__(self, controller, parent=None) -> None:
         super().__init__(controller, parent)
-        plot = self.view.addPlot(axisItems={"left": LogAxis("left")})
+        self.legend = pg.LegendItem(colCount=5, labelTextColor="#303030", horSpacing=12,
+                                    verSpacing=-6)  # above the plot: it never covers a curve
+        self.view.addItem(self.legend, row=0, col=0)
+        plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "‖∂L/∂W‖")
         set_log_axis(plot.getAxis("left"), True)  # the curves hold log10 of the norms
-        self.legend = plot.addLegend(
-            offset=(-10, 10), labelTextColor="#303030", brush=pg.mkBrush(255, 255, 255, 200)
-        )
         self.plot = plot
         self.curves = []
         for _ in range(MAX_LAYERS):
@@ -58,6 +59,7 @@ class GradientPlot(PlotPanel):
                 self.legend.addItem(curve, f"W{k + 1}" if k < layers - 1 else f"W{k + 1} (output)")
 
     def on_snapshot(self, snapshot) -> None:
+        self.shown_epoch = snapshot.epoch
         a = snapshot.arrays
         self.arrays = a
         norms = a["grad_norm"]
@@ -66,6 +68,7 @@ class GradientPlot(PlotPanel):
         logs = positive_log10(norms)
         for k in range(min(norms.shape[1], MAX_LAYERS)):
             self.curves[k].setData(*finite_xy(a["epoch"], logs[:, k]))
+            single_point(self.curves[k])  # epoch 0 alone is a dot
         limits = data_limits(logs)
         if limits is not None and len(a["epoch"]):
             self.range.show(a["epoch"][-1], *limits)

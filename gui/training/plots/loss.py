@@ -1,5 +1,7 @@
 """Plot 1: train and test loss per epoch (accuracy on a second axis for classification), a log
-scale toggle, the epoch counter, and the numbers of the epoch under the mouse."""
+scale toggle, the epoch counter, the numbers of the epoch under the mouse, and a dashed line at
+every epoch where the optimizer, learning rate, batch size or λ changed. The legend sits above
+the plot, so it never covers a curve; the newest epoch is a dot (epoch 0 alone is visible)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from gui.plot_style import (
     history_curve,
     positive_log10,
     set_log_axis,
+    single_point,
     style_plot,
 )
 from gui.training.plots.panel import PlotPanel
@@ -34,17 +37,17 @@ class LossPlot(PlotPanel):
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self.set_log)
         self.add_header_widget(self.log_box)
-        plot = self.view.addPlot(axisItems={"left": LogAxis("left")})
+        legend = pg.LegendItem(colCount=4, labelTextColor="#303030", horSpacing=6,
+                               verSpacing=-6)  # fmt: skip
+        self.view.addItem(legend, row=0, col=0)
+        plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
         plot.setLabel("bottom", "epoch")
         plot.setLabel("left", "loss")
-        legend = plot.addLegend(
-            offset=(-10, 10), labelTextColor="#303030", brush=pg.mkBrush(255, 255, 255, 200)
-        )
         self.plot = plot
         self.train_curve = history_curve(pg.mkPen(TRAIN_COLOUR, width=1))
         self.test_curve = history_curve(pg.mkPen(TEST_COLOUR, width=1))
-        for curve, name in ((self.train_curve, "train loss"), (self.test_curve, "test loss")):
+        for curve, name in ((self.train_curve, "train loss"), (self.test_curve, "test")):
             plot.addItem(curve)
             legend.addItem(curve, name)
         # Accuracy on its own right-hand axis, 0 to 1, in a view that shares the epoch axis.
@@ -61,16 +64,20 @@ class LossPlot(PlotPanel):
         self.train_accuracy = history_curve(pg.mkPen(TRAIN_COLOUR, width=1, style=dotted))
         self.test_accuracy = history_curve(pg.mkPen(TEST_COLOUR, width=1, style=dotted))
         for item, name in ((self.train_accuracy, "train accuracy"),
-                           (self.test_accuracy, "test accuracy")):  # fmt: skip
+                           (self.test_accuracy, "test")):  # fmt: skip
             self.accuracy_view.addItem(item)
             legend.addItem(item, name)
         self.legend = legend
+        self._marks_key: tuple = ()
+        self.marks: list[pg.InfiniteLine] = []
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#9a9a9a", width=1))
         self.cursor.hide()
         plot.addItem(self.cursor, ignoreBounds=True)
         self.view.scene().sigMouseMoved.connect(self._on_mouse)
         self.range = SteppedRange(plot)
         self.arrays: dict[str, np.ndarray] | None = None
+        self.shown_epoch: int | None = None
+        self._axis_label = "epoch"
         self.classification = True
         self._hover_epoch: int | None = None
 
@@ -88,8 +95,33 @@ class LossPlot(PlotPanel):
 
     def on_snapshot(self, snapshot) -> None:
         self.arrays = snapshot.arrays
-        self.classification = snapshot.history.classification
+        self.classification = snapshot.classification
+        self.shown_epoch = snapshot.epoch
+        self._draw_marks(snapshot.markers)
         self._draw()
+        store = self.controller.store  # a long run's older epochs are thinned: say so
+        label = "epoch"
+        if store.thinned_before:
+            label = f"epoch · before {store.thinned_before:,}: 1 in {store.stride} shown"
+        if label != self._axis_label:
+            self._axis_label = label
+            self.plot.setLabel("bottom", label)
+
+    def _draw_marks(self, markers) -> None:
+        """A dashed vertical line, labelled, at each epoch where a setting changed."""
+        if tuple(markers) == self._marks_key:
+            return
+        self._marks_key = tuple(markers)
+        for line in self.marks:
+            self.plot.removeItem(line)
+        self.marks = []
+        pen = pg.mkPen("#7a7a7a", width=1, style=Qt.PenStyle.DashLine)
+        for epoch, text in markers:
+            line = pg.InfiniteLine(pos=epoch, angle=90, pen=pen, label=text,
+                                   labelOpts={"position": 0.95, "color": "#505050",
+                                              "anchors": [(1, 0), (1, 0)]})  # left of it
+            self.plot.addItem(line, ignoreBounds=True)
+            self.marks.append(line)
 
     def _draw(self) -> None:
         a = self.arrays
@@ -105,6 +137,8 @@ class LossPlot(PlotPanel):
         limits = data_limits(*shown)
         if limits is not None and len(epoch):
             self.range.show(epoch[-1], *limits)
+        for curve in (self.train_curve, self.test_curve):
+            single_point(curve)
         self._show_accuracy_in_legend(self.classification)
         for curve, key in ((self.train_accuracy, "train_accuracy"),
                            (self.test_accuracy, "test_accuracy")):  # fmt: skip
@@ -115,7 +149,7 @@ class LossPlot(PlotPanel):
 
     def _show_accuracy_in_legend(self, shown: bool) -> None:
         """Regression has no accuracy: its legend entries go (and come back for classification)."""
-        entries = ((self.train_accuracy, "train accuracy"), (self.test_accuracy, "test accuracy"))
+        entries = ((self.train_accuracy, "train accuracy"), (self.test_accuracy, "test"))
         listed = self.legend.getLabel(self.train_accuracy) is not None
         if shown and not listed:
             for item, name in entries:

@@ -2,16 +2,18 @@
 pyqtgraph layout, and export to PNG, SVG (through QSvgGenerator) and CSV.
 
 pyqtgraph's own SVG exporter fails on Qt 6 paths, so its "Export…" entry in the right-click menu
-is replaced by ours.
+is replaced by ours; scatters are drawn point by point into the SVG (see vector_scatters).
 """
 from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QPainter
+from PySide6.QtGui import QAction, QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
 from gui.plot_style import BACKGROUND, FOREGROUND, write_csv
 
 EXPORT_FILTER = "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"
+PNG_SCALE = 2  # PNG exports have at least twice the on-screen resolution
+MAX_SVG_POINTS = 3000  # points per scatter in an SVG; larger scatters are subsampled
 
 
 class TimedLayoutWidget(pg.GraphicsLayoutWidget):
@@ -85,6 +89,7 @@ class PlotPanel(QWidget):
         self.view.scene().contextMenu = [export]
         layout.addWidget(self.view, 1)
         self.ask_export_path = self._ask_export_path
+        self.shown_epoch: int | None = None  # the epoch of the snapshot drawn last
         controller.data_changed.connect(self.on_data_changed)
 
     def add_header_widget(self, widget: QWidget) -> None:
@@ -99,9 +104,26 @@ class PlotPanel(QWidget):
     def on_snapshot(self, snapshot) -> None:
         raise NotImplementedError
 
-    def wants(self, snapshot) -> bool:
-        """Whether ``snapshot`` changes what this plot shows."""
-        return True
+    def clear_run(self) -> None:
+        """There is no run to show: empty every curve, scatter and image of the run (a
+        subclass keeps what belongs to the data, such as the boundary's points)."""
+        keep = set(self.kept_items())
+        for item in self.view.scene().items():
+            if item in keep:
+                continue
+            if isinstance(item, (pg.PlotDataItem, pg.ScatterPlotItem)):
+                item.setData([], [])
+            elif isinstance(item, pg.ImageItem):
+                item.clear()
+        for name in ("arrays", "snapshot", "grid"):  # what the subclasses keep of the last frame
+            if hasattr(self, name):
+                setattr(self, name, None)
+        self.set_info("")
+        self.shown_epoch = None
+
+    def kept_items(self) -> tuple:
+        """Items :meth:`clear_run` leaves alone."""
+        return ()
 
     def on_data_changed(self) -> None:
         """The data set changed (the next snapshot follows)."""
@@ -111,20 +133,24 @@ class PlotPanel(QWidget):
 
     # -- export ---------------------------------------------------------------------------
 
-    def _ask_export_path(self) -> str:
+    extra_exports: tuple[tuple[str, str], ...] = ()  # (file filter, method name) of a subclass
+
+    def _ask_export_path(self) -> tuple[str, str]:
         name = self.title.lower().replace(" ", "_").replace("/", "_")
-        path, chosen = QFileDialog.getSaveFileName(self, f"Export {self.title}", name,
-                                                   EXPORT_FILTER)  # fmt: skip
+        filters = ";;".join([EXPORT_FILTER] + [f for f, _ in self.extra_exports])
+        path, chosen = QFileDialog.getSaveFileName(self, f"Export {self.title}", name, filters)
         if path and not os.path.splitext(path)[1]:
-            path += "." + chosen.split("*.")[1][:3]
-        return path
+            path += "." + chosen.split("*.")[-1].rstrip(")")
+        return path, chosen
 
     def export_dialog(self) -> None:
-        path = self.ask_export_path()
+        answer = self.ask_export_path()
+        path, chosen = answer if isinstance(answer, tuple) else (answer, "")
         if not path:
             return
         try:
-            self.export(path)
+            method = dict(self.extra_exports).get(chosen)
+            getattr(self, method)(path) if method else self.export(path)
         except (OSError, ValueError) as exc:
             window = self.window()
             show = getattr(window, "show_error", None)
@@ -132,7 +158,8 @@ class PlotPanel(QWidget):
                 show("Cannot export", str(exc))
 
     def export(self, path: str) -> None:
-        """Write the plot to ``path``: .png, .svg or .csv by its extension."""
+        """Write the plot to ``path``: .png (at least twice the on-screen resolution), .svg or
+        .csv by its extension."""
         ext = os.path.splitext(path)[1].lower()
         if ext == ".csv":
             header, rows = self.csv_table()
@@ -140,10 +167,27 @@ class PlotPanel(QWidget):
         elif ext == ".svg":
             self._export_svg(path)
         elif ext == ".png":
-            if not self.view.grab().save(path, "PNG"):
+            if not self.render_image().save(path, "PNG"):
                 raise OSError(f"could not write {path}")
         else:
             raise ValueError(f"{os.path.basename(path)}: export as .png, .svg or .csv")
+
+    def render_image(self) -> QImage:
+        """The plot drawn at :data:`PNG_SCALE` × its size in pixels (at least; more on a
+        high-density screen), on white."""
+        size = self.view.size()
+        scale = max(PNG_SCALE, PNG_SCALE * self.devicePixelRatioF())
+        image = QImage(round(size.width() * scale), round(size.height() * scale),
+                       QImage.Format.Format_ARGB32)  # fmt: skip
+        image.fill(QColor(BACKGROUND))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(scale, scale)
+        try:
+            self.view.render(painter)
+        finally:
+            painter.end()
+        return image
 
     def _export_svg(self, path: str) -> None:
         size = self.view.size()
@@ -153,9 +197,46 @@ class PlotPanel(QWidget):
         generator.setViewBox(QRect(0, 0, size.width(), size.height()))
         generator.setTitle(self.title)
         painter = QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"could not write {path}")
-        try:
-            self.view.render(painter)
-        finally:
-            painter.end()
+        with vector_scatters(self.view.scene()):
+            if not painter.begin(generator):
+                raise OSError(f"could not write {path}")
+            try:
+                self.view.render(painter)
+            finally:
+                painter.end()
+
+
+@contextmanager
+def vector_scatters(scene):
+    """While drawing into an SVG: every scatter draws each point as its own symbol in its own
+    colours (pyqtgraph's cached pixmap atlas comes out wrong in SVG), and a scatter of more than
+    :data:`MAX_SVG_POINTS` points is drawn as an evenly chosen subset of that many."""
+    scatters = [item for item in scene.items()
+                if isinstance(item, pg.ScatterPlotItem) and item.isVisible()]  # fmt: skip
+    stand_ins = []
+    for item in scatters:
+        count = len(item.data)
+        if count > MAX_SVG_POINTS:
+            keep = np.random.default_rng(0).choice(count, MAX_SVG_POINTS, replace=False)
+            keep.sort()
+            rows = item.data[keep]
+            brushes = [b if b is not None else item.opts["brush"] for b in rows["brush"]]
+            pens = [p if p is not None else item.opts["pen"] for p in rows["pen"]]
+            stand_in = pg.ScatterPlotItem(x=rows["x"], y=rows["y"], brush=brushes, pen=pens,
+                                          symbol=item.opts["symbol"], size=item.opts["size"])
+            stand_in.setParentItem(item.parentItem())
+            stand_in.setZValue(item.zValue())
+            item.hide()
+            stand_ins.append((item, stand_in))
+    drawn = [item for item in scatters if item.isVisible()] + [s for _, s in stand_ins]
+    for item in drawn:
+        item.setExportMode(True, {"antialias": True, "resolutionScale": 1.0})
+    try:
+        yield
+    finally:
+        for item in drawn:
+            item.setExportMode(False)
+        for item, stand_in in stand_ins:
+            stand_in.setParentItem(None)
+            scene.removeItem(stand_in)
+            item.show()

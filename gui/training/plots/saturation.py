@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QComboBox, QGraphicsItem
 
 from core.activations import ACTIVATIONS
 from core.training import SATURATION_THRESHOLD
-from gui.plot_style import SteppedRange, finite_xy, history_curve, layer_colours, style_plot
+from gui.plot_style import (
+    SteppedRange,
+    finite_xy,
+    history_curve,
+    layer_colours,
+    single_point,
+    style_plot,
+)
 from gui.training.plots.panel import PlotPanel
 from gui.training.settings import MAX_HIDDEN_LAYERS
 
@@ -47,6 +54,9 @@ class SaturationPlot(PlotPanel):
         super().__init__(controller, parent)
         self.layer_combo = QComboBox()
         self.layer_combo.setToolTip("Which hidden layer's z to draw on its activation curve")
+        # As wide as its longest entry ("layer 8 (leaky_relu)"), never cut off.
+        self.layer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.layer_combo.setMinimumContentsLength(len("layer 8 (leaky_relu)"))
         self.layer_combo.activated.connect(lambda _: self._draw())
         self.add_header_widget(self.layer_combo)
         self.info.setTextFormat(Qt.TextFormat.RichText)  # with a colour key of the layers
@@ -99,6 +109,7 @@ class SaturationPlot(PlotPanel):
 
     def on_snapshot(self, snapshot) -> None:
         self.snapshot = snapshot
+        self.shown_epoch = snapshot.epoch
         hidden = snapshot.activations[:-1]
         if hidden != self._layers_key:
             self._layers_key = hidden
@@ -211,6 +222,7 @@ class SaturationPlot(PlotPanel):
         for k, curve in enumerate(self.fractions):
             if k < saturation.shape[1]:
                 curve.setData(*finite_xy(a["epoch"], saturation[:, k]))
+                single_point(curve)  # epoch 0 alone is a dot
             curve.setVisible(k < saturation.shape[1])
         if len(a["epoch"]):
             self.range.show(a["epoch"][-1], 0.0, 1.0)

@@ -142,3 +142,25 @@ def test_main_py_runs_a_command_as_a_subprocess():
                             timeout=60)
     assert result.returncode == 0
     assert json.loads(result.stdout)["operations"][8]["quantity"] == "loss"
+
+
+def test_softmax3_trains_on_its_three_class_data_set(capsys, tmp_path):
+    status, out, err = run(capsys, "train", "--example", "softmax3", "--epochs", "40")
+    assert status == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 40 and float(rows[-1]["train_accuracy"]) > 0.9  # argmax accuracy
+    assert float(rows[-1]["train_loss"]) < float(rows[0]["train_loss"])
+    labels = tmp_path / "labels.csv"  # one column of labels 0, 1, 2 for the 3 softmax units
+    labels.write_text("a,b,y\n1,2,2\n3,4,0\n5,6,1\n-1,0,2\n")
+    status, out, err = run(capsys, "train", "--example", "softmax3", "--csv", str(labels),
+                           "--epochs", "2", "--train-fraction", "1")  # fmt: skip
+    assert status == 0, err
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 2
+
+
+def test_targets_that_do_not_fit_the_loss_are_an_error(capsys, tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("a,b,y\n1,2,2\n3,4,-1\n5,6,0\n")
+    status, out, err = run(capsys, "train", "--example", "circle", "--csv", str(data))
+    assert status == 2 and out == ""
+    assert "binary cross-entropy needs targets from 0 to 1" in err and "2 and −1" in err

@@ -1,6 +1,7 @@
 """`main.py trace NET.json --layers`: the layer trace as a user calls it."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -75,12 +76,23 @@ def test_dataset_option_and_markdown_tables(capsys):
 
 
 def test_own_sample_batch_for_softmax3(capsys, tmp_path):
-    status, out, _ = run(capsys, "trace", example_path("softmax3"), "--layers", "--batch", "4",
+    # Without a data set in the file, the batch is the file's own sample and samples near it.
+    spec = json.loads(Path(example_path("softmax3")).read_text(encoding="utf-8"))
+    spec.pop("dataset", None)
+    own = tmp_path / "softmax3_own.json"
+    own.write_text(json.dumps(spec), encoding="utf-8")
+    status, out, _ = run(capsys, "trace", str(own), "--layers", "--batch", "4",
                          "--format", "json")
     assert status == 0
     doc = json.loads(out)
     assert doc["batch"]["x"][0] == [0.5, -0.3] and len(doc["batch"]["y"]) == 4
     assert {tuple(y) for y in doc["batch"]["y"]} == {(0, 1, 0), (0, 0, 1), (1, 0, 0)}
+    # With its data set (3-class blobs), the batch is the first rows of the training split.
+    status, out, _ = run(capsys, "trace", example_path("softmax3"), "--layers", "--batch", "4",
+                         "--format", "json")
+    doc = json.loads(out)
+    assert status == 0 and len(doc["batch"]["x"]) == 4
+    assert all(sorted(y) == [0, 0, 1] for y in doc["batch"]["y"])  # one-hot over 3 classes
     csv_file = tmp_path / "data.csv"
     csv_file.write_text("a,b,c1,c2,c3\n1,2,1,0,0\n3,4,0,1,0\n5,6,0,0,1\n")
     status, out, _ = run(capsys, "trace", example_path("softmax3"), "--layers", "--batch", "2",

@@ -71,3 +71,14 @@ def test_the_command_line_seed_range(capsys, tmp_path):
         assert status == 2
         assert err.startswith("error: argument --seed: expected a whole number from 0 to 2^64")
         assert len(err.splitlines()) == 1
+
+
+def test_regenerating_at_the_largest_data_seed_wraps_to_zero(make_window):
+    import dataclasses
+
+    window = make_window("circle")
+    training = window.training
+    data = dataclasses.replace(training.settings.data, seed=MAX_SEED)
+    assert training.request(dataclasses.replace(training.settings, data=data), "seed")
+    assert training.regenerate()
+    assert training.settings.data.seed == 0 and window.errors == []

@@ -9,8 +9,9 @@ from PySide6.QtCore import QPointF, Qt
 
 from core.training import History
 from gui import app as gui_app
+from gui.training.history import HistoryStore
 from gui.training.settings import CSV
-from gui.training.worker import Grid, HistoryArrays, TrainingSnapshot
+from gui.training.worker import Grid, TrainingSnapshot
 
 WAIT = 5000  # ms; the waits end as soon as their condition holds
 
@@ -121,8 +122,8 @@ def test_learning_rate_10_diverges_with_a_banner(qtbot, window):
         assert np.isfinite(layer.W).all()
     loss = window.training_tab.loss_plot  # regression: no accuracy in the legend
     assert loss.legend.getLabel(loss.train_accuracy) is None
-    # Plots redraw one at a time, a few times a second: the last one catches up shortly and
-    # draws whatever the diverged state holds (finite or not) without raising.
+    # The last frame (the run has stopped) draws whatever the diverged state holds, finite or
+    # not, without raising.
     qtbot.waitUntil(lambda: bool(window.training_tab.saturation_plot.info.text()), timeout=WAIT)
     dock.train_action.trigger()  # refused, with the reason
     assert not training.running and "Reset" in banner.text()
@@ -268,19 +269,20 @@ def test_plots_take_nan_and_infinity(window):
     history.saturation += [(0.2,), (math.nan,), (1.0,)]
     nan = np.full((1, 4), np.nan)
     xs = np.linspace(-1, 1, 60)
+    training = window.training
+    training.store = HistoryStore(2)
     snapshot = TrainingSnapshot(
-        token=window.training.token, epoch=2, steps=50, time=0.0, status="diverged",
-        message="diverged", history=history,
+        token=training.token, run=training.run, epoch=2, steps=50, time=0.0,
+        status="diverged", message="diverged", start=0, rows=history.arrays(),
+        classification=True, layers=2,
         weights=((np.full((4, 2), np.nan), np.zeros(4)), (np.full((1, 4), np.inf), np.zeros(1))),
         activations=("tanh", "sigmoid"),
         hidden_z=(np.vstack([nan, [[np.inf, -np.inf, 1.0, 1e300]]]),),
         grid=Grid(xs, xs, np.full((60, 60), np.nan)),
-        arrays=history.arrays(),
     )  # fmt: skip
-    window.training._on_snapshot(snapshot)
+    training._on_snapshot(snapshot)
     tab = window.training_tab
-    for plot in tab.plots:
-        plot.on_snapshot(snapshot)
+    assert all(plot.shown_epoch == 2 for plot in tab.plots)
     tab.loss_plot.set_log(True)
     assert len(tab.loss_plot.train_curve.xData) == 1  # only epoch 0 is finite
     window.grab()  # paints every plot
@@ -324,20 +326,40 @@ def test_headless_train_and_screenshot(qtbot, tmp_path):
     assert gui_app.run(["--train", "-1"]) == 2
 
 
-def test_history_arrays_grow_with_the_history():
-    history = History(2, True)
-    cache = HistoryArrays()
-    shown = []
-    for epoch in range(5):
-        for _ in range(epoch % 3):  # sometimes nothing new, sometimes several epochs
-            n = len(history)
-            history.epoch.append(n)
-            for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
-                getattr(history, name).append(0.1 * n)
-            history.grad_norm.append((n, 2.0 * n))
-            history.saturation.append((0.5,))
-        shown.append(cache.update(history))
-        expected = history.arrays()
-        for key, value in expected.items():
-            assert np.array_equal(shown[-1][key], value), key
-    assert len(shown[0]["epoch"]) == 0 and len(shown[1]["epoch"]) == 1  # older ones unchanged
+def history_rows(first: int, last: int, layers: int = 2) -> dict:
+    epochs = np.arange(first, last, dtype=float)
+    n = len(epochs)
+    rows = {name: 0.1 * epochs for name in ("train_loss", "test_loss", "train_accuracy",
+                                               "test_accuracy")}  # fmt: skip
+    rows.update(epoch=epochs, grad_norm=np.column_stack([epochs] * layers),
+                saturation=np.full((n, layers - 1), 0.5))  # fmt: skip
+    return rows
+
+
+def test_history_store_takes_new_rows_once_and_in_order():
+    store = HistoryStore(2)
+    assert store.ingest(0, history_rows(0, 3)) == 3
+    views = store.arrays()
+    assert store.ingest(1, history_rows(1, 5)) == 2  # rows 1, 2 were here: only 3, 4 added
+    assert store.ingest(7, history_rows(7, 9)) == 0  # after a gap: refused
+    assert list(store.arrays()["epoch"]) == [0, 1, 2, 3, 4] and store.total == 5
+    assert len(views["epoch"]) == 3  # arrays handed out earlier are unchanged
+    assert np.array_equal(store.arrays()["grad_norm"][:, 1], [0, 1, 2, 3, 4])
+
+
+def test_history_store_stays_bounded_and_evenly_thinned():
+    from gui.training.history import CAPACITY, RECENT
+
+    store = HistoryStore(3)
+    total = 100_000
+    for first in range(0, total, 700):
+        store.ingest(first, history_rows(first, min(first + 700, total), 3))
+    epochs = store.arrays()["epoch"]
+    assert store.total == total and len(store) <= CAPACITY
+    assert np.array_equal(epochs[-RECENT:], np.arange(total - RECENT, total))  # full resolution
+    old = np.diff(epochs[: -RECENT])
+    # Evenly spaced at the stride, then (rows aged since the last thinning) closer together.
+    assert epochs[0] == 0 and old.max() == old[0] == store.stride and np.all(np.diff(old) <= 0)
+    every = epochs >= store.thinned_before  # from here on no epoch is left out
+    assert store.thinned_before <= epochs[-RECENT] and np.all(np.diff(epochs[every]) == 1)
+    assert store.stride <= 2 * total / (CAPACITY - RECENT)  # no coarser than needed
