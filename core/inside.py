@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.network import Network
+from core.notation import MINUS, fmt
 
 Array = np.ndarray
 
@@ -132,3 +133,26 @@ def representation(network: Network, X: Array, layer: int) -> Representation:
         # z = w·(mean + p₁a₁ + p₂a₂) + b in the plane of the two components.
         line = (float(w @ axes[0]), float(w @ axes[1]), float(w @ mean) + b - level)
     return Representation(layer, points, "pca", ("PC 1", "PC 2"), explained, line)
+
+
+def unit_formula(network: Network, layer: int, unit: int) -> str:
+    """What unit ``unit`` (0-based) of ``layer`` (1..L) computes, in the notes' markup with its
+    numbers: ``u^{(1)}_{2} = tanh(z), z = 0.5·u_{1} − 1.2·u_{2} + 0.3``; for the first layer the
+    inputs are x₁, x₂ and the unit's line is w·x + b = 0."""
+    if not 1 <= layer <= len(network.layers):
+        raise ValueError(f"layer {layer} is not a layer of this network (1 to "
+                         f"{len(network.layers)})")  # fmt: skip
+    lay = network.layers[layer - 1]
+    if not 0 <= unit < lay.units:
+        raise ValueError(f"layer {layer} has {lay.units} units, not {unit + 1}")
+    source = "x" if layer == 1 else f"u^{{({layer - 1})}}"
+    terms = []
+    for i, w in enumerate(lay.W[unit]):
+        text = f"{fmt(abs(w))}·{source}_{{{i + 1}}}"
+        if terms:
+            terms.append(f"{MINUS if w < 0 else '+'} {text}")
+        else:
+            terms.append(f"{MINUS}{text}" if w < 0 else text)
+    b = float(lay.b[unit])
+    terms.append(f"{MINUS if b < 0 else '+'} {fmt(abs(b))}")
+    return f"u^{{({layer})}}_{{{unit + 1}}} = {lay.activation.name}(z), z = " + " ".join(terms)
