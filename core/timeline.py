@@ -1,0 +1,112 @@
+"""A training run's timeline: its parameters at a schedule that keeps memory bounded, and a replay
+that reproduces the run exactly.
+
+Every epoch is kept up to ``dense`` epochs; after that, epochs on a stride that doubles whenever
+the timeline is full (so a long run keeps ever sparser snapshots of its later part), and always
+the newest epoch. With the defaults a run keeps at most 500 snapshots however long it trains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.network import Network
+from core.training import TrainConfig, Trainer
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The parameters (W1, b1, W2, b2, … as copies) after ``epoch`` epochs."""
+
+    epoch: int
+    parameters: tuple[Array, ...]
+
+    def apply_to(self, network: Network) -> None:
+        """Set ``network``'s parameters to these (the shapes must agree)."""
+        params = network.parameters()
+        if [p.shape for p in params] != [p.shape for p in self.parameters]:
+            raise ValueError("the snapshot's layer sizes differ from the network's")
+        for p, q in zip(params, self.parameters):
+            np.copyto(p, q)
+
+
+class Timeline:
+    """Snapshots of one run at a bounded schedule (see the module's docstring)."""
+
+    def __init__(self, capacity: int = 500, dense: int = 100) -> None:
+        if not 2 <= dense < capacity:
+            raise ValueError(f"the timeline needs 2 ≤ dense < capacity, not {dense}, {capacity}")
+        self.capacity = capacity
+        self.dense = dense
+        self.stride = 1
+        self._kept: dict[int, Snapshot] = {}
+        self._newest: Snapshot | None = None
+
+    def __len__(self) -> int:
+        return len(self.epochs())
+
+    def _on_schedule(self, epoch: int) -> bool:
+        return epoch <= self.dense or epoch % self.stride == 0
+
+    def record(self, epoch: int, parameters: Sequence[Array]) -> None:
+        """Keep the parameters after ``epoch`` epochs (copied) if the schedule wants them; the
+        newest epoch is always kept until a newer one arrives."""
+        snap = Snapshot(int(epoch), tuple(np.array(p, dtype=np.float64) for p in parameters))
+        if self._newest is not None and self._newest.epoch >= snap.epoch:
+            raise ValueError(f"epoch {epoch} is not after the newest recorded epoch "
+                             f"{self._newest.epoch}")  # fmt: skip
+        self._newest = snap
+        if not self._on_schedule(snap.epoch):
+            return
+        self._kept[snap.epoch] = snap
+        while len(self._kept) > self.capacity - 1:  # one place stays free for the newest
+            self.stride *= 2
+            self._kept = {e: s for e, s in self._kept.items() if self._on_schedule(e)}
+
+    def epochs(self) -> list[int]:
+        """The recorded epochs, oldest first."""
+        out = sorted(self._kept)
+        if self._newest is not None and self._newest.epoch not in self._kept:
+            out.append(self._newest.epoch)
+        return out
+
+    def at(self, epoch: int) -> Snapshot:
+        """The snapshot of the latest recorded epoch ≤ ``epoch`` (the oldest if none is)."""
+        epochs = self.epochs()
+        if not epochs:
+            raise ValueError("the timeline is empty: nothing has been recorded")
+        k = int(np.searchsorted(epochs, epoch, side="right")) - 1
+        chosen = epochs[max(k, 0)]
+        if self._newest is not None and chosen == self._newest.epoch:
+            return self._newest
+        return self._kept[chosen]
+
+    def nbytes(self) -> int:
+        """Memory held by the recorded parameters."""
+        snaps = list(self._kept.values())
+        if self._newest is not None and self._newest.epoch not in self._kept:
+            snaps.append(self._newest)
+        return sum(p.nbytes for s in snaps for p in s.parameters)
+
+
+def replay(
+    initial: Network,
+    X: Array,
+    Y: Array,
+    X_test: Array | None,
+    Y_test: Array | None,
+    config: TrainConfig,
+    epochs: int,
+    callback: Callable[[Trainer], object] | None = None,
+) -> Trainer:
+    """Train a copy of ``initial`` for ``epochs`` epochs with ``config`` (the same shuffle seed):
+    the same weights and history, bit for bit, as the run that started from ``initial``.
+    ``callback(trainer)`` runs after every epoch (e.g. to record a timeline)."""
+    trainer = Trainer(initial.copy(), X, Y, X_test, Y_test, TrainConfig(**vars(config)))
+    trainer.train(epochs, None if callback is None else (lambda record: callback(trainer)))
+    return trainer
