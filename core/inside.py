@@ -51,6 +51,17 @@ def unit_maps(network: Network, xs: Array, ys: Array) -> list[Array]:
     return [u.T.reshape(u.shape[1], *gx.shape).copy() for u in us[1:]]
 
 
+def network_with_weights(network: Network, weights) -> Network:
+    """A copy of ``network`` with the (W, b) of every layer taken from ``weights``."""
+    net = network.copy()
+    if [W.shape for W, _ in weights] != [la.W.shape for la in net.layers]:
+        raise ValueError("the weights' shapes differ from the network's layers")
+    for (W, b), layer in zip(weights, net.layers):
+        np.copyto(layer.W, W)
+        np.copyto(layer.b, b)
+    return net
+
+
 def first_layer_lines(network: Network) -> Array:
     """(w₁, w₂, b) of every first-layer unit: the line w₁x₁ + w₂x₂ + b = 0 where z = 0."""
     layer = network.layers[0]
@@ -71,8 +82,7 @@ class Representation:
     explained : fraction of the variance of u^{(l)} along each axis (1, 0 for "u1").
     line : (a, b, c) of the next layer's decision line a·p₁ + b·p₂ + c = 0 in these
         coordinates, or None where the next layer does not separate two classes by one line
-        (several output units, or a hidden next layer). For "pca" it is exact in the plane of
-        the two components.
+        (several output units, a hidden next layer, or a projection: "pca").
     """
 
     layer: int
@@ -128,10 +138,9 @@ def representation(network: Network, X: Array, layer: int) -> Representation:
     power = s**2
     total = float(power.sum()) or 1.0
     explained = tuple(float(p / total) for p in (list(power[:2]) + [0.0, 0.0])[:2])
+    # The next layer's boundary is a line in u-space, but its trace in a projection is not
+    # (it depends on the dimensions left out), so a projected plane gets no line.
     line = None
-    if level is not None:
-        # z = w·(mean + p₁a₁ + p₂a₂) + b in the plane of the two components.
-        line = (float(w @ axes[0]), float(w @ axes[1]), float(w @ mean) + b - level)
     return Representation(layer, points, "pca", ("PC 1", "PC 2"), explained, line)
 
 

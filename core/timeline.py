@@ -8,6 +8,7 @@ the newest epoch. With the defaults a run keeps at most 500 snapshots however lo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,8 +36,12 @@ class Snapshot:
             np.copyto(p, q)
 
 
+MEMORY_BUDGET = 64 * 2**20  # bytes of parameters a timeline keeps at most
+
+
 class Timeline:
-    """Snapshots of one run at a bounded schedule (see the module's docstring)."""
+    """Snapshots of one run at a bounded schedule (see the module's docstring). One thread may
+    record while another reads: every method holds the timeline's lock."""
 
     def __init__(self, capacity: int = 500, dense: int = 100) -> None:
         if not 2 <= dense < capacity:
@@ -46,9 +51,22 @@ class Timeline:
         self.stride = 1
         self._kept: dict[int, Snapshot] = {}
         self._newest: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_parameters(cls, parameters: Sequence[Array], budget: int = MEMORY_BUDGET,
+                       capacity: int = 500) -> Timeline:  # fmt: skip
+        """A timeline whose snapshots of these parameters fit in ``budget`` bytes: 500 for
+        any network of up to ~16,000 parameters, fewer (at least 10) for larger ones."""
+        size = max(1, sum(np.asarray(p).nbytes for p in parameters))
+        capacity = max(10, min(capacity, budget // size))
+        return cls(capacity=capacity, dense=min(100, capacity // 5))
 
     def __len__(self) -> int:
         return len(self.epochs())
+
+    def __bool__(self) -> bool:
+        return self._newest is not None
 
     def _on_schedule(self, epoch: int) -> bool:
         return epoch <= self.dense or epoch % self.stride == 0
@@ -57,8 +75,12 @@ class Timeline:
         """Keep the parameters after ``epoch`` epochs (copied) if the schedule wants them; the
         newest epoch is always kept until a newer one arrives."""
         snap = Snapshot(int(epoch), tuple(np.array(p, dtype=np.float64) for p in parameters))
+        with self._lock:
+            self._record(snap)
+
+    def _record(self, snap: Snapshot) -> None:
         if self._newest is not None and self._newest.epoch >= snap.epoch:
-            raise ValueError(f"epoch {epoch} is not after the newest recorded epoch "
+            raise ValueError(f"epoch {snap.epoch} is not after the newest recorded epoch "
                              f"{self._newest.epoch}")  # fmt: skip
         self._newest = snap
         if not self._on_schedule(snap.epoch):
@@ -70,6 +92,10 @@ class Timeline:
 
     def epochs(self) -> list[int]:
         """The recorded epochs, oldest first."""
+        with self._lock:
+            return self._epochs()
+
+    def _epochs(self) -> list[int]:
         out = sorted(self._kept)
         if self._newest is not None and self._newest.epoch not in self._kept:
             out.append(self._newest.epoch)
@@ -77,20 +103,22 @@ class Timeline:
 
     def at(self, epoch: int) -> Snapshot:
         """The snapshot of the latest recorded epoch ≤ ``epoch`` (the oldest if none is)."""
-        epochs = self.epochs()
-        if not epochs:
-            raise ValueError("the timeline is empty: nothing has been recorded")
-        k = int(np.searchsorted(epochs, epoch, side="right")) - 1
-        chosen = epochs[max(k, 0)]
-        if self._newest is not None and chosen == self._newest.epoch:
-            return self._newest
-        return self._kept[chosen]
+        with self._lock:
+            epochs = self._epochs()
+            if not epochs:
+                raise ValueError("the timeline is empty: nothing has been recorded")
+            k = int(np.searchsorted(epochs, epoch, side="right")) - 1
+            chosen = epochs[max(k, 0)]
+            if self._newest is not None and chosen == self._newest.epoch:
+                return self._newest
+            return self._kept[chosen]
 
     def nbytes(self) -> int:
         """Memory held by the recorded parameters."""
-        snaps = list(self._kept.values())
-        if self._newest is not None and self._newest.epoch not in self._kept:
-            snaps.append(self._newest)
+        with self._lock:
+            snaps = list(self._kept.values())
+            if self._newest is not None and self._newest.epoch not in self._kept:
+                snaps.append(self._newest)
         return sum(p.nbytes for s in snaps for p in s.parameters)
 
 

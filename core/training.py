@@ -232,6 +232,9 @@ class Trainer:
         self.diverged_epoch: int | None = None
         self.diverged_rate: float | None = None  # the learning rate when it diverged
         self.message = ""
+        # Something with record(epoch, parameters), e.g. a core.timeline.Timeline, that keeps
+        # the weights after every epoch; None keeps nothing.
+        self.timeline = None
         self._shapes = [p.shape for p in network.parameters()]
         self._key: tuple | None = None
         self._compile()
@@ -256,6 +259,8 @@ class Trainer:
                 step(params, grads)
             self._store()
             self.epoch += 1
+            if self.timeline is not None:
+                self.timeline.record(self.epoch, self.network.parameters())
             record = self._record()
         self.history.append(record)
         if not (math.isfinite(record.train_loss) and np.isfinite(self._flat).all()):

@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="apply N steps before showing (or before the screenshot)")
     parser.add_argument("--train", type=int, default=0, metavar="N",
                         help="train N epochs first (synchronously) and show the Training tab")
+    parser.add_argument("--show-epoch", type=int, metavar="K",
+                        help="with --train: show the recorded epoch K (the timeline scrubbed "
+                        "there) in every view")
+    parser.add_argument("--representation", action="store_true",
+                        help="with --train: show the data as each hidden layer sees them")
     parser.add_argument("--screenshot", metavar="PNG",
                         help="render the window offscreen to this PNG file and exit")
     parser.add_argument("--size", default="1280x800", metavar="WxH",
@@ -132,6 +137,11 @@ def run(argv: list[str]) -> int:
         if args.list_lessons:
             print(list_lessons_text())
             return 0
+        if (args.show_epoch is not None or args.representation) and not args.train:
+            raise ValueError("--show-epoch and --representation need --train")
+        if args.show_epoch is not None and not 0 <= args.show_epoch <= args.train:
+            raise ValueError(f"--show-epoch: an epoch from 0 to {args.train}, not "
+                             f"{args.show_epoch}")
         if args.batch is not None and not args.layers:
             raise ValueError("--batch needs --layers")
         if args.batch is not None and not 1 <= args.batch <= 16:
@@ -203,6 +213,11 @@ def run(argv: list[str]) -> int:
         problem = window.train_headless(args.train)
         if problem:
             print(f"warning: {one_line(problem)}", file=sys.stderr)
+        tab = window.training_tab
+        tab.representation_box.setChecked(args.representation)
+        if args.show_epoch is not None:
+            tab.build_plots()
+            tab.scrubber.scrub(args.show_epoch)
     if exporting:
         window.resize(*size)
         window.show()

@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
         """The Training tab, its dock (tabbed with the values dock), Edit and Training menus."""
         self.training = TrainingController(self.controller, self)
         self.training_tab = TrainingTab(self.training)
+        self.training_tab.step_requested.connect(
+            lambda: self.tabs.setCurrentWidget(self.stepper_tab)
+        )
         self.tabs.addTab(self.training_tab, "Training")
         self.training_dock = TrainingDock(self.training, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.training_dock)

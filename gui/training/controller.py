@@ -20,6 +20,7 @@ from core.fields import MAX_SEED
 from core.netfile import LoadedNetwork
 from core.network import Network, OptimizerConfig
 from core.optimizers import Optimizer, make_optimizer
+from core.timeline import Timeline
 from core.training import TrainConfig, Trainer
 from gui.training.commands import RunState, SettingsCommand
 from gui.training.history import HistoryStore
@@ -45,12 +46,7 @@ from gui.training.settings import (
     settings_from_loaded,
     training_block,
 )
-from gui.training.worker import (
-    Cursor,
-    TrainingJob,
-    TrainingWorker,
-    make_snapshot,
-)
+from gui.training.worker import Cursor, TrainingJob, TrainingWorker, make_snapshot
 
 PROBE_SAMPLES = 256  # training samples whose hidden z the saturation plot shows
 CACHE_SIZE = 16  # data sets kept for undo, by their settings
@@ -99,6 +95,7 @@ class TrainingController(QObject):
         self.probe = np.zeros((0, 2))
         # Epochs a lesson's run trains in all (None: until paused); a new network clears it.
         self.epoch_budget: int | None = None
+        self.scrubbed: int | None = None  # the recorded epoch the views show, None while live
         self.trainer: Trainer | None = None
         self.problem = "there is no network"
         self.latest = None  # the newest snapshot of the current run
@@ -241,7 +238,11 @@ class TrainingController(QObject):
         return True
 
     def _sync_into_trainer(self) -> None:
-        """Give the trainer the weights the user may have stepped or edited while paused."""
+        """Give the trainer the weights the user may have stepped or edited while paused (not
+        those of a recorded epoch on show: training goes on from the run's newest)."""
+        if self.scrubbed is not None:
+            self.scrubbed = None
+            return
         shown, own = self.step.network, self.trainer.network
         if shown is None or shown.sizes != own.sizes:
             return
@@ -477,6 +478,8 @@ class TrainingController(QObject):
                 self.problem = str(exc)
             else:
                 trainer.history.append(trainer.evaluate())  # epoch 0: before training
+                trainer.timeline = Timeline.for_parameters(trainer.network.parameters())
+                trainer.timeline.record(0, trainer.network.parameters())
         layers = len(net.layers) if net is not None else 1
         self._new_run(trainer, HistoryStore(layers), Cursor())
         self._publish_now()

@@ -13,13 +13,23 @@ them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from core.inside import network_with_weights
 from gui.training.plots.boundary import BoundaryPlot
 from gui.training.plots.gradient import GradientPlot
 from gui.training.plots.loss import LossPlot
+from gui.training.plots.representation import RepresentationPanel
 from gui.training.plots.saturation import SaturationPlot
+from gui.training.timeline import Scrubber, TimelineBar
 
 BANNER_STYLES = {
     "error": "background: #fdecea; color: #7f1d1d; border: 1px solid #f5c2c0;",
@@ -28,7 +38,12 @@ BANNER_STYLES = {
 
 
 class TrainingTab(QWidget):
-    """Loss, saturation, gradients and the decision boundary in a 2 × 2 grid."""
+    """Loss, saturation, gradients and the decision boundary in a 2 × 2 grid, the timeline bar
+    under them, and (when asked for) each hidden layer's view of the data.
+
+    ``step_requested`` asks the window to show the Stepper (on the epoch the timeline shows)."""
+
+    step_requested = Signal()
 
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,9 +56,28 @@ class TrainingTab(QWidget):
         self.banner.setContentsMargins(8, 6, 8, 6)
         self.banner.hide()
         layout.addWidget(self.banner)
-        self.grid = QGridLayout()
+        plots = QWidget()
+        self.grid = QGridLayout(plots)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(6)
-        layout.addLayout(self.grid, 1)
+        self.representation = RepresentationPanel()
+        self.representation.setMinimumHeight(170)
+        self.representation.hide()
+        expanding = QSizePolicy.Policy.Expanding
+        plots.setSizePolicy(expanding, expanding)  # so the stretch factors share the height
+        layout.addWidget(plots, 3)
+        layout.addWidget(self.representation, 2)  # shares the height while it shows
+        self.representation_box = QCheckBox("Show the data as each hidden layer sees them")
+        self.representation_box.toggled.connect(self._on_representation_toggled)
+        layout.addWidget(self.representation_box)
+        self.scrubber = Scrubber(controller)
+        self.timeline_bar = TimelineBar()
+        layout.addWidget(self.timeline_bar)
+        self.timeline_bar.scrubbed.connect(self.scrubber.scrub)
+        self.timeline_bar.live_requested.connect(self.scrubber.go_live)
+        self.timeline_bar.replay_requested.connect(self.scrubber.replay)
+        self.timeline_bar.step_requested.connect(self._on_step_requested)
+        self.scrubber.changed.connect(self._update_timeline)
         self.plots: tuple = ()
         self.shown = None  # the snapshot the plots show
         self._unpainted: set = set()
@@ -115,6 +149,37 @@ class TrainingTab(QWidget):
         self.shown = snapshot
         for plot in self.plots:
             plot.on_snapshot(snapshot)
+        self._draw_representation(snapshot)
+
+    # -- the timeline and the representation view ------------------------------------------
+
+    def _update_timeline(self) -> None:
+        bar, scrubbed = self.timeline_bar, self.controller.scrubbed
+        bar.live = scrubbed is None
+        bar.set_epochs(self.scrubber.epochs())
+        if scrubbed is not None:
+            bar.show_epoch(scrubbed)
+
+    def _on_step_requested(self, epoch: int) -> None:
+        if self.controller.scrubbed != epoch and epoch in self.scrubber.epochs():
+            self.scrubber.scrub(epoch)
+        self.step_requested.emit()
+
+    def _on_representation_toggled(self, on: bool) -> None:
+        self.representation.setVisible(on)
+        if on:
+            self._draw_representation(self.controller.shown)
+
+    def _draw_representation(self, snapshot) -> None:
+        """Every hidden layer's plane for the frame's weights (only while it shows)."""
+        c = self.controller
+        if not self.representation.isVisible() or snapshot is None or c.train is None:
+            return
+        try:
+            net = network_with_weights(c.step.network, snapshot.weights)
+        except (ValueError, AttributeError):
+            return  # the network was replaced since this frame
+        self.representation.show_network(net, c.train.X, c.train.Y)
 
     def _paint_all_now(self) -> None:
         """A frame still painting plot by plot when the next comes (a pause, a reset, the tab
@@ -154,6 +219,11 @@ class TrainingTab(QWidget):
             if not plot.view.updatesEnabled():
                 plot.view.setUpdatesEnabled(True)  # repaints it
                 return
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        # The representation view takes at most 40% of the height: the plots stay readable.
+        self.representation.setMaximumHeight(max(170, round(0.4 * self.height())))
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

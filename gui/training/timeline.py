@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+from core.inside import network_with_weights
+from gui.training.worker import recorded_snapshot
 
 
 class TimelineBar(QWidget):
@@ -65,6 +68,16 @@ class TimelineBar(QWidget):
         self.slider.blockSignals(False)
         self._update_label()
 
+    def show_epoch(self, epoch: int) -> None:
+        """Point at the recorded epoch ``epoch`` without emitting anything (the views show it
+        already)."""
+        self.live = False
+        index = max((k for k, e in enumerate(self.epochs) if e <= epoch), default=0)
+        self.slider.blockSignals(True)
+        self.slider.setValue(index)
+        self.slider.blockSignals(False)
+        self._update_label()
+
     def scrub_to(self, epoch: int) -> None:
         """Show the latest recorded epoch ≤ ``epoch`` (as if the user dragged there)."""
         index = max((k for k, e in enumerate(self.epochs) if e <= epoch), default=0)
@@ -96,3 +109,87 @@ class TimelineBar(QWidget):
             self.label.setText(f"{where} · newest {newest:,} · {len(self.epochs)} recorded")
         self.live_button.setEnabled(not self.live and bool(self.epochs))
         self.step_button.setEnabled(bool(self.epochs))
+
+
+class Scrubber(QObject):
+    """Shows a recorded epoch of the current run in every view, and replays a run.
+
+    ``scrub(epoch)`` pauses training and makes the controller's frame the recorded epoch's: the
+    plots, their headers, the dock and the Stepper's network all show it (its history cut there).
+    ``go_live()`` shows the run's newest epoch again; training on (Train) does so too. ``replay()``
+    starts a new run from the run's initial weights with the same settings and seed and trains it
+    to the epoch the run had reached: the same history, bit for bit.
+    """
+
+    changed = Signal()
+
+    def __init__(self, controller) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.replaying_to: int | None = None
+        self.frame = None  # the recorded epoch's frame while it shows
+        controller.frame_ready.connect(self._on_frame)
+        controller.running_changed.connect(self._on_running)
+
+    def timeline(self):
+        trainer = self.controller.trainer
+        return None if trainer is None else trainer.timeline
+
+    def epochs(self) -> list[int]:
+        timeline = self.timeline()
+        return timeline.epochs() if timeline else []
+
+    def scrub(self, epoch: int) -> None:
+        c, timeline = self.controller, self.timeline()
+        if not timeline:
+            return
+        c.pause()
+        snap = timeline.at(epoch)
+        net = network_with_weights(c.trainer.network, _pairs(snap.parameters))
+        frame = recorded_snapshot(c._job(), net, snap.epoch, c.store.arrays(),
+                                  tuple(c.store.markers))  # fmt: skip
+        c.scrubbed = snap.epoch
+        self.frame = c.shown = frame
+        c.stepper_sync.show_weights(frame.weights)
+        c.frame_ready.emit(frame)
+        self.changed.emit()
+
+    def go_live(self) -> None:
+        c = self.controller
+        if c.scrubbed is None:
+            return
+        c.scrubbed = None
+        c.shown = c.latest = None
+        c._publish_now()  # the trainer's newest epoch, in every view and the Stepper
+        self.changed.emit()
+
+    def replay(self) -> None:
+        c, timeline = self.controller, self.timeline()
+        if not timeline or c.step.network is None:
+            return
+        target = timeline.epochs()[-1]
+        c.pause()
+        c.scrubbed = None
+        timeline.at(0).apply_to(c.step.network)  # the run's initial weights
+        c.step.mark_changed()
+        c._new_trainer()
+        c.epoch_budget, self.replaying_to = target, target
+        c.start()
+
+    def _on_running(self, running: bool) -> None:
+        if not running and self.replaying_to is not None:
+            self.replaying_to = None
+            self.controller.epoch_budget = None  # the replay is over: train on as usual
+        if running:
+            self.changed.emit()
+
+    def _on_frame(self, snapshot) -> None:
+        if snapshot is not self.frame:  # any other frame is the run's own: live again
+            self.frame = None
+            self.controller.scrubbed = None
+        self.changed.emit()
+
+
+def _pairs(parameters) -> list[tuple]:
+    """(W, b) pairs from the flat W1, b1, W2, b2, … order."""
+    return [(parameters[k], parameters[k + 1]) for k in range(0, len(parameters), 2)]

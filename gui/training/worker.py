@@ -110,12 +110,9 @@ def grid_points(xs: Array, ys: Array) -> Array:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def make_snapshot(job: TrainingJob, start: int | None = None) -> TrainingSnapshot:
-    """A snapshot of ``job.trainer`` now, with the history rows from ``start`` (default: those
-    not sent yet); call it on the thread that owns the trainer."""
-    trainer = job.trainer
-    net = trainer.network
-    cursor = job.cursor if job.cursor is not None else Cursor()
+def measure(net, job: TrainingJob) -> tuple[list, Grid | None]:
+    """z of every layer over the probe batch, and the decision-boundary grid (None unless the
+    inputs are 2-D), for ``net``'s weights now; fresh arrays, shared with nothing."""
     with np.errstate(all="ignore"):
         zs, _ = net.forward(job.probe)  # fresh arrays: nothing here is shared with the trainer
         grid = None
@@ -127,6 +124,16 @@ def make_snapshot(job: TrainingJob, start: int | None = None) -> TrainingSnapsho
             else:
                 values = values.reshape(*shape, values.shape[1])  # one plane per class
             grid = Grid(job.grid_xs, job.grid_ys, values)
+    return zs, grid
+
+
+def make_snapshot(job: TrainingJob, start: int | None = None) -> TrainingSnapshot:
+    """A snapshot of ``job.trainer`` now, with the history rows from ``start`` (default: those
+    not sent yet); call it on the thread that owns the trainer."""
+    trainer = job.trainer
+    net = trainer.network
+    cursor = job.cursor if job.cursor is not None else Cursor()
+    zs, grid = measure(net, job)
     history = trainer.history
     first = cursor.sent if start is None else start
     first = max(first, history.dropped)
@@ -236,3 +243,22 @@ class TrainingWorker(QObject):
                 emit(make_snapshot(job))
                 last = now
         emit(make_snapshot(job))
+
+
+def recorded_snapshot(job: TrainingJob, net, epoch: int, arrays: dict[str, Array],
+                      markers: tuple) -> TrainingSnapshot:  # fmt: skip
+    """The snapshot of a recorded epoch of the run (``net`` carries that epoch's weights): its
+    measurements computed afresh, the history ``arrays`` cut at that epoch."""
+    zs, grid = measure(net, job)
+    keep = arrays["epoch"] <= epoch
+    return TrainingSnapshot(
+        token=job.token, run=job.run, epoch=epoch,
+        steps=epoch * -(-len(job.trainer.X) // job.trainer.config.batch_size),
+        time=time.perf_counter(), status="ok", message="", start=0, rows={},
+        classification=job.trainer.history.classification, layers=len(net.layers),
+        weights=tuple((la.W.copy(), la.b.copy()) for la in net.layers),
+        activations=tuple(la.activation.name for la in net.layers),
+        hidden_z=tuple(zs[1:-1]), grid=grid,
+        arrays={name: column[keep] for name, column in arrays.items()},
+        markers=tuple(m for m in markers if m[0] <= epoch),
+    )  # fmt: skip

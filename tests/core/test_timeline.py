@@ -85,3 +85,32 @@ def test_snapshot_applies_to_a_network_of_the_same_shape_only():
     other = build_network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy")
     with pytest.raises(ValueError, match="layer sizes"):
         timeline.at(5).apply_to(other)
+
+
+def test_a_trainer_records_its_timeline_after_every_epoch():
+    data = generate("xor", samples=60, seed=1)
+    net = build_network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy", seed=2)
+    trainer = Trainer(net, data.X, data.Y, config=TrainConfig(batch_size=5, seed=3))
+    trainer.timeline = Timeline.for_parameters(net.parameters())
+    trainer.timeline.record(0, net.parameters())
+    trainer.train(30)
+    assert trainer.timeline.epochs() == list(range(31))
+    for got, want in zip(trainer.timeline.at(30).parameters, net.parameters()):
+        np.testing.assert_array_equal(got, want)
+    headless = Trainer(build_network([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy",
+                                     seed=2), data.X, data.Y,
+                       config=TrainConfig(batch_size=5, seed=3))  # fmt: skip
+    headless.train(12)
+    for got, want in zip(trainer.timeline.at(12).parameters, headless.network.parameters()):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_the_timeline_of_a_large_network_stays_within_its_memory_budget():
+    big = [np.zeros((400, 400)), np.zeros(400)]  # 1.3 MB a snapshot
+    timeline = Timeline.for_parameters(big, budget=20 * 2**20)
+    assert 10 <= timeline.capacity <= 20 * 2**20 // sum(p.nbytes for p in big)
+    for epoch in range(200):
+        timeline.record(epoch, big)
+    assert timeline.nbytes() <= 20 * 2**20
+    small = Timeline.for_parameters([np.zeros((8, 2)), np.zeros(8)])
+    assert small.capacity == 500 and small.dense == 100

@@ -34,11 +34,14 @@ def test_representation_panel_plots_each_hidden_layers_points_by_class(qtbot):
             np.testing.assert_array_equal(np.column_stack([x, y]), want[classes == c])
     assert "(u₁, u₂)" in panel.plots[0].titleLabel.text
     assert "principal components" in panel.plots[1].titleLabel.text
-    x, y = panel.lines[1].getData()  # the output's line in the last hidden layer's plane
-    a, b, c = panel.reps[1].line
+    for line in panel.lines:  # layer 1 feeds a hidden layer; layer 2 is projected: no line
+        x0, _ = line.getData()
+        assert x0 is None or len(x0) == 0
+    net2 = _net([2, 2, 1])
+    panel.show_network(net2, data.X, data.Y)
+    x, y = panel.lines[0].getData()  # the output's line in a 2-unit layer's plane
+    a, b, c = panel.reps[0].line
     np.testing.assert_allclose(a * x + b * y + c, 0.0, atol=1e-9)
-    x0, _ = panel.lines[0].getData()
-    assert x0 is None or len(x0) == 0  # layer 1 feeds a hidden layer: no single line
 
 
 def test_representation_panel_says_when_there_is_no_hidden_layer(qtbot):

@@ -1,0 +1,109 @@
+"""The training timeline in the window: scrubbing shows one recorded epoch in every view and in
+the Stepper, Live returns to the newest, Replay reproduces the run bit for bit, and the
+representation view draws the frame's weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.inside import network_with_weights, representation
+from core.training import TrainConfig, Trainer
+from tests.gui.training.test_live import WAIT, boundary_matches, shown_epochs
+
+
+@pytest.fixture
+def window(make_window):
+    win = make_window("circle", size=(1280, 800))
+    win.tabs.setCurrentWidget(win.training_tab)
+    return win
+
+
+def _params(network):
+    return [p.copy() for p in network.parameters()]
+
+
+def _headless(training, epochs):
+    """The run's own start trained ``epochs`` epochs without the window."""
+    trainer = training.trainer
+    start = network_with_weights(trainer.network, _pairs(trainer.timeline.at(0).parameters))
+    config = TrainConfig(**vars(trainer.config))
+    headless = Trainer(start, training.train.X, training.train.Y, training.test.X,
+                       training.test.Y, config, type(trainer.optimizer)(
+                           trainer.optimizer.name, trainer.optimizer.learning_rate,
+                           dict(trainer.optimizer.params)))  # fmt: skip
+    headless.train(epochs)
+    return headless
+
+
+def _pairs(flat):
+    return [(flat[k], flat[k + 1]) for k in range(0, len(flat), 2)]
+
+
+def test_scrubbing_shows_the_recorded_epoch_everywhere(window):
+    training, tab = window.training, window.training_tab
+    window.train_headless(40)
+    newest = _params(training.trainer.network)
+    tab.timeline_bar.scrub_to(12)
+    assert training.scrubbed == 12
+    assert set(shown_epochs(window).values()) == {12}
+    assert boundary_matches(window, training.shown)
+    want = _headless(training, 12).network.parameters()
+    for got, expected in zip(window.controller.network.parameters(), want):
+        np.testing.assert_array_equal(got, expected)  # the Stepper shows epoch 12's weights
+    assert "showing epoch 12" in tab.timeline_bar.label.text()
+    tab.timeline_bar.live_button.click()
+    assert training.scrubbed is None
+    assert set(shown_epochs(window).values()) == {40}
+    for got, expected in zip(window.controller.network.parameters(), newest):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_training_on_after_scrubbing_continues_from_the_newest_epoch(window, qtbot):
+    training, tab = window.training, window.training_tab
+    window.train_headless(20)
+    tab.timeline_bar.scrub_to(5)
+    window.training_dock.epoch_action.trigger()  # one epoch: from epoch 20, not 5
+    assert training.trainer.epoch == 21 and training.scrubbed is None
+    want = _headless(training, 21).network.parameters()
+    for got, expected in zip(training.trainer.network.parameters(), want):
+        np.testing.assert_array_equal(got, expected)
+    assert tab.timeline_bar.live and tab.timeline_bar.epochs[-1] == 21
+
+
+def test_step_from_here_opens_the_stepper_on_that_epoch(window):
+    training, tab = window.training, window.training_tab
+    window.train_headless(15)
+    tab.timeline_bar.scrub_to(7)
+    tab.timeline_bar.step_button.click()
+    assert window.tabs.currentWidget() is window.stepper_tab
+    want = training.trainer.timeline.at(7).parameters
+    for got, expected in zip(window.controller.network.parameters(), want):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_replay_reproduces_the_history_bit_for_bit(window, qtbot):
+    training, tab = window.training, window.training_tab
+    window.train_headless(30)
+    before = {k: v.copy() for k, v in training.store.arrays().items()}
+    final = _params(training.trainer.network)
+    tab.timeline_bar.replay_button.click()
+    qtbot.waitUntil(lambda: not training.running, timeout=WAIT)
+    assert training.trainer.epoch == 30
+    after = training.store.arrays()
+    for key, column in before.items():
+        np.testing.assert_array_equal(after[key], column)
+    for got, expected in zip(training.trainer.network.parameters(), final):
+        np.testing.assert_array_equal(got, expected)
+    assert training.epoch_budget is None  # trains on as usual afterwards
+
+
+def test_representation_view_draws_the_frames_weights(window):
+    training, tab = window.training, window.training_tab
+    window.train_headless(10)
+    tab.representation_box.setChecked(True)
+    tab.timeline_bar.scrub_to(3)
+    net = network_with_weights(window.controller.network, training.shown.weights)
+    want = representation(net, training.train.X, 1).points
+    np.testing.assert_array_equal(tab.representation.reps[0].points, want)
+    assert training.shown.epoch == 3
