@@ -32,7 +32,7 @@ REQUIRED = [
     "composite-functions", "backprop-one-sample", "units-to-matrices", "why-backpropagation",
     "learning-rate",
     "optimizers", "local-minima", "sigmoid-flat-spot", "vanishing-gradients", "herd-effect",
-    "linear-units", "one-layer", "two-layers", "many-layers", "keras-recipe",
+    "linear-units", "one-layer", "two-layers", "many-layers", "inside-training", "keras-recipe",
 ]  # fmt: skip
 
 
@@ -53,7 +53,7 @@ def test_the_lessons_are_listed_in_order():
     infos = list_lessons()
     assert [info.id for info in infos] == REQUIRED
     # "From units to matrices" went in after lesson 2 as 2.5, so no other lesson is renumbered.
-    assert [info.order for info in infos] == [1, 2, 2.5] + list(range(3, 15))
+    assert [info.order for info in infos] == [1, 2, 2.5] + list(range(3, 14)) + [13.5, 14]
     for info in infos:
         assert Path(info.path).name == f"{order_label(info.order, 2)}-{info.id}.json"
 
@@ -680,3 +680,17 @@ def test_controls_change_only_what_they_name():
         apply_controls(lesson, {"rate": 9})
     r = run_lesson(moved)
     assert r.runs[0].label == "Adam, η = 0.1" and r.runs[0].network.optimizer.name == "adam"
+
+
+def test_inside_training_unrolls_the_circle_for_its_last_hidden_layer():
+    import numpy as np
+
+    from core.inside import representation
+
+    result = run_lesson(load_lesson("inside-training"))
+    run = result.runs[0]
+    rep = representation(run.network, result.train.X, 2)  # the layer of two units
+    a, b, c = rep.line
+    side = rep.points @ np.array([a, b]) + c > 0
+    # One straight line in (u₁, u₂) separates the classes as well as the network does.
+    assert np.mean(side == (result.train.Y[:, 0] > 0.5)) == run.measures["final_accuracy"] == 1.0

@@ -42,16 +42,16 @@ def expected_tab(win, lesson):
             "lessons": win.lesson_tab}[lesson_view(lesson)]  # fmt: skip
 
 
-def test_lessons_menu_lists_all_fifteen_in_order(window):
+def test_lessons_menu_lists_all_sixteen_in_order(window):
     infos = list_lessons()
-    assert len(infos) == 15
+    assert len(infos) == 16
     assert [a.data() for a in window.lesson_actions] == [i.id for i in infos]
     assert [a.text() for a in window.lesson_actions] == [f"{i.order}. {i.title}" for i in infos]
     assert window.lessons_menu.actions()[0] is window.all_lessons_action
     window.all_lessons_action.trigger()
     assert window.tabs.currentWidget() is window.lesson_tab
     assert window.lesson_tab.showing_list()
-    assert window.lesson_tab.start_page.tree.topLevelItemCount() == 15
+    assert window.lesson_tab.start_page.tree.topLevelItemCount() == 16
 
 
 def test_each_lesson_explains_itself_and_shows_its_view(window):
@@ -339,10 +339,11 @@ def test_list_lessons_needs_no_qt():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[-1] == "False"  # Qt was never imported
-    assert len(lines[:-1]) == 15
+    assert len(lines[:-1]) == 16
     assert lines[0] == "01  composite-functions  Composite functions and the chain rule"
     assert lines[2] == "02.5  units-to-matrices  From units to matrices"
-    assert lines[14].startswith("14  keras-recipe  ")
+    assert lines[14].startswith("13.5  inside-training  ")
+    assert lines[15].startswith("14  keras-recipe  ")
 
 
 def test_bad_lesson_id_is_one_line_and_exit_2(capsys):
@@ -623,3 +624,17 @@ def test_every_training_lesson_replays_without_errors(window):
             tab.replay_step()
         tab.stop_replay()
         assert not window.errors, info.id
+
+
+def test_try_inside_training_epochs_and_data(window):
+    assert window.open_lesson("inside-training")
+    boundary = window.lesson_tab.figure("boundary")
+    full = window.lessons.result.runs[0].measures["final_accuracy"]
+    set_control(window, "epochs", 1)  # 5 epochs: the boundary has not formed yet
+    early = window.lessons.result.runs[0]
+    assert early.label == "2-8-2-1 after 5 epochs"
+    assert early.measures["final_accuracy"] < full - 0.1
+    assert boundary.isVisible()
+    set_control(window, "epochs", 0)
+    set_control(window, "data", 1)  # the spiral: two units in the last layer are too few
+    assert window.lessons.result.runs[0].measures["final_accuracy"] < full - 0.1
