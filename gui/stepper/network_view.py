@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -24,11 +24,18 @@ from PySide6.QtWidgets import (
 
 from core.notation import fmt
 from core.trace import unit_label
+from gui.stepper.network_layout import (
+    Metrics,
+    Placer,
+    edge_candidates,
+    edge_line,
+    layout_network,
+    unit_label_spots,
+)
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
-# Networks up to this many edges print every weight on its edge; larger ones show it on hover.
-EDGE_LABEL_LIMIT = 40
+NUMBER_TEMPLATE = "−0.00000"  # the width a number is given when labels are laid out
 WIDTH_LEVELS = 6
 PLACEHOLDER = "—"
 
@@ -122,46 +129,64 @@ class NetworkView(ZoomView):
         font.setBold(bold)
         return font
 
+    def _metrics(self) -> Metrics:
+        value = QFontMetricsF(self._font())
+        bold = QFontMetricsF(self._font(1.0, True))
+        small = QFontMetricsF(self._font(0.8))
+        net = self.controller.network
+        names = [small.horizontalAdvance(unit_label(net, l, j))
+                 for l, n in enumerate(net.sizes) for j in range(n)]
+        return Metrics(
+            font_px=13 * self.font_scale, line=value.height(),
+            number=value.horizontalAdvance(NUMBER_TEMPLATE),
+            unit_number=bold.horizontalAdvance(NUMBER_TEMPLATE),
+            edge_text=max(value.horizontalAdvance("−0.0000 → −0.0000"),
+                          value.horizontalAdvance("∂L/∂w −0.0000")),
+            bias_text=value.horizontalAdvance(f"b {NUMBER_TEMPLATE}"),
+            target_text=value.horizontalAdvance(f"y {NUMBER_TEMPLATE}"),
+            name_text=max(names, default=0.0),
+        )
+
     def _on_network_replaced(self) -> None:
         scene = self.scene()
         scene.clear()
         self.labels.clear()
         self.nodes.clear()
         self.centres.clear()
+        self.plates = {}
+        self.focus_items: list[QGraphicsSimpleTextItem] = []
         self._weights_shown = None
         self._shown_values: dict[str, float | None] = {}
         self._marked = set()
+        self._focus: set[str] = set()
         self.labels_visible = True
         net = self.controller.network
         if net is None:
             return
         theme = self.theme
         self.setBackgroundBrush(QBrush(theme.background))
-        fs = 13 * self.font_scale
         sizes = net.sizes
-        edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        self.show_edge_labels = edges <= EDGE_LABEL_LIMIT
-        radius = 2.8 * fs
-        dy = 2 * radius + 3.4 * fs
-        dx = (26 if self.show_edge_labels else 15) * fs
-        tallest = max(sizes)
-
-        for l, n in enumerate(sizes):
-            for j in range(n):
-                y = (j - (n - 1) / 2) * dy
-                self.centres[(l, j)] = QPointF(l * dx, y)
+        # Laid out in the viewport's pixels, so that at "fit" the text has its own size.
+        vp = self.viewport().size()
+        self._laid_out_for = (vp.width(), vp.height(), self.font_scale)
+        metrics = self._metrics()
+        layout = layout_network(sizes, max(vp.width(), 200), max(vp.height(), 150), metrics)
+        self.layout, self.metrics = layout, metrics
+        self.show_edge_labels = bool(layout.edge_spots)  # every edge, or those with room
+        radius = layout.radius
+        for key, (x, y) in layout.centres.items():
+            self.centres[key] = QPointF(x, y)
 
         # Edges, from the right side of unit i to the left side of unit j.
         lines, keys, ends = [], [], []
         for l in range(1, len(sizes)):
             for j in range(sizes[l]):
-                b = self.centres[(l, j)]
                 for i in range(sizes[l - 1]):
-                    a = self.centres[(l - 1, i)]
-                    line = QLineF(a.x() + radius, a.y(), b.x() - radius, b.y())
-                    lines.append(line)
-                    keys.append(f"{l}:{j}:{i}")
-                    ends.append((line.x1(), line.y1(), line.x2(), line.y2()))
+                    key = f"{l}:{j}:{i}"
+                    end = edge_line(layout, key)
+                    lines.append(QLineF(*end))
+                    keys.append(key)
+                    ends.append(end)
         self.edges_item = EdgesItem(antialias=len(lines) <= 200)
         self.edges_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.edges_item.set_lines(lines)
@@ -175,6 +200,7 @@ class NetworkView(ZoomView):
 
         # Units: a circle with u inside, z above, δ below, the bias at the lower left.
         node_pen = QPen(theme.foreground, max(1.5, 1.5 * self.font_scale))
+        last = len(sizes) - 1
         for (l, j), c in self.centres.items():
             node = scene.addEllipse(c.x() - radius, c.y() - radius, 2 * radius, 2 * radius,
                                     node_pen, QBrush(theme.node))
@@ -183,32 +209,37 @@ class NetworkView(ZoomView):
             # Antialiased circles are dear to paint; cached, a repaint is a blit.
             node.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.nodes[(l, j)] = node
-            name = unit_label(net, l, j)
-            self._add_label(f"name:{l}:{j}", name, c.x() - radius * 0.95, c.y() - radius * 1.05,
-                            self._font(0.8), theme.muted, anchor="right")
-            self._add_label(f"u:{l}:{j}", "", c.x(), c.y(), self._font(1.0, True),
+            spots = unit_label_spots(layout, metrics, l, j)
+            if layout.names:
+                self._add_label(f"name:{l}:{j}", unit_label(net, l, j), spots["name"],
+                                self._font(0.8), theme.muted)
+            self._add_label(f"u:{l}:{j}", "", spots["u"], self._font(1.0, True),
                             theme.foreground, prefix="")
             if l > 0:
-                self._add_label(f"z:{l}:{j}", "", c.x(), c.y() - radius - 0.8 * fs,
-                                self._font(), theme.foreground, prefix="z ")
-                self._add_label(f"delta:{l}:{j}", "", c.x(), c.y() + radius + 0.8 * fs,
-                                self._font(), theme.delta, prefix="δ ")
-                self._add_label(f"b:{l}:{j}", "", c.x() - radius * 0.95,
-                                c.y() + radius * 1.05, self._font(0.8), theme.muted,
-                                prefix="b ", anchor="right")
-        # Targets and the loss to the right of the output layer.
-        L = len(sizes) - 1
-        for j in range(sizes[L]):
-            c = self.centres[(L, j)]
-            self._add_label(f"y:{j}", "", c.x() + radius + 0.6 * fs, c.y(),
-                            self._font(), theme.muted, prefix="y ", anchor="left")
-        bottom = max(c.y() for c in self.centres.values())
-        self._add_label("loss", "", L * dx, bottom + radius + 2.6 * fs, self._font(1.1, True),
-                        theme.foreground, prefix="L = ")
+                self._add_label(f"z:{l}:{j}", "", spots["z"], self._font(), theme.foreground,
+                                prefix="z ")
+                self._add_label(f"delta:{l}:{j}", "", spots["delta"], self._font(),
+                                theme.delta, prefix="δ ")
+                self._add_label(f"b:{l}:{j}", "", spots["b"], self._font(), theme.muted,
+                                prefix="b ")
+            if l == last:
+                self._add_label(f"y:{j}", "", spots["y"], self._font(), theme.muted,
+                                prefix="y ")
+        x, y = layout.loss_at
+        self._add_label("loss", "", (x, y, "right"), self._font(1.1, True), theme.foreground,
+                        prefix="L = ")
         if self.show_edge_labels:
-            for key, line in zip(keys, lines):
-                self._add_label(f"edge:{key}", "", line, 0.7 * fs, self._font(0.85),
-                                theme.foreground, anchor="edge")
+            for key in layout.edge_spots:
+                cx, cy = layout.edge_spots[key]
+                self._add_label(f"edge:{key}", "", (cx, cy, "centre"), self._font(),
+                                theme.foreground)
+        # In focus mode only u is always shown; the rest while the cursor uses it.
+        self.always_shown = None if layout.full else {
+            k for k in self.labels if k.startswith(("u:", "name:", "loss", "y:"))}
+        for key, (item, _) in self.labels.items():
+            if not self._wanted(key):
+                item.setVisible(False)
+                self._place(item)
 
         self.cursor_box = QGraphicsRectItem()
         self.cursor_box.setBrush(QBrush(theme.cursor))
@@ -221,22 +252,31 @@ class NetworkView(ZoomView):
         self.halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         scene.addItem(self.halo)
         self._radius = radius
-        self._tallest = tallest
+        self._tallest = max(sizes)
+        scene.setSceneRect(QRectF(0, 0, layout.width, layout.height))
         self._on_state_changed()
-        # Measured after the first refresh, when the labels hold real numbers.
-        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-2 * fs, -fs, 2 * fs, fs))
         if self.auto_fit:
-            self.fit()
+            self._show_fitted()
 
-    def _add_label(self, key, text, x, y, font, colour, prefix=None, anchor="centre") -> None:
+    def _add_label(self, key, text, spot, font, colour, prefix=None) -> None:
         item = QGraphicsSimpleTextItem(text)
         item.setFont(font)
         item.setBrush(QBrush(colour))
         item.setZValue(3)
         item.setData(0, key)
-        item.setData(1, (x, y, anchor))
+        item.setData(1, spot)
         self.scene().addItem(item)
         self.labels[key] = (item, prefix if prefix is not None else "")
+        if not key.startswith(("name:", "loss")):
+            # A plate in the background colour keeps the number readable over edges.
+            plate = QGraphicsRectItem()
+            plate.setPen(QPen(Qt.PenStyle.NoPen))
+            colour = QColor(self.theme.background)
+            colour.setAlpha(215)
+            plate.setBrush(QBrush(colour))
+            plate.setZValue(2.4 if key.startswith("edge:") else 2.2)
+            self.scene().addItem(plate)
+            self.plates[key] = plate
         self._place(item)
 
     def _place(self, item: QGraphicsSimpleTextItem) -> None:
@@ -245,19 +285,35 @@ class NetworkView(ZoomView):
             return
         x, y, anchor = item.data(1)
         r = item.boundingRect()
-        if anchor == "edge":
-            # x is the edge's line, y the lift above it: the label starts just right of the
-            # source unit and sits on the line, so labels of one unit's edges fan out with them.
-            line: QLineF = x
-            t = min(0.5, max(0.26, (0.1 * line.dx() + r.width() / 2) / max(line.dx(), 1.0)))
-            p = line.pointAt(t)
-            item.setPos(p.x() - r.width() / 2, p.y() - y - r.height() / 2)
-        elif anchor == "centre":
+        if anchor == "centre":
             item.setPos(x - r.width() / 2, y - r.height() / 2)
         elif anchor == "right":
             item.setPos(x - r.width(), y - r.height() / 2)
         else:
             item.setPos(x, y - r.height() / 2)
+        plate = self.plates.get(item.data(0))
+        if plate is not None:
+            if item.text() and item.isVisible():
+                plate.setRect(item.sceneBoundingRect().adjusted(-2, 0, 2, 0))
+                plate.setVisible(True)
+            else:
+                plate.setVisible(False)
+
+    def fit(self) -> None:
+        """Lay the network out for the view's present size and show it at its own scale."""
+        vp = self.viewport().size()
+        if self.controller.network is not None and (
+                getattr(self, "_laid_out_for", None) != (vp.width(), vp.height(), self.font_scale)):
+            self.auto_fit = True
+            self._on_network_replaced()
+        else:
+            self._show_fitted()
+
+    def _show_fitted(self) -> None:
+        self.resetTransform()
+        self.centerOn(self.scene().sceneRect().center())
+        self.auto_fit = True
+        self.zoom_changed()
 
     # -- showing the cursor ---------------------------------------------------------------
 
@@ -279,7 +335,9 @@ class NetworkView(ZoomView):
             self._set_text("loss", "L = " + (PLACEHOLDER if loss is None else fmt(loss)))
         self._update_nodes(known)
         self._update_edges(known)
+        self._show_focus(stepper, known)
         self._update_marks(stepper)
+        self._follow_cursor()
 
     def _update_labels(self, known: dict[str, float]) -> None:
         shown = self._shown_values
@@ -291,9 +349,79 @@ class NetworkView(ZoomView):
                 continue  # same number as on screen: skip formatting it again
             shown[key] = value
             self._set_text(key, prefix + (PLACEHOLDER if value is None else fmt(value)))
-        if self.show_edge_labels:
-            for key in self.edge_keys:
-                self._set_text(f"edge:{key}", self._edge_text(key, known))
+        for key in self.layout.edge_spots:
+            self._set_text(f"edge:{key}", self._edge_text(key, known))
+
+    def _show_focus(self, stepper, known: dict[str, float]) -> None:
+        """Focus mode: the labels of what the current operation reads and writes, and the
+        weights it uses on their edges, placed where they cover no other label."""
+        op = stepper.current
+        keys = set() if op is None else {op.key, *op.reads}
+        focus = {self._label_key(k) for k in keys}
+        if op is not None and op.unit is not None and op.layer > 0:
+            focus.add(f"z:{op.layer}:{op.unit}")
+        if self.always_shown is not None and focus != self._focus:
+            for key in self._focus ^ focus:
+                if key in self.labels and key not in self.always_shown:
+                    item = self.labels[key][0]
+                    item.setVisible(key in focus and self.labels_visible)
+                    self._place(item)
+            self._focus = focus
+        for item in self.focus_items:
+            item.setVisible(False)
+        if op is None:
+            return
+        edges: dict[str, list[str]] = {}
+        for key in keys:
+            kind, _, rest = key.partition(":")
+            if (kind in ("w", "grad_w", "new_w") and rest in self.edge_index
+                    and rest not in self.layout.edge_spots):
+                edges.setdefault(rest, []).append(kind)
+        if not edges or not self.labels_visible:
+            return
+        obstacles = [(c.x() - self._radius, c.y() - self._radius, c.x() + self._radius,
+                      c.y() + self._radius) for c in self.centres.values()]
+        for item, _ in self.labels.values():
+            if item.isVisible():
+                r = item.sceneBoundingRect()
+                obstacles.append((r.left(), r.top(), r.right(), r.bottom()))
+        placer = Placer(obstacles)
+        while len(self.focus_items) < len(edges):
+            item = QGraphicsSimpleTextItem()
+            item.setFont(self._font())
+            item.setBrush(QBrush(self.theme.reads))
+            item.setZValue(3)
+            self.scene().addItem(item)
+            plate = QGraphicsRectItem(item)
+            plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+            plate.setPen(QPen(Qt.PenStyle.NoPen))
+            plate.setBrush(QBrush(self.theme.background))
+            self.focus_items.append(item)
+        for item, (key, kinds) in zip(self.focus_items, sorted(edges.items())):
+            parts = []
+            if "w" in kinds:
+                parts.append(fmt(known[f"w:{key}"]))
+            if "grad_w" in kinds and f"grad_w:{key}" in known:
+                parts.append(f"∂L/∂w {fmt(known[f'grad_w:{key}'])}")
+            if "new_w" in kinds and f"new_w:{key}" in known:
+                parts.append(f"→ {fmt(known[f'new_w:{key}'])}")
+            item.setText("  ".join(parts) or fmt(known[f"w:{key}"]))
+            item.setData(0, f"edge:{key}")
+            r = item.boundingRect()
+            line = self.edges_item.lines[self.edge_index[key]]
+            ends = (line.x1(), line.y1(), line.x2(), line.y2())
+            (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
+                                       r.height(),
+                                       (0, 0, self.layout.width, self.layout.height))
+            item.setPos(cx - r.width() / 2, cy - r.height() / 2)
+            item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
+            item.setVisible(True)
+
+    def _follow_cursor(self) -> None:
+        """When zoomed in, pan so that the current operation's unit or label stays in view."""
+        if self.auto_fit or not self.cursor_box.isVisible():
+            return
+        self.ensureVisible(self.cursor_box.sceneBoundingRect(), 40, 40)
 
     def _update_nodes(self, known: dict[str, float]) -> None:
         """Fill each unit by its output u once known (blue positive, orange negative)."""
@@ -319,7 +447,8 @@ class NetworkView(ZoomView):
         self.labels_visible = visible
         for key, (item, _) in self.labels.items():
             if key != "loss":
-                item.setVisible(visible)
+                item.setVisible(visible and self._wanted(key))
+                self._place(item)
         # The loss stays readable at any zoom: it is drawn at a fixed size on screen.
         loss_item = self.labels["loss"][0]
         loss_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, not visible)
@@ -327,6 +456,11 @@ class NetworkView(ZoomView):
         if visible and self.controller.stepper is not None:
             self._shown_values.clear()
             self._update_labels(self.controller.stepper.known())
+
+    def _wanted(self, key: str) -> bool:
+        """Whether a label shows at a readable zoom: all of them, or in focus mode only u and
+        the values in the current operation's focus."""
+        return self.always_shown is None or key in self.always_shown or key in self._focus
 
     def _place_on_screen(self, item: QGraphicsSimpleTextItem) -> None:
         """A fixed-size label in the lower right corner, below the (usually few) outputs."""
@@ -337,14 +471,11 @@ class NetworkView(ZoomView):
 
     @staticmethod
     def _edge_text(key: str, known: dict[str, float]) -> str:
+        """The weight, with its gradient below once known, and its new value once stepped."""
         w = known[f"w:{key}"]
-        new = known.get(f"new_w:{key}")
-        if new is not None:
-            return f"{fmt(w)} → {fmt(new)}  (Δ {fmt(new - w, 3)})"
-        grad = known.get(f"grad_w:{key}")
-        if grad is not None:
-            return f"{fmt(w)}   ∂L/∂w {fmt(grad)}"
-        return fmt(w)
+        new, grad = known.get(f"new_w:{key}"), known.get(f"grad_w:{key}")
+        top = fmt(w) if new is None else f"{fmt(w)} → {fmt(new)}"
+        return top if grad is None else f"{top}\n∂L/∂w {fmt(grad)}"
 
     def _update_edges(self, known: dict[str, float]) -> None:
         net = self.controller.network
@@ -421,7 +552,7 @@ class NetworkView(ZoomView):
     def _label_key(self, key: str) -> str:
         """The label that shows value ``key`` (edge values share their edge's label)."""
         kind, _, rest = key.partition(":")
-        if kind in ("w", "grad_w", "new_w") and self.show_edge_labels:
+        if kind in ("w", "grad_w", "new_w") and rest in self.layout.edge_spots:
             return f"edge:{rest}"
         if kind == "grad_b" or kind == "new_b":
             return f"b:{rest}"

@@ -1,0 +1,224 @@
+"""Where the network view puts its units and labels, in the view's own pixels.
+
+The view lays the network out for the size of its viewport with labels at a fixed pixel size
+(13 px times the app's text scale), so that fitting never shrinks the text: the layer spacing
+follows the view's width, the unit spacing its height, and units are as large as the room
+between them allows. Two modes:
+
+- ``full``: every unit shows z, u, δ and b, and (when they fit) every edge its weight, each edge
+  label placed by :class:`Placer` where it overlaps no other label;
+- ``focus`` (a network too dense for that): every unit shows u; the other numbers appear only
+  while the current operation reads or writes them, placed the same way at each step.
+
+Nothing here creates a Qt item: the functions return plain numbers that the view turns into items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Where along an edge (0 = source, 1 = target) a label may sit, most wanted first.
+EDGE_SPOTS = (0.5, 0.36, 0.64, 0.26, 0.74, 0.43, 0.57, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85)
+MAX_EDGE_LABELS = 80  # more edges than this are labelled only while the cursor uses them
+
+
+@dataclass
+class Metrics:
+    """Sizes of the view's text, in pixels: font size, line height and number widths."""
+
+    font_px: float
+    line: float
+    number: float  # width of "−0.0000" in the value font
+    unit_number: float  # the same in the bold font of u
+    edge_text: float  # width of the widest edge label line
+    bias_text: float  # "b −0.0000"
+    target_text: float  # "y −0.0000"
+    name_text: float  # widest unit name
+
+
+@dataclass
+class Layout:
+    """Centres of the units, their radius, the scene's size and which numbers are always shown."""
+
+    width: float
+    height: float
+    centres: dict[tuple[int, int], tuple[float, float]]
+    radius: float
+    full: bool  # every unit's z, δ, b shown
+    edge_labels: bool  # every edge's weight shown (edge_spots has some when not every one)
+    names: bool  # the units' names (x1, h1, …) shown
+    loss_at: tuple[float, float] = (0.0, 0.0)  # right end and centre height of the loss label
+    edge_spots: dict[str, tuple[float, float]] = field(default_factory=dict)  # label centres
+
+
+def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tuple]:
+    """(x, y, anchor) of each label of unit (l, j): anchor "centre", "left" or "right"."""
+    x, y = layout.centres[(l, j)]
+    r, h = layout.radius, m.line
+    gap = 0.15 * h
+    below = max(r, 0.5 * h)
+    side = x - max(0.5 * (m.number + m.font_px), 0.72 * r) - 0.4 * m.font_px
+    spots = {
+        "u": (x, y, "centre"),
+        "z": (x, y - below - h / 2 - gap, "centre"),
+        "delta": (x, y + below + h / 2 + gap, "centre"),
+        # The bias on the line of δ and the name on the line of z, to their left.
+        "b": (side, y + below + h / 2 + gap, "right"),
+        "name": (side if l else x - 0.72 * r, y - below - h / 2 - gap, "right"),
+        "y": (x + max(r, m.unit_number / 2) + 0.5 * m.font_px, y, "left"),
+    }
+    return spots
+
+
+def spot_rect(spot: tuple, width: float, height: float) -> tuple[float, float, float, float]:
+    """The rectangle (x0, y0, x1, y1) of a label of this size at ``spot``."""
+    x, y, anchor = spot
+    if anchor == "right":
+        x0 = x - width
+    elif anchor == "left":
+        x0 = x
+    else:
+        x0 = x - width / 2
+    return (x0, y - height / 2, x0 + width, y + height / 2)
+
+
+def layout_network(sizes: list[int], width: float, height: float, m: Metrics) -> Layout:
+    """Units spread over ``width`` × ``height`` pixels, as large as the labels let them be."""
+    h, f = m.line, m.font_px
+    layers = len(sizes) - 1
+    tallest = max(sizes)
+    top = 1.3 * h + 0.3 * f
+    bottom = 2.4 * h + 0.3 * f  # the δ of the lowest unit and the loss line
+    left = max(m.name_text, 0.5 * f) + 0.8 * f
+    right = m.target_text + 1.2 * f
+    dx = max(width - left - right, 10.0) / max(layers, 1)
+    dy = max(height - top - bottom, 10.0) / tallest
+    # Full mode: z above and δ below each unit fit between the rows. The u label may be a
+    # little wider than its circle (it has a plate of its own).
+    r_min = max(0.42 * m.unit_number, 1.1 * h)
+    r_room = (dy - 2 * h - 0.6 * f) / 2
+    r_cap = min(0.16 * dx, 3.2 * f)
+    full = r_room >= r_min and r_cap >= r_min
+    if full:
+        radius = min(r_room, r_cap)
+    else:
+        radius = max(3.0, min(0.3 * dy, 0.1 * dx, r_cap))
+    names = radius >= 0.9 * h and dy >= 2 * radius + h
+    # The columns: the first unit's circle and name inside the left edge, the last unit's
+    # circle and target inside the right one.
+    x0 = left + radius
+    x1 = width - right - max(radius, 0.5 * m.unit_number)
+    dx = (x1 - x0) / max(layers, 1)
+    centres = {}
+    middle = top + (height - top - bottom) / 2
+    for l, n in enumerate(sizes):
+        x = x0 + l * dx if layers else width / 2
+        for j in range(n):
+            centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
+    layout = Layout(width, height, centres, radius, full, False, names,
+                    loss_at=(width - 0.5 * f, height - 0.9 * h))
+    if full:
+        edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        if edges <= MAX_EDGE_LABELS:
+            layout.edge_spots = place_edge_labels(layout, sizes, m)
+            layout.edge_labels = len(layout.edge_spots) == edges
+    return layout
+
+
+def edge_line(layout: Layout, key: str) -> tuple[float, float, float, float]:
+    """From the right side of the source unit to the left side of the target, for ``l:j:i``."""
+    l, j, i = (int(p) for p in key.split(":"))
+    (ax, ay), (bx, by) = layout.centres[(l - 1, i)], layout.centres[(l, j)]
+    r = layout.radius
+    return (ax + r, ay, bx - r, by)
+
+
+def unit_obstacles(layout: Layout, sizes: list[int], m: Metrics, full: bool) -> list[tuple]:
+    """The rectangles the unit labels (and the units) take."""
+    rects = []
+    r = layout.radius
+    last = len(sizes) - 1
+    for (l, j), (x, y) in layout.centres.items():
+        rects.append((x - r, y - r, x + r, y + r))
+        spots = unit_label_spots(layout, m, l, j)
+        rects.append(spot_rect(spots["u"], m.unit_number, m.line))
+        if l == last:
+            rects.append(spot_rect(spots["y"], m.target_text, m.line))
+        if full and l > 0:
+            rects.append(spot_rect(spots["z"], m.number + m.font_px, m.line))
+            rects.append(spot_rect(spots["delta"], m.number + m.font_px, m.line))
+            rects.append(spot_rect(spots["b"], m.bias_text, m.line))
+    x1, yc = layout.loss_at
+    rects.append((x1 - 9 * m.font_px, yc - m.line / 2, x1, yc + m.line / 2))
+    return rects
+
+
+class Placer:
+    """Puts rectangles where they overlap nothing placed before (or as little as possible)."""
+
+    def __init__(self, obstacles: list[tuple]) -> None:
+        self.rects = np.array(obstacles, dtype=float).reshape(-1, 4)
+
+    def overlap(self, rect: tuple) -> float:
+        """The area of ``rect`` that the rectangles already placed cover (summed)."""
+        if not len(self.rects):
+            return 0.0
+        r = self.rects
+        w = np.minimum(r[:, 2], rect[2]) - np.maximum(r[:, 0], rect[0])
+        h = np.minimum(r[:, 3], rect[3]) - np.maximum(r[:, 1], rect[1])
+        return float((np.clip(w, 0, None) * np.clip(h, 0, None)).sum())
+
+    def add(self, rect: tuple) -> None:
+        self.rects = np.vstack([self.rects, np.array(rect, dtype=float)[None, :]])
+
+    def place(self, centres: list[tuple[float, float]], width: float, height: float,
+              bounds: tuple | None = None) -> tuple[tuple[float, float], bool]:
+        """The first centre where the rectangle is free (else the least covered) and whether it
+        was free; the rectangle is added to the obstacles."""
+        best, best_area = centres[0], float("inf")
+        for cx, cy in centres:
+            rect = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+            if bounds is not None and not (rect[0] >= bounds[0] and rect[1] >= bounds[1]
+                                           and rect[2] <= bounds[2] and rect[3] <= bounds[3]):
+                area = 1e9
+            else:
+                area = self.overlap(rect)
+            if area < best_area:
+                best, best_area = (cx, cy), area
+                if area == 0:
+                    break
+        cx, cy = best
+        self.add((cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2))
+        return best, best_area == 0
+
+
+def edge_candidates(line: tuple[float, float, float, float],
+                    lift: float = 0.0) -> list[tuple[float, float]]:
+    """Points on the edge, most wanted first; then (with ``lift``) just above and below it."""
+    x1, y1, x2, y2 = line
+    points = [(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in EDGE_SPOTS]
+    if lift:
+        points += [(x, y + d) for d in (-lift, lift) for x, y in points]
+    return points
+
+
+def place_edge_labels(layout: Layout, sizes: list[int], m: Metrics) -> dict:
+    """A free spot on its edge for each weight's two-line label that has one, by edge key."""
+    placer = Placer(unit_obstacles(layout, sizes, m, True))
+    spots = {}
+    w, h = m.edge_text + 0.4 * m.font_px, 2 * m.line + 2
+    bounds = (0, 0, layout.width, layout.height)
+    # The edges of the steepest slopes first: they have the fewest free spots.
+    keys = [f"{l}:{j}:{i}" for l in range(1, len(sizes)) for j in range(sizes[l])
+            for i in range(sizes[l - 1])]
+    keys.sort(key=lambda k: -abs(edge_line(layout, k)[3] - edge_line(layout, k)[1]))
+    for key in keys:
+        centre, free = placer.place(edge_candidates(edge_line(layout, key), 0.55 * h), w, h,
+                                    bounds)
+        if free:
+            spots[key] = centre
+        else:
+            placer.rects = placer.rects[:-1]  # labelled only while the cursor uses it
+    return spots
