@@ -45,10 +45,12 @@ class Layout:
     width: float
     height: float
     centres: dict[tuple[int, int], tuple[float, float]]
-    radius: float
+    radius: float  # half the height of a unit
     full: bool  # every unit's z, δ, b shown
     edge_labels: bool  # every edge's weight shown (edge_spots has some when not every one)
     names: bool  # the units' names (x1, h1, …) shown
+    half_width: float = 0.0  # half the width of a unit: an oval when u needs more than 2r
+    side: bool = False  # z and δ to the left of each unit instead of above and below
     loss_at: tuple[float, float] = (0.0, 0.0)  # right end and centre height of the loss label
     edge_spots: dict[str, tuple[float, float]] = field(default_factory=dict)  # label centres
 
@@ -56,10 +58,21 @@ class Layout:
 def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tuple]:
     """(x, y, anchor) of each label of unit (l, j): anchor "centre", "left" or "right"."""
     x, y = layout.centres[(l, j)]
-    r, h = layout.radius, m.line
+    r, h, hw = layout.radius, m.line, max(layout.half_width, layout.radius)
     gap = 0.15 * h
+    if layout.side:
+        # Short of height: z and δ stacked left of the unit, the bias and target to its right.
+        left, right = x - hw - gap, x + hw + 0.4 * m.font_px
+        return {
+            "u": (x, y, "centre"),
+            "z": (left, y - h / 2 - 1, "right"),
+            "delta": (left, y + h / 2 + 1, "right"),
+            "b": (right, y + h / 2 + 1, "left"),
+            "name": (left if l else x - hw - gap, y - h / 2 - 1 if l else y, "right"),
+            "y": (right, y - h / 2 - 1, "left"),
+        }
     below = max(r, 0.5 * h)
-    side = x - max(0.5 * (m.number + m.font_px), 0.72 * r) - 0.4 * m.font_px
+    side = x - max(0.5 * m.number + m.font_px, 0.72 * r) - 0.6 * m.font_px
     spots = {
         "u": (x, y, "centre"),
         "z": (x, y - below - h / 2 - gap, "centre"),
@@ -67,7 +80,7 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
         # The bias on the line of δ and the name on the line of z, to their left.
         "b": (side, y + below + h / 2 + gap, "right"),
         "name": (side if l else x - 0.72 * r, y - below - h / 2 - gap, "right"),
-        "y": (x + max(r, m.unit_number / 2) + 0.5 * m.font_px, y, "left"),
+        "y": (x + max(hw, 0.5 * m.unit_number) + 0.5 * m.font_px, y, "left"),
     }
     return spots
 
@@ -95,21 +108,29 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics) ->
     right = m.target_text + 1.2 * f
     dx = max(width - left - right, 10.0) / max(layers, 1)
     dy = max(height - top - bottom, 10.0) / tallest
-    # Full mode: z above and δ below each unit fit between the rows. The u label may be a
-    # little wider than its circle (it has a plate of its own).
-    r_min = max(0.42 * m.unit_number, 1.1 * h)
+    # Full mode: z above and δ below each unit fit between the rows; or, short of height but
+    # not of width, z and δ left of each unit. Units are ovals when u is wider than they are
+    # tall.
+    hw_min = 0.5 * m.unit_number + 0.3 * f
+    r_min = 0.75 * h
     r_room = (dy - 2 * h - 0.6 * f) / 2
     r_cap = min(0.16 * dx, 3.2 * f)
+    side_room = dx - 2 * hw_min - 2 * (m.number + 1.2 * f) - m.edge_text
     full = r_room >= r_min and r_cap >= r_min
-    if full:
+    side = not full and dy >= 2.3 * h and side_room >= 0
+    full = full or side
+    if side:
+        radius = min(0.5 * dy - 0.3 * f, 1.2 * h)
+    elif full:
         radius = min(r_room, r_cap)
     else:
         radius = max(3.0, min(0.3 * dy, 0.1 * dx, r_cap))
-    names = radius >= 0.9 * h and dy >= 2 * radius + h
+    half_width = max(radius, hw_min) if full else radius
+    names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
     # The columns: the first unit's circle and name inside the left edge, the last unit's
     # circle and target inside the right one.
-    x0 = left + radius
-    x1 = width - right - max(radius, 0.5 * m.unit_number)
+    x0 = left + half_width + (m.number + 1.2 * f if side else 0)
+    x1 = width - right - half_width
     dx = (x1 - x0) / max(layers, 1)
     centres = {}
     middle = top + (height - top - bottom) / 2
@@ -117,7 +138,7 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics) ->
         x = x0 + l * dx if layers else width / 2
         for j in range(n):
             centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
-    layout = Layout(width, height, centres, radius, full, False, names,
+    layout = Layout(width, height, centres, radius, full, False, names, half_width, side,
                     loss_at=(width - 0.5 * f, height - 0.9 * h))
     if full:
         edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
@@ -131,17 +152,17 @@ def edge_line(layout: Layout, key: str) -> tuple[float, float, float, float]:
     """From the right side of the source unit to the left side of the target, for ``l:j:i``."""
     l, j, i = (int(p) for p in key.split(":"))
     (ax, ay), (bx, by) = layout.centres[(l - 1, i)], layout.centres[(l, j)]
-    r = layout.radius
+    r = max(layout.half_width, layout.radius)
     return (ax + r, ay, bx - r, by)
 
 
 def unit_obstacles(layout: Layout, sizes: list[int], m: Metrics, full: bool) -> list[tuple]:
     """The rectangles the unit labels (and the units) take."""
     rects = []
-    r = layout.radius
+    r, hw = layout.radius, max(layout.half_width, layout.radius)
     last = len(sizes) - 1
     for (l, j), (x, y) in layout.centres.items():
-        rects.append((x - r, y - r, x + r, y + r))
+        rects.append((x - hw, y - r, x + hw, y + r))
         spots = unit_label_spots(layout, m, l, j)
         rects.append(spot_rect(spots["u"], m.unit_number, m.line))
         if l == last:

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from core.notation import fmt
 from core.trace import unit_label
+from gui.stepper.network_focus import show_focus
 from gui.stepper.network_layout import (
     Metrics,
-    Placer,
-    edge_candidates,
     edge_line,
     layout_network,
     unit_label_spots,
@@ -132,7 +131,7 @@ class NetworkView(ZoomView):
     def _metrics(self) -> Metrics:
         value = QFontMetricsF(self._font())
         bold = QFontMetricsF(self._font(1.0, True))
-        small = QFontMetricsF(self._font(0.8))
+        small = QFontMetricsF(self._font(0.9))
         net = self.controller.network
         names = [small.horizontalAdvance(unit_label(net, l, j))
                  for l, n in enumerate(net.sizes) for j in range(n)]
@@ -174,6 +173,7 @@ class NetworkView(ZoomView):
         self.layout, self.metrics = layout, metrics
         self.show_edge_labels = bool(layout.edge_spots)  # every edge, or those with room
         radius = layout.radius
+        half_width = max(layout.half_width, radius)
         for key, (x, y) in layout.centres.items():
             self.centres[key] = QPointF(x, y)
 
@@ -202,8 +202,8 @@ class NetworkView(ZoomView):
         node_pen = QPen(theme.foreground, max(1.5, 1.5 * self.font_scale))
         last = len(sizes) - 1
         for (l, j), c in self.centres.items():
-            node = scene.addEllipse(c.x() - radius, c.y() - radius, 2 * radius, 2 * radius,
-                                    node_pen, QBrush(theme.node))
+            node = scene.addEllipse(c.x() - half_width, c.y() - radius, 2 * half_width,
+                                    2 * radius, node_pen, QBrush(theme.node))
             node.setData(0, f"node:{l}:{j}")
             node.setZValue(1)
             # Antialiased circles are dear to paint; cached, a repaint is a blit.
@@ -212,7 +212,7 @@ class NetworkView(ZoomView):
             spots = unit_label_spots(layout, metrics, l, j)
             if layout.names:
                 self._add_label(f"name:{l}:{j}", unit_label(net, l, j), spots["name"],
-                                self._font(0.8), theme.muted)
+                                self._font(0.9), theme.muted)
             self._add_label(f"u:{l}:{j}", "", spots["u"], self._font(1.0, True),
                             theme.foreground, prefix="")
             if l > 0:
@@ -335,7 +335,7 @@ class NetworkView(ZoomView):
             self._set_text("loss", "L = " + (PLACEHOLDER if loss is None else fmt(loss)))
         self._update_nodes(known)
         self._update_edges(known)
-        self._show_focus(stepper, known)
+        show_focus(self, stepper, known)
         self._update_marks(stepper)
         self._follow_cursor()
 
@@ -351,71 +351,6 @@ class NetworkView(ZoomView):
             self._set_text(key, prefix + (PLACEHOLDER if value is None else fmt(value)))
         for key in self.layout.edge_spots:
             self._set_text(f"edge:{key}", self._edge_text(key, known))
-
-    def _show_focus(self, stepper, known: dict[str, float]) -> None:
-        """Focus mode: the labels of what the current operation reads and writes, and the
-        weights it uses on their edges, placed where they cover no other label."""
-        op = stepper.current
-        keys = set() if op is None else {op.key, *op.reads}
-        focus = {self._label_key(k) for k in keys}
-        if op is not None and op.unit is not None and op.layer > 0:
-            focus.add(f"z:{op.layer}:{op.unit}")
-        if self.always_shown is not None and focus != self._focus:
-            for key in self._focus ^ focus:
-                if key in self.labels and key not in self.always_shown:
-                    item = self.labels[key][0]
-                    item.setVisible(key in focus and self.labels_visible)
-                    self._place(item)
-            self._focus = focus
-        for item in self.focus_items:
-            item.setVisible(False)
-        if op is None:
-            return
-        edges: dict[str, list[str]] = {}
-        for key in keys:
-            kind, _, rest = key.partition(":")
-            if (kind in ("w", "grad_w", "new_w") and rest in self.edge_index
-                    and rest not in self.layout.edge_spots):
-                edges.setdefault(rest, []).append(kind)
-        if not edges or not self.labels_visible:
-            return
-        obstacles = [(c.x() - self._radius, c.y() - self._radius, c.x() + self._radius,
-                      c.y() + self._radius) for c in self.centres.values()]
-        for item, _ in self.labels.values():
-            if item.isVisible():
-                r = item.sceneBoundingRect()
-                obstacles.append((r.left(), r.top(), r.right(), r.bottom()))
-        placer = Placer(obstacles)
-        while len(self.focus_items) < len(edges):
-            item = QGraphicsSimpleTextItem()
-            item.setFont(self._font())
-            item.setBrush(QBrush(self.theme.reads))
-            item.setZValue(3)
-            self.scene().addItem(item)
-            plate = QGraphicsRectItem(item)
-            plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
-            plate.setPen(QPen(Qt.PenStyle.NoPen))
-            plate.setBrush(QBrush(self.theme.background))
-            self.focus_items.append(item)
-        for item, (key, kinds) in zip(self.focus_items, sorted(edges.items())):
-            parts = []
-            if "w" in kinds:
-                parts.append(fmt(known[f"w:{key}"]))
-            if "grad_w" in kinds and f"grad_w:{key}" in known:
-                parts.append(f"∂L/∂w {fmt(known[f'grad_w:{key}'])}")
-            if "new_w" in kinds and f"new_w:{key}" in known:
-                parts.append(f"→ {fmt(known[f'new_w:{key}'])}")
-            item.setText("  ".join(parts) or fmt(known[f"w:{key}"]))
-            item.setData(0, f"edge:{key}")
-            r = item.boundingRect()
-            line = self.edges_item.lines[self.edge_index[key]]
-            ends = (line.x1(), line.y1(), line.x2(), line.y2())
-            (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
-                                       r.height(),
-                                       (0, 0, self.layout.width, self.layout.height))
-            item.setPos(cx - r.width() / 2, cy - r.height() / 2)
-            item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
-            item.setVisible(True)
 
     def _follow_cursor(self) -> None:
         """When zoomed in, pan so that the current operation's unit or label stays in view."""
@@ -544,7 +479,8 @@ class NetworkView(ZoomView):
             self.cursor_box.setVisible(False)
         if op is not None and op.unit is not None and op.quantity in ("z", "u", "delta"):
             c, r = self.centres[(op.layer, op.unit)], self._radius + 4 * self.font_scale
-            self.halo.setRect(c.x() - r, c.y() - r, 2 * r, 2 * r)
+            hw = max(self.layout.half_width, self._radius) + 4 * self.font_scale
+            self.halo.setRect(c.x() - hw, c.y() - r, 2 * hw, 2 * r)
             self.halo.setVisible(True)
         else:
             self.halo.setVisible(False)
