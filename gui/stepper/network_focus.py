@@ -21,6 +21,8 @@ def focus_keys(view, op) -> tuple[set[str], set[str]]:
     """The stepper keys the operation uses and the view's labels that show them."""
     keys = set() if op is None else {op.key, *op.reads}
     labels = {view._label_key(k) for k in keys}
+    # ∂L/∂b is δ, which the δ label shows.
+    labels |= {"delta:" + k[7:] for k in keys if k.startswith("grad_b:")}
     if op is not None and op.unit is not None and op.layer > 0:
         labels.add(f"z:{op.layer}:{op.unit}")
     return keys, labels
@@ -122,12 +124,13 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
 
 
 def edge_focus_text(key: str, kinds: list[str], known: dict[str, float]) -> str:
-    """One line with what the operation uses of edge ``key``: w, ∂L/∂w, the new w."""
-    parts = []
-    if "w" in kinds:
-        parts.append(fmt(known[f"w:{key}"]))
-    if "grad_w" in kinds and f"grad_w:{key}" in known:
-        parts.append(f"∂L/∂w {fmt(known[f'grad_w:{key}'])}")
+    """What the operation uses of edge ``key``: w (→ its new value), ∂L/∂w on a second line."""
+    w = fmt(known[f"w:{key}"])
+    top = w
     if "new_w" in kinds and f"new_w:{key}" in known:
-        parts.append(f"→ {fmt(known[f'new_w:{key}'])}")
-    return "  ".join(parts) or fmt(known[f"w:{key}"])
+        top = f"{w} → {fmt(known[f'new_w:{key}'])}"
+    elif "w" not in kinds:
+        top = ""
+    grad = known.get(f"grad_w:{key}") if "grad_w" in kinds else None
+    bottom = "" if grad is None else f"∂L/∂w {fmt(grad)}"
+    return "\n".join(part for part in (top, bottom) if part) or w

@@ -195,7 +195,7 @@ class Placer:
         self.rects = np.vstack([self.rects, np.array(rect, dtype=float)[None, :]])
 
     def place(self, centres: list[tuple[float, float]], width: float, height: float,
-              bounds: tuple | None = None) -> tuple[tuple[float, float], bool]:
+              bounds: tuple | None = None, search: bool = True) -> tuple[tuple[float, float], bool]:
         """The first centre where the rectangle is free (else the least covered) and whether it
         was free; the rectangle is added to the obstacles."""
         best, best_area = centres[0], float("inf")
@@ -210,9 +210,30 @@ class Placer:
                 best, best_area = (cx, cy), area
                 if area == 0:
                     break
+        if best_area > 0 and search:
+            # Nothing free on the wanted spots: look around the first one, nearest first.
+            x0, y0 = centres[0]
+            for cx, cy in _rings(x0, y0, width, height):
+                rect = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+                if bounds is not None and not (rect[0] >= bounds[0] and rect[1] >= bounds[1]
+                                               and rect[2] <= bounds[2]
+                                               and rect[3] <= bounds[3]):
+                    continue
+                if self.overlap(rect) == 0:
+                    best, best_area = (cx, cy), 0.0
+                    break
         cx, cy = best
         self.add((cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2))
         return best, best_area == 0
+
+
+def _rings(x: float, y: float, width: float, height: float, rings: int = 14):
+    """Points on growing rings of a grid round (x, y), half a label wide and one label high."""
+    for k in range(1, rings + 1):
+        for a in range(-k, k + 1):
+            for b in range(-k, k + 1):
+                if max(abs(a), abs(b)) == k:
+                    yield x + a * 0.5 * width, y + b * 1.05 * height
 
 
 def edge_candidates(line: tuple[float, float, float, float],
@@ -221,7 +242,7 @@ def edge_candidates(line: tuple[float, float, float, float],
     x1, y1, x2, y2 = line
     points = [(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in EDGE_SPOTS]
     if lift:
-        points += [(x, y + d) for d in (-lift, lift) for x, y in points]
+        points += [(x, y + d) for d in (-lift, lift, -2 * lift, 2 * lift) for x, y in points]
     return points
 
 
@@ -237,7 +258,7 @@ def place_edge_labels(layout: Layout, sizes: list[int], m: Metrics) -> dict:
     keys.sort(key=lambda k: -abs(edge_line(layout, k)[3] - edge_line(layout, k)[1]))
     for key in keys:
         centre, free = placer.place(edge_candidates(edge_line(layout, key), 0.55 * h), w, h,
-                                    bounds)
+                                    bounds, search=False)
         if free:
             spots[key] = centre
         else:

@@ -141,7 +141,7 @@ class NetworkView(ZoomView):
             unit_number=bold.horizontalAdvance(NUMBER_TEMPLATE),
             edge_text=max(value.horizontalAdvance("−0.0000 → −0.0000"),
                           value.horizontalAdvance("∂L/∂w −0.0000")),
-            bias_text=value.horizontalAdvance(f"b {NUMBER_TEMPLATE}"),
+            bias_text=value.horizontalAdvance("→ −0.00000"),
             target_text=value.horizontalAdvance(f"y {NUMBER_TEMPLATE}"),
             name_text=max(names, default=0.0),
         )
@@ -345,10 +345,12 @@ class NetworkView(ZoomView):
             if key.startswith(("name:", "edge:")):
                 continue
             value = known.get(key)
-            if key in shown and shown[key] == value:
+            new = known.get("new_" + key) if key.startswith("b:") else None
+            if key in shown and shown[key] == (value, new):
                 continue  # same number as on screen: skip formatting it again
-            shown[key] = value
-            self._set_text(key, prefix + (PLACEHOLDER if value is None else fmt(value)))
+            shown[key] = (value, new)
+            text = prefix + (PLACEHOLDER if value is None else fmt(value))
+            self._set_text(key, text if new is None else f"{text}\n→ {fmt(new)}")
         for key in self.layout.edge_spots:
             self._set_text(f"edge:{key}", self._edge_text(key, known))
 
