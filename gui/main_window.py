@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.graph.docks import DocksAside
 from gui.graph.tab import GraphTab
 from gui.lessons.controller import LessonController, lesson_view
 from gui.lessons.menu import LessonMenu
@@ -202,6 +203,9 @@ class MainWindow(QMainWindow):
         self.graph_tab.step_bar.hide()  # the window's toolbar and keys step it
         self.tabs.addTab(self.graph_tab, "Computation graph")
         self.tabs.currentChanged.connect(self._route_step_keys)
+        self.docks_aside = DocksAside(
+            self, self.tabs, self.graph_tab, [self.values_dock, self.training_dock],
+            applies=lambda dock: dock is self.lesson_panel and self.lessons.lesson is not None)
 
     def _route_step_keys(self, index: int) -> None:
         on_graph = self.tabs.widget(index) is self.graph_tab
@@ -220,6 +224,7 @@ class MainWindow(QMainWindow):
         self.lesson_panel = LessonPanel(lessons, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lesson_panel)
         self.tabifyDockWidget(self.training_dock, self.lesson_panel)
+        self.docks_aside.docks.append(self.lesson_panel)
         self.values_dock.raise_()
         menu = LessonMenu(lessons, self)
         self.lessons_menu = menu

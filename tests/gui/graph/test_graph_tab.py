@@ -94,7 +94,8 @@ def test_stepping_shows_values_then_gradients(tab, qtbot):
     c.to_end()
     assert view.text(f"derivative:{a}") == "∂f/∂a = 2"
     assert view.text(f"derivative:{b}") == "∂f/∂b = 5"
-    assert view.text(f"local:{b}->n4:0") == "∂n4/∂b = 1"  # used by b's chain-rule step
+    assert view.text(f"local:{b}->n4:0") == "1"  # used by b's chain-rule step
+    assert view.labels[f"local:{b}->n4:0"].toolTip() == "∂n4/∂b = 1"
     # b's step is the chain-rule sum of its two paths, shown in the equation area.
     c.back()
     assert tab.equation_labels["substituted"].text() == "∂f/∂b = 2·1 + 3·1 = 5"
@@ -248,3 +249,15 @@ def test_font_scale_and_theme(tab):
     assert tab.view.cards[tab.controller.graph.output].boundingRect().width() > width * 1.4
     assert tab.equation_labels["formula"].font().pointSizeF() == pytest.approx(13 * 1.6)
     assert tab.view.backgroundBrush().color() == PRESENTER.background
+
+
+def test_the_values_dock_steps_aside_on_the_graph_tab_and_comes_back(window, qtbot):
+    assert window.values_dock.isVisible()
+    before = window.network_view.viewport().width()
+    window.tabs.setCurrentWidget(window.graph_tab)
+    assert not window.values_dock.isVisible() and not window.training_dock.isVisible()
+    assert not window.lesson_panel.isVisible()  # no lesson is open
+    qtbot.wait(10)
+    assert window.graph_tab.view.viewport().width() > before + 200
+    window.tabs.setCurrentWidget(window.stepper_tab)
+    assert window.values_dock.isVisible()
