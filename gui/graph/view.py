@@ -28,21 +28,38 @@ NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
 MAX_FIT_SCALE = 2.0  # small graphs are not blown up beyond this when fitted
 
 
+def draw_columns(graph: Graph) -> dict[str, int]:
+    """The column each node is drawn in: its ``column``, except that a variable sits one column
+    before its first consumer (as constants do), so that inputs used late do not make the first
+    column tall."""
+    columns = {n.id: n.column for n in graph.nodes}
+    for n in graph.nodes:
+        if n.op == "var" and n.consumers:
+            columns[n.id] = max(0, min(columns[c] for c in n.consumers) - 1)
+    return columns
+
+
 def layout_rows(graph: Graph) -> dict[str, float]:
     """The height of every node in units of one row, by node id.
 
-    Variables take rows 0, 1, … in order of appearance. An operation sits at the mean row of
-    its non-constant inputs; nodes of one column that come closer than one row are pushed
-    apart. A constant takes the free place nearest to the input slot it feeds.
+    Variables of the first column take rows 0, 1, … in order of appearance. An operation sits
+    at the mean row of its inputs placed so far; nodes of one column that come closer than one
+    row are pushed apart. A constant, or a variable drawn in a later column, takes the free
+    place nearest to the input slot it feeds.
     """
     rows: dict[str, float] = {}
+    drawn = draw_columns(graph)
     columns: dict[int, list[Node]] = {}
     for n in graph.nodes:
-        columns.setdefault(n.column, []).append(n)
+        columns.setdefault(drawn[n.id], []).append(n)
+
+    def late(n: Node) -> bool:
+        return n.op == "const" or (n.op == "var" and drawn[n.id] > 0)
+
     for column in sorted(columns):
         wanted = []
         for n in columns[column]:
-            if n.op == "const":
+            if late(n):
                 continue
             ins = [rows[i] for i in n.inputs if i in rows]
             if n.op == "var":
@@ -51,7 +68,7 @@ def layout_rows(graph: Graph) -> dict[str, float]:
                 wanted.append((sum(ins) / len(ins) if ins else 0.0, n))
         _spread(wanted, rows)
     for n in graph.nodes:
-        if n.op != "const":
+        if not late(n):
             continue
         if not n.consumers:
             rows[n.id] = 0.0
@@ -60,7 +77,7 @@ def layout_rows(graph: Graph) -> dict[str, float]:
         slot = consumer.inputs.index(n.id)
         centre = rows.get(consumer.id, 0.0)
         want = centre + (slot - (len(consumer.inputs) - 1) / 2)
-        taken = [rows[m.id] for m in columns[n.column] if m.id in rows]
+        taken = [rows[m.id] for m in columns[drawn[n.id]] if m.id in rows]
         rows[n.id] = _nearest_free(want, taken)
     return rows
 
@@ -187,13 +204,13 @@ class GraphView(ZoomView):
         self.setBackgroundBrush(QBrush(theme.background))
         pens = self._pens()
         fonts = {
-            "label": self._font(1.15, bold=True),
+            "label": self._font(1.05, bold=True),
             "value": self._font(),
             "derivative": self._font(),
             "tag": self._font(0.9),
-            "local": self._font(),
+            "local": self._font(0.9),
         }
-        titles = short_names(graph)
+        titles = short_names(graph, 13)
         metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
 
         # Card sizes: wide enough for every text this trace will show.
@@ -213,21 +230,22 @@ class GraphView(ZoomView):
             derivative = final[n.id].derivative if n.id in final else None
             for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None else ""):
                 widths.append(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}"))
-        pad_x, pad_y = 0.7 * fs, 0.45 * fs
+        pad_x, pad_y = 0.5 * fs, 0.35 * fs
         card_w = max(widths) + 2 * pad_x
         h_label, h_line = metrics["label"].height(), metrics["value"].height()
         card_h = 2 * pad_y + h_label + 0.15 * fs + 2 * h_line
         # An edge shows its local derivative's number; the formula ∂n4/∂b is its tooltip.
         local_w = metrics["local"].horizontalAdvance(NUMBER_TEMPLATE) + fs
-        gap = local_w + 3 * fs
-        dx, dy = card_w + gap, card_h + 2.1 * fs
+        gap = local_w + 0.8 * fs
+        dx, dy = card_w + gap, card_h + 1.45 * fs
         rows = layout_rows(graph)
+        self._columns = draw_columns(graph)
         bands, per_band, band_h, top = self._bands(graph, rows, dx, dy, card_w, card_h, fs)
         self.bands = bands
         for n in graph.nodes:
-            band, column = divmod(max(n.column, 0), per_band)
+            band, column = divmod(max(self._columns[n.id], 0), per_band)
             self.centres[n.id] = QPointF(column * dx, band * band_h + (rows[n.id] - top) * dy)
-        self._band_of = {n.id: max(n.column, 0) // per_band for n in graph.nodes}
+        self._band_of = {n.id: max(self._columns[n.id], 0) // per_band for n in graph.nodes}
         self._band_h = band_h
 
         # Cards.
@@ -259,7 +277,7 @@ class GraphView(ZoomView):
                 f"label:{n.id}",
                 titles[n.id],
                 QPointF(c.x(), top + h_label / 2),
-                self._font(1.15, bold=True, italic=n.op == "var"),
+                self._font(1.05, bold=True, italic=n.op == "var"),
                 colour,
             )
             if n.op == "const":
@@ -285,7 +303,7 @@ class GraphView(ZoomView):
                 self._add_label(
                     f"tag:{n.id}",
                     tag,
-                    QPointF(c.x(), rect.top() - 0.75 * fs),
+                    QPointF(c.x(), rect.top() - 0.68 * fs),
                     fonts["tag"],
                     theme.muted,
                 )
@@ -323,7 +341,7 @@ class GraphView(ZoomView):
             x = t.x() - tw / 2 - gap / 2
             f = (x - p1.x()) / (p2.x() - p1.x()) if p2.x() != p1.x() else 0.5
             y = p2.y() - 0.6 * fs if via else p1.y() + f * (p2.y() - p1.y())
-            label_spots.setdefault(target.column, []).append((y, e.id))
+            label_spots.setdefault(self._columns[target.id], []).append((y, e.id))
             self._add_label(f"local:{e.id}", "", QPointF(x, 0), fonts["local"], theme.muted)
             self._local_prefixes[e.id] = self.local_prefix(e)
             back = QGraphicsPathItem()
@@ -363,14 +381,14 @@ class GraphView(ZoomView):
             if key.startswith(("value:", "derivative:", "local:")):
                 a = self._anchors[key]
                 rect = rect.united(QRectF(a.x() - local_w / 2, a.y() - fs, local_w, 2 * fs))
-        scene.setSceneRect(rect.adjusted(-1.5 * fs, -1.5 * fs, 1.5 * fs, 1.5 * fs))
+        scene.setSceneRect(rect.adjusted(-0.6 * fs, -0.6 * fs, 0.6 * fs, 0.6 * fs))
         if self.auto_fit:
             super().fit()
 
     def _bands(self, graph, rows, dx, dy, card_w, card_h, fs):
         """How many bands of columns fill the view best (a wide graph wraps into several):
         (bands, columns per band, band height, top row)."""
-        columns = max(max(n.column for n in graph.nodes), 0) + 1
+        columns = max(max(self._columns.values()), 0) + 1
         top, bottom = min(rows.values()), max(rows.values())
         span = (bottom - top) * dy + card_h + 2.5 * fs  # with the tags above the cards
         self._content_h = (bottom - top) * dy + card_h / 2
@@ -383,7 +401,7 @@ class GraphView(ZoomView):
             if bands > 1 and -(-columns // (bands - 1)) == per:
                 continue
             band_h = span + (2.5 * fs if bands > 1 else 0)
-            width = (per - 1) * dx + card_w + 3 * fs
+            width = (per - 1) * dx + card_w + 1.2 * fs
             height = bands * band_h
             scale = min(w_port / width, h_port / height)
             if best is None or scale > best[0] * 1.08:

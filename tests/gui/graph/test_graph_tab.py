@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Qt
 from core.expressions import PRESETS, ExpressionError, parse
 from gui.graph.controller import GraphController
 from gui.graph.tab import GraphTab, parse_values
-from gui.graph.view import PLACEHOLDER, layout_rows
+from gui.graph.view import PLACEHOLDER, draw_columns, layout_rows
 from gui.theme import NORMAL, PRESENTER
 
 
@@ -223,8 +223,9 @@ def test_layout_is_stable_and_spreads_columns():
     rows = layout_rows(graph)
     assert rows == layout_rows(parse("(a+b)*(b+1)"))
     by_column: dict[int, list[float]] = {}
+    drawn = draw_columns(graph)
     for n in graph.nodes:
-        by_column.setdefault(n.column, []).append(rows[n.id])
+        by_column.setdefault(drawn[n.id], []).append(rows[n.id])
     for ys in by_column.values():
         ys.sort()
         assert all(b - a >= 1 - 1e-9 for a, b in zip(ys, ys[1:]))
@@ -261,3 +262,39 @@ def test_the_values_dock_steps_aside_on_the_graph_tab_and_comes_back(window, qtb
     assert window.graph_tab.view.viewport().width() > before + 200
     window.tabs.setCurrentWidget(window.stepper_tab)
     assert window.values_dock.isVisible()
+
+
+FIFTEEN = "sigmoid(w1*x1 + w2*x2 + b1) * v1 + tanh(w3*x1 + b2)"
+FIFTEEN_AT = {"w1": 0.5, "x1": 1.0, "w2": -0.3, "x2": 2.0, "b1": 0.1, "v1": 0.7, "w3": 0.2,
+              "b2": -0.1}
+
+
+def test_a_fifteen_node_graph_is_legible_at_1280_by_800(make_window, qtbot):
+    from core.notation import fmt
+    from tests.gui.stepper.test_network_legibility import legible_tokens, overlapping
+
+    window = make_window("mazur", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.graph_tab)
+    c = window.graph_tab.controller
+    c.set_expression(FIFTEEN, FIFTEEN_AT)
+    assert len(c.graph.nodes) >= 15
+    view = window.graph_tab.view
+    qtbot.wait(10)  # the docks step aside, the view grows and lays the graph out again
+    while True:
+        known = c.known()
+        tokens = legible_tokens(view, 13.0)
+        wanted = [k for k in known if k.startswith(("value:", "derivative:"))]
+        missing = [k for k in wanted if fmt(known[k]) not in tokens]
+        assert not missing, missing
+        assert not overlapping(view)
+        if c.at_end:
+            break
+        c.step()
+    # The drawing uses the view.
+    drawn = view.mapFromScene(view.scene().itemsBoundingRect()).boundingRect()
+    port = view.viewport().rect()
+    inter = drawn.intersected(port)
+    assert inter.width() * inter.height() > 0.6 * port.width() * port.height()
+    # Cards are named by what they compute.
+    titles = {view.labels[f"label:{n.id}"].text() for n in c.graph.nodes if n.op != "const"}
+    assert {"w1*x1", "w3*x1 + b2"} <= titles

@@ -51,7 +51,8 @@ def overlapping(view) -> list[tuple[str, str]]:
     for a in range(len(labels)):
         for b in range(a + 1, len(labels)):
             inter = labels[a][1].intersected(labels[b][1])
-            if inter.width() * inter.height() > 4:  # more than a shared pixel row
+            # Rows of text whose boxes share their last pixel row (a descent) do not count.
+            if inter.width() > 1.5 and inter.height() > 1.5:
                 pairs.append((labels[a][0], labels[b][0]))
     return pairs
 
