@@ -155,6 +155,12 @@ class MainWindow(QMainWindow):
         self.presenter_action.setCheckable(True)
         self.presenter_action.toggled.connect(self.set_presenter)
         view_menu.addAction(self.presenter_action)
+        # Esc leaves presenter mode too; enabled only then, so Esc keeps its use elsewhere.
+        self.leave_presenter_action = QAction("Leave presenter mode", self)
+        self.leave_presenter_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_presenter_action.setEnabled(False)
+        self.leave_presenter_action.triggered.connect(lambda: self.set_presenter(False))
+        self.addAction(self.leave_presenter_action)
         self._action(view_menu, "&Larger text", lambda: self.scale_text(1.15),
                      QKeySequence("Ctrl+="))
         self._action(view_menu, "&Smaller text", lambda: self.scale_text(1 / 1.15),
@@ -349,6 +355,9 @@ class MainWindow(QMainWindow):
         self.values_dock.set_font_scale(scale)
         self.lesson_panel.set_font_scale(scale)
         self.quiz.bar.set_font_scale(scale)
+        self.training_tab.set_font_scale(scale)
+        self.training_dock.set_font_scale(scale)
+        self.lesson_tab.set_font_scale(scale)
         font = self.step_controls.toolbar.font()
         font.setPointSizeF(10 * scale)
         self.step_controls.toolbar.setFont(font)
@@ -360,6 +369,7 @@ class MainWindow(QMainWindow):
             return
         self.presenter = on
         self.presenter_action.setChecked(self.presenter)
+        self.leave_presenter_action.setEnabled(on)
         self.theme = PRESENTER if self.presenter else NORMAL
         self.setStyleSheet(self.theme.style_sheet)
         docks = self.findChildren(QDockWidget)

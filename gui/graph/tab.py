@@ -279,6 +279,11 @@ class GraphTab(QWidget):
             self._set_points(label, BASE_POINTS["small"] * scale)
         self._set_points(self.error_label, BASE_POINTS["tab"] * scale)
         self.view.set_font_scale(scale)
+        table_font = QFont(self.counts_table.font())
+        table_font.setPointSizeF(BASE_POINTS["tab"] * scale)
+        self.counts_table.setFont(table_font)
+        self.counts_table.horizontalHeader().setFont(table_font)
+        self.counts_table.verticalHeader().setFont(table_font)
         self._fit_counts_table()
         # Room for the heading, three formula lines and a sentence of up to three lines.
         lines = {"heading": 1, "formula": 1, "substituted": 1, "result": 1, "sentence": 3}

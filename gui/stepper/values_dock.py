@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
+    QHeaderView,
     QMessageBox,
     QTableView,
     QTabWidget,
@@ -38,7 +39,7 @@ HEADER_TIPS = {
 }
 BIAS_UPDATE_COLUMNS = (5, 6)  # hidden when the network does not train its biases
 EDITABLE = ("w:", "b:", "y:", "u:0:")  # the given values; everything else is computed
-BASE_POINTS = 11.0
+BASE_POINTS = 10.0
 Role = Qt.ItemDataRole
 # Built once: combining Qt flags in Python is slow enough to show when painting 1,000 cells.
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -418,4 +419,12 @@ class ValuesDock(QDockWidget):
                 text = sample.get(header, "−0.0004386")
                 width = max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header))
                 table.setColumnWidth(c, width + 2 * metrics.averageCharWidth() + 6)
+            # The name column keeps its width; the number columns share the rest of the dock,
+            # so that every column (b and y too) is in view without a horizontal scroll bar.
+            header = table.horizontalHeader()
+            header.setMinimumSectionSize(metrics.horizontalAdvance("−0.0000") + 3)
+            for c in range(len(headers)):
+                mode = QHeaderView.ResizeMode.ResizeToContents if c == 0 else (
+                    QHeaderView.ResizeMode.Stretch)
+                header.setSectionResizeMode(c, mode)
         self.tabs.updateGeometry()

@@ -11,7 +11,7 @@ import dataclasses
 from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -106,6 +106,13 @@ class TrainingDock(QDockWidget):
         controller.input_rejected.connect(self.show_message)
         controller.undo_stack.indexChanged.connect(lambda _: self.show_message(""))
         self.show_settings()
+
+    def set_font_scale(self, scale: float) -> None:
+        """The app's text scale for every control of the dock."""
+        body = self.widget()
+        font = QFont(body.font())
+        font.setPointSizeF(9.5 * scale)
+        body.setFont(font)
 
     # -- building -------------------------------------------------------------------------
 

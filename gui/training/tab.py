@@ -13,8 +13,10 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from gui.plot_style import scale_plots_in
 from gui.training.plots.boundary import BoundaryPlot
 from gui.training.plots.gradient import GradientPlot
 from gui.training.plots.loss import LossPlot
@@ -47,6 +49,7 @@ class TrainingTab(QWidget):
         self.grid.setSpacing(6)
         layout.addLayout(self.grid, 1)
         self.plots: tuple = ()
+        self.font_scale = 1.0
         self.latest = None
         self._stale: list = []  # plots not yet showing ``latest``, next to refresh first
         self._timer = QTimer(self)
@@ -83,8 +86,18 @@ class TrainingTab(QWidget):
             if controller.train is not None:
                 plot.on_data_changed()
         self._stale = list(self.plots)
+        self.set_font_scale(self.font_scale)
         if self.latest is not None:
             self.refresh_all()
+
+    def set_font_scale(self, scale: float) -> None:
+        """The app's text scale for the plots' ticks, labels, legends and titles."""
+        self.font_scale = scale
+        scale_plots_in(self, scale)
+        for plot in self.plots:
+            font = QFont(plot.font())
+            font.setPointSizeF(9.5 * scale)
+            plot.setFont(font)
 
     def show_banner(self, kind: str, message: str) -> None:
         """Show ``message`` ("" hides the banner); kind "error" or "info" sets its colour."""
