@@ -423,8 +423,11 @@ class ValuesDock(QDockWidget):
             # so that every column (b and y too) is in view without a horizontal scroll bar.
             header = table.horizontalHeader()
             header.setMinimumSectionSize(metrics.horizontalAdvance("−0.0000") + 3)
-            for c in range(len(headers)):
-                mode = QHeaderView.ResizeMode.ResizeToContents if c == 0 else (
-                    QHeaderView.ResizeMode.Stretch)
-                header.setSectionResizeMode(c, mode)
+            model = table.model()
+            names = [model.rows[r][0][0] for r in range(model.rowCount())] or [headers[0]]
+            name_width = max(metrics.horizontalAdvance(str(n)) for n in [*names, headers[0]])
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            table.setColumnWidth(0, name_width + metrics.averageCharWidth() + 6)
+            for c in range(1, len(headers)):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         self.tabs.updateGeometry()
