@@ -184,56 +184,67 @@ class Placer:
 
     def overlap(self, rect: tuple) -> float:
         """The area of ``rect`` that the rectangles already placed cover (summed)."""
+        return float(self._overlaps(np.array([rect], dtype=float))[0])
+
+    def _overlaps(self, rects: np.ndarray) -> np.ndarray:
+        """The covered area of each of ``rects`` (k × 4), as :meth:`overlap`, all at once."""
         if not len(self.rects):
-            return 0.0
-        r = self.rects
-        w = np.minimum(r[:, 2], rect[2]) - np.maximum(r[:, 0], rect[0])
-        h = np.minimum(r[:, 3], rect[3]) - np.maximum(r[:, 1], rect[1])
-        return float((np.clip(w, 0, None) * np.clip(h, 0, None)).sum())
+            return np.zeros(len(rects))
+        r, q = self.rects[None, :, :], rects[:, None, :]
+        w = np.minimum(r[..., 2], q[..., 2]) - np.maximum(r[..., 0], q[..., 0])
+        h = np.minimum(r[..., 3], q[..., 3]) - np.maximum(r[..., 1], q[..., 1])
+        return (np.maximum(w, 0) * np.maximum(h, 0)).sum(axis=1)
 
     def add(self, rect: tuple) -> None:
         self.rects = np.vstack([self.rects, np.array(rect, dtype=float)[None, :]])
 
+    def _best(self, centres: np.ndarray, width: float, height: float,
+              bounds: tuple | None) -> tuple[int, float]:
+        """Index of the first free centre (else the least covered) and its covered area."""
+        rects = np.column_stack([centres[:, 0] - width / 2, centres[:, 1] - height / 2,
+                                 centres[:, 0] + width / 2, centres[:, 1] + height / 2])
+        area = self._overlaps(rects)
+        if bounds is not None:
+            outside = ((rects[:, 0] < bounds[0]) | (rects[:, 1] < bounds[1])
+                       | (rects[:, 2] > bounds[2]) | (rects[:, 3] > bounds[3]))
+            area = np.where(outside, 1e9, area)
+        free = np.flatnonzero(area == 0)
+        k = int(free[0]) if len(free) else int(np.argmin(area))
+        return k, float(area[k])
+
     def place(self, centres: list[tuple[float, float]], width: float, height: float,
               bounds: tuple | None = None, search: bool = True) -> tuple[tuple[float, float], bool]:
         """The first centre where the rectangle is free (else the least covered) and whether it
-        was free; the rectangle is added to the obstacles."""
-        best, best_area = centres[0], float("inf")
-        for cx, cy in centres:
-            rect = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
-            if bounds is not None and not (rect[0] >= bounds[0] and rect[1] >= bounds[1]
-                                           and rect[2] <= bounds[2] and rect[3] <= bounds[3]):
-                area = 1e9
-            else:
-                area = self.overlap(rect)
-            if area < best_area:
-                best, best_area = (cx, cy), area
-                if area == 0:
-                    break
-        if best_area > 0 and search:
+        was free; with ``search``, places round the first centre are tried before giving up.
+        The rectangle is added to the obstacles."""
+        points = np.array(centres, dtype=float)
+        k, area = self._best(points, width, height, bounds)
+        best = (float(points[k, 0]), float(points[k, 1]))
+        if area > 0 and search:
             # Nothing free on the wanted spots: look around the first one, nearest first.
-            x0, y0 = centres[0]
-            for cx, cy in _rings(x0, y0, width, height):
-                rect = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
-                if bounds is not None and not (rect[0] >= bounds[0] and rect[1] >= bounds[1]
-                                               and rect[2] <= bounds[2]
-                                               and rect[3] <= bounds[3]):
-                    continue
-                if self.overlap(rect) == 0:
-                    best, best_area = (cx, cy), 0.0
-                    break
+            ring = _rings(points[0, 0], points[0, 1], width, height)
+            j, ring_area = self._best(ring, width, height, bounds)
+            if ring_area == 0:
+                best, area = (float(ring[j, 0]), float(ring[j, 1])), 0.0
         cx, cy = best
         self.add((cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2))
-        return best, best_area == 0
+        return best, area == 0
 
 
-def _rings(x: float, y: float, width: float, height: float, rings: int = 14):
+def _ring_steps(rings: int) -> np.ndarray:
+    """Grid steps (a, b) on the rings 1 … ``rings`` round the origin, nearest ring first."""
+    steps = [(x, y) for k in range(1, rings + 1) for x in range(-k, k + 1)
+             for y in range(-k, k + 1) if max(abs(x), abs(y)) == k]
+    return np.array(steps, dtype=float)
+
+
+RING_STEPS = _ring_steps(14)
+
+
+def _rings(x: float, y: float, width: float, height: float) -> np.ndarray:
     """Points on growing rings of a grid round (x, y), half a label wide and one label high."""
-    for k in range(1, rings + 1):
-        for a in range(-k, k + 1):
-            for b in range(-k, k + 1):
-                if max(abs(a), abs(b)) == k:
-                    yield x + a * 0.5 * width, y + b * 1.05 * height
+    return np.column_stack([x + RING_STEPS[:, 0] * 0.5 * width,
+                            y + RING_STEPS[:, 1] * 1.05 * height])
 
 
 def edge_candidates(line: tuple[float, float, float, float],
