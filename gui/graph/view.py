@@ -26,7 +26,14 @@ from gui.zoom_view import ZoomView
 
 PLACEHOLDER = "—"
 NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
-MAX_FIT_SCALE = 2.0  # small graphs are not blown up beyond this when fitted
+# Fitting never changes the text's size by more than this: a small graph is spread over the
+# view instead of blown up (so Ctrl+= / Ctrl+− still change the text), and a large one is
+# shrunk at most to the legible size (line height 13 px at the normal text size), beyond which
+# the view scrolls and follows the cursor.
+MAX_FIT_SCALE = 1.0
+MIN_FIT_SCALE = 0.86
+MIN_FIT_SCALE_LARGE = 0.91  # presenter mode's bound is 22 px, a little more than 1.6 × 13 px
+MAX_SPREAD = 1.8  # how far the gaps between cards may grow to fill the view
 
 
 def node_symbol(node: Node) -> str:
@@ -168,7 +175,8 @@ class GraphView(ZoomView):
         dx, dy = card_w + gap, card_h + 1.45 * fs
         rows = layout_rows(graph)
         self._columns = draw_columns(graph)
-        bands, per_band, band_h, top = self._bands(graph, rows, dx, dy, card_w, card_h, fs)
+        bands, per_band, band_h, top, dx, dy = self._bands(graph, rows, dx, dy, card_w, card_h,
+                                                           fs)
         self.bands = bands
         for n in graph.nodes:
             band, column = divmod(max(self._columns[n.id], 0), per_band)
@@ -312,6 +320,7 @@ class GraphView(ZoomView):
         scene.setSceneRect(rect.adjusted(-0.6 * fs, -0.6 * fs, 0.6 * fs, 0.6 * fs))
         if self.auto_fit:
             super().fit()
+            self._keep_legible()
 
     def _bands(self, graph, rows, dx, dy, card_w, card_h, fs):
         """How many bands of columns fill the view best (a wide graph wraps into several):
@@ -335,7 +344,19 @@ class GraphView(ZoomView):
             if best is None or scale > best[0] * 1.08:
                 best = (scale, bands, per, band_h)
         _, bands, per, band_h = best
-        return bands, per, band_h, top
+        # Room to spare: spread the columns and rows over it (the cards keep their size).
+        width = (per - 1) * dx + card_w + 1.2 * fs
+        if per > 1 and width < w_port:
+            spare = (w_port - width) / ((per - 1) * dx)
+            dx *= min(1 + spare, MAX_SPREAD)
+        height = bands * band_h
+        if bottom > top and height < h_port:
+            spare = (h_port - height) / (bands * (bottom - top) * dy)
+            grow = min(1 + spare, MAX_SPREAD)
+            band_h += (grow - 1) * (bottom - top) * dy
+            dy *= grow
+        self._content_h = (bottom - top) * dy + card_h / 2
+        return bands, per, band_h, top, dx, dy
 
     def fit(self) -> None:
         """Wrap the graph into as many bands as suit the view's shape, then fit it."""
@@ -347,6 +368,30 @@ class GraphView(ZoomView):
             self._build_scene()  # fits at its end
             return
         super().fit()
+        self._keep_legible()
+
+    def _keep_legible(self) -> None:
+        """Fitted below the legible scale: show it at that scale around the cursor instead."""
+        least = MIN_FIT_SCALE if self.font_scale < 1.3 else MIN_FIT_SCALE_LARGE
+        if self.transform().m11() >= least or self.controller.graph is None:
+            return
+        self.resetTransform()
+        self.scale(least, least)
+        self.auto_fit = True
+        self._follow_cursor(centre=True)
+        self.zoom_changed()
+
+    def _follow_cursor(self, centre: bool = False) -> None:
+        """Keep the current node in view when the graph is larger than the view."""
+        if self.halo is None or not self.halo.isVisible():
+            if centre:
+                self.centerOn(self.scene().sceneRect().center())
+            return
+        rect = self.halo.sceneBoundingRect()
+        if centre:
+            self.centerOn(rect.center())
+        else:
+            self.ensureVisible(rect, 30, 30)
 
     @staticmethod
     def _arrow_path(p1: QPointF, p2: QPointF, size: float, via=()) -> QPainterPath:
@@ -424,6 +469,8 @@ class GraphView(ZoomView):
                     path.addRoundedRect(r, 3, 3)
                 back.setPath(path)
         self._update_marks(c.current)
+        if self.cursor_box is not None:
+            self._follow_cursor()
 
     def _update_marks(self, op) -> None:
         """Highlight the current record's node and the values and edges it reads."""

@@ -298,3 +298,20 @@ def test_a_fifteen_node_graph_is_legible_at_1280_by_800(make_window, qtbot):
     # Cards are named by what they compute.
     titles = {view.labels[f"label:{n.id}"].text() for n in c.graph.nodes if n.op != "const"}
     assert {"w1*x1", "w3*x1 + b2"} <= titles
+
+
+def test_larger_text_makes_the_graph_labels_larger_on_screen(make_window, qtbot):
+    from PySide6.QtGui import QAction
+
+    from tests.gui.stepper.test_network_legibility import on_screen
+
+    window = make_window("mazur", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.graph_tab)
+    window.graph_tab.controller.set_expression("(a+b)*(b+1)", {"a": 2.0, "b": 1.0})
+    view = window.graph_tab.view
+    qtbot.wait(10)
+    before = max(line for _, _, line in on_screen(view))
+    larger = next(a for a in window.findChildren(QAction) if a.text() == "&Larger text")
+    larger.trigger()
+    qtbot.wait(10)
+    assert max(line for _, _, line in on_screen(view)) > 1.1 * before
