@@ -73,7 +73,9 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
             edges.setdefault(rest, []).append(kind)
     movable = sorted(k for k in focus if dense and k in view.labels
                      and k not in view.always_shown)
-    if not view.labels_visible or (not edges and not movable):
+    # A bias's new value has no label of its own: it is shown beside its unit while in focus.
+    new_biases = sorted(k for k in keys if k.startswith("new_b:") and k in known)
+    if not view.labels_visible or (not edges and not movable and not new_biases):
         return
     hw = max(view.layout.half_width, view._radius)
     obstacles = [(c.x() - hw, c.y() - view._radius, c.x() + hw, c.y() + view._radius)
@@ -99,7 +101,7 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         if plate is not None:
             plate.setRect(item.sceneBoundingRect().adjusted(-2, 0, 2, 0))
             plate.setVisible(True)
-    while len(view.focus_items) < len(edges):
+    while len(view.focus_items) < len(edges) + len(new_biases):
         item = QGraphicsSimpleTextItem()
         item.setFont(view._font())
         item.setBrush(QBrush(view.theme.reads))
@@ -118,6 +120,16 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         ends = (line.x1(), line.y1(), line.x2(), line.y2())
         (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
                                    r.height(), bounds)
+        item.setPos(cx - r.width() / 2, cy - r.height() / 2)
+        item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
+        item.setVisible(True)
+    for item, key in zip(view.focus_items[len(edges):], new_biases):
+        item.setText(f"b → {fmt(known[key])}")
+        item.setData(0, key[4:])
+        r = item.boundingRect()
+        _, l, j = key.split(":")
+        (cx, cy), _ = placer.place(_around(view, (int(l), int(j)), r.width() + 4, r.height()),
+                                   r.width() + 4, r.height(), bounds)
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)

@@ -102,8 +102,10 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics) ->
     h, f = m.line, m.font_px
     layers = len(sizes) - 1
     tallest = max(sizes)
-    top = 1.3 * h + 0.3 * f
-    bottom = 2.4 * h + 0.3 * f  # the δ of the lowest unit and the loss line
+    # Each row's labels stay inside its own height, so the margins only keep the text off the
+    # edges of the view and leave a line at the bottom for the loss.
+    top = 0.4 * f
+    bottom = 1.3 * h + 0.3 * f
     left = max(m.name_text, 0.5 * f) + 0.8 * f
     right = m.target_text + 1.2 * f
     dx = max(width - left - right, 10.0) / max(layers, 1)
@@ -112,10 +114,10 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics) ->
     # not of width, z and δ left of each unit. Units are ovals when u is wider than they are
     # tall.
     hw_min = 0.5 * m.unit_number + 0.3 * f
-    r_min = 0.75 * h
+    r_min = 0.65 * h
     r_room = (dy - 2 * h - 0.6 * f) / 2
     r_cap = min(0.16 * dx, 3.2 * f)
-    side_room = dx - 2 * hw_min - 2 * (m.number + 1.2 * f) - m.edge_text
+    side_room = dx - 2 * hw_min - 2 * (m.number + 1.2 * f) - 0.3 * m.edge_text
     full = r_room >= r_min and r_cap >= r_min
     side = not full and dy >= 2.3 * h and side_room >= 0
     full = full or side

@@ -33,7 +33,7 @@ from gui.stepper.network_layout import (
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
-NUMBER_TEMPLATE = "−0.00000"  # the width a number is given when labels are laid out
+NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones go to e-notation)
 WIDTH_LEVELS = 6
 
 
@@ -140,7 +140,7 @@ class NetworkView(NetworkEditing, ZoomView):
             unit_number=bold.horizontalAdvance(NUMBER_TEMPLATE),
             edge_text=max(value.horizontalAdvance("−0.0000 → −0.0000"),
                           value.horizontalAdvance("∂L/∂w −0.0000")),
-            bias_text=value.horizontalAdvance("→ −0.00000"),
+            bias_text=value.horizontalAdvance(f"b {NUMBER_TEMPLATE}"),
             target_text=value.horizontalAdvance(f"y {NUMBER_TEMPLATE}"),
             name_text=max(names, default=0.0),
         )
@@ -344,12 +344,10 @@ class NetworkView(NetworkEditing, ZoomView):
             if key.startswith(("name:", "edge:")):
                 continue
             value = known.get(key)
-            new = known.get("new_" + key) if key.startswith("b:") else None
-            if key in shown and shown[key] == (value, new):
+            if key in shown and shown[key] == value:
                 continue  # same number as on screen: skip formatting it again
-            shown[key] = (value, new)
-            text = prefix + (PLACEHOLDER if value is None else fmt(value))
-            self._set_text(key, text if new is None else f"{text}\n→ {fmt(new)}")
+            shown[key] = value
+            self._set_text(key, prefix + (PLACEHOLDER if value is None else fmt(value)))
         for key in self.layout.edge_spots:
             self._set_text(f"edge:{key}", self._edge_text(key, known))
 
