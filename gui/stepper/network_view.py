@@ -389,7 +389,8 @@ class NetworkView(NetworkEditing, ZoomView):
         self._place(loss_item)
         if visible and self.controller.stepper is not None:
             self._shown_values.clear()
-            self._update_labels(self.controller.stepper.known())
+            self._focus = set()
+            self._on_state_changed()  # labels, and the focus placed again
 
     def _wanted(self, key: str) -> bool:
         """Whether a label shows at a readable zoom: all of them, or in focus mode only u and
