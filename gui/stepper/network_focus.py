@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleT
 from core.notation import fmt
 from gui.stepper.network_layout import Placer, edge_candidates
 
+RINGS = 7  # how far round its edge a focus label is looked for (the search costs time per step)
+
 
 def focus_keys(view, op) -> tuple[set[str], set[str]]:
     """The stepper keys the operation uses and the view's labels that show them."""
@@ -119,7 +121,7 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         line = view.edges_item.lines[view.edge_index[key]]
         ends = (line.x1(), line.y1(), line.x2(), line.y2())
         (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
-                                   r.height(), bounds)
+                                   r.height(), bounds, rings=RINGS)
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)

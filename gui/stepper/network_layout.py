@@ -215,7 +215,8 @@ class Placer:
         return k, float(area[k])
 
     def place(self, centres: list[tuple[float, float]], width: float, height: float,
-              bounds: tuple | None = None, search: bool = True) -> tuple[tuple[float, float], bool]:
+              bounds: tuple | None = None, search: bool = True,
+              rings: int = 14) -> tuple[tuple[float, float], bool]:
         """The first centre where the rectangle is free (else the least covered) and whether it
         was free; with ``search``, places round the first centre are tried before giving up.
         The rectangle is added to the obstacles."""
@@ -224,7 +225,7 @@ class Placer:
         best = (float(points[k, 0]), float(points[k, 1]))
         if area > 0 and search:
             # Nothing free on the wanted spots: look around the first one, nearest first.
-            ring = _rings(points[0, 0], points[0, 1], width, height)
+            ring = _rings(points[0, 0], points[0, 1], width, height)[:4 * rings * (rings + 1)]
             j, ring_area = self._best(ring, width, height, bounds)
             if ring_area == 0:
                 best, area = (float(ring[j, 0]), float(ring[j, 1])), 0.0
