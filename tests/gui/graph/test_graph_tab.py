@@ -315,3 +315,27 @@ def test_larger_text_makes_the_graph_labels_larger_on_screen(make_window, qtbot)
     larger.trigger()
     qtbot.wait(10)
     assert max(line for _, _, line in on_screen(view)) > 1.1 * before
+
+
+def test_in_presenter_mode_the_current_node_stays_legible(make_window, qtbot):
+    """Too large for the view at 22 px, the graph is shown at that size and the view follows
+    the cursor: the node being computed is always in view and legible."""
+    from core.notation import fmt
+    from tests.gui.stepper.test_network_legibility import legible_tokens, overlapping
+
+    window = make_window("mazur", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.graph_tab)
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    c = window.graph_tab.controller
+    c.set_expression(FIFTEEN, FIFTEEN_AT)
+    view = window.graph_tab.view
+    qtbot.wait(10)
+    while not c.at_end:
+        c.step()
+        op = c.current
+        tokens = legible_tokens(view, 22.0)
+        number = op.derivative if op.phase == "backward" else op.value
+        assert fmt(number) in tokens, op.node
+        assert not overlapping(view)
