@@ -167,6 +167,8 @@ def unit_obstacles(layout: Layout, sizes: list[int], m: Metrics, full: bool) -> 
         rects.append((x - hw, y - r, x + hw, y + r))
         spots = unit_label_spots(layout, m, l, j)
         rects.append(spot_rect(spots["u"], m.unit_number, m.line))
+        if layout.names:
+            rects.append(spot_rect(spots["name"], m.name_text, m.line))
         if l == last:
             rects.append(spot_rect(spots["y"], m.target_text, m.line))
         if full and l > 0:
