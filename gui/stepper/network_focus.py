@@ -25,7 +25,7 @@ def focus_keys(view, op) -> tuple[set[str], set[str]]:
     labels = {view._label_key(k) for k in keys}
     # ∂L/∂b is δ, which the δ label shows.
     labels |= {"delta:" + k[7:] for k in keys if k.startswith("grad_b:")}
-    if op is not None and op.unit is not None and op.layer > 0:
+    if op is not None and op.unit is not None and op.layer > 0 and op.quantity in ("u", "delta"):
         labels.add(f"z:{op.layer}:{op.unit}")
     return keys, labels
 

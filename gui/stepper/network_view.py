@@ -427,7 +427,8 @@ class NetworkView(NetworkEditing, ZoomView):
         buckets: dict[tuple[bool, int], list[QLineF]] = {}
         for line, pos, lev in zip(self.edges_item.lines, positive, level):
             buckets.setdefault((bool(pos), int(lev)), []).append(line)
-        scale = self.font_scale
+        # Dense networks get thin edges: at full width they would merge into one dark mass.
+        scale = self.font_scale if self.layout.full else 0.6 * min(self.font_scale, 1.0)
         self.edges_item.buckets = [
             (QPen(self.theme.positive if pos else self.theme.negative,
                   (0.6 + 1.1 * lev) * scale), lines)
