@@ -145,7 +145,8 @@ class GraphView(ZoomView):
             "tag": self._font(0.9),
             "local": self._font(0.9),
         }
-        titles = short_names(graph, 13)
+        # Small graphs have room for longer names; large ones need narrow cards.
+        titles = short_names(graph, 18 if len(graph.nodes) <= 10 else 13)
         metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
 
         # Card sizes: wide enough for every text this trace will show.
