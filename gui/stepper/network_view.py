@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -33,6 +33,7 @@ from gui.stepper.network_layout import (
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
+MAX_SPREAD = 6.0  # zooming in spreads the network over at most this many views
 NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones go to e-notation)
 WIDTH_LEVELS = 6
 
@@ -99,6 +100,7 @@ class NetworkView(NetworkEditing, ZoomView):
         )
         self.labels_visible = True
         self.font_scale = 1.0
+        self.spread = 1.0  # the canvas's size over the view's (zoomed in: more than 1)
         self.labels: dict[str, tuple[QGraphicsSimpleTextItem, str]] = {}
         self.nodes: dict[tuple[int, int], QGraphicsEllipseItem] = {}
         self.centres: dict[tuple[int, int], QPointF] = {}
@@ -108,10 +110,16 @@ class NetworkView(NetworkEditing, ZoomView):
         self._shown_values: dict[str, float | None] = {}
         self._marked: set[str] = set()
         self.ask_value = self._ask_value  # replaced in tests
-        controller.network_replaced.connect(self._on_network_replaced)
+        controller.network_replaced.connect(self._on_new_network)
         controller.state_changed.connect(self._on_state_changed)
 
     # -- building the scene ---------------------------------------------------------------
+
+    def _on_new_network(self) -> None:
+        """Another network: shown whole again."""
+        self.spread, self.auto_fit = 1.0, True
+        self.resetTransform()
+        self._on_network_replaced()
 
     def set_font_scale(self, scale: float) -> None:
         self.font_scale = scale
@@ -166,9 +174,12 @@ class NetworkView(NetworkEditing, ZoomView):
         sizes = net.sizes
         # Laid out in the viewport's pixels, so that at "fit" the text has its own size.
         vp = self.viewport().size()
-        self._laid_out_for = (vp.width(), vp.height(), self.font_scale)
+        self._laid_out_for = (vp.width(), vp.height(), self.font_scale, self.spread)
         metrics = self._metrics()
-        layout = layout_network(sizes, max(vp.width(), 200), max(vp.height(), 150), metrics)
+        # Zoomed in, the network is laid out on a larger canvas: more room between the units
+        # at the same text size, so that the numbers a dense network hides come out.
+        layout = layout_network(sizes, max(vp.width(), 200) * self.spread,
+                                max(vp.height(), 150) * self.spread, metrics)
         self.layout, self.metrics = layout, metrics
         self.show_edge_labels = bool(layout.edge_spots)  # every edge, or those with room
         radius = layout.radius
@@ -301,12 +312,47 @@ class NetworkView(NetworkEditing, ZoomView):
     def fit(self) -> None:
         """Lay the network out for the view's present size and show it at its own scale."""
         vp = self.viewport().size()
-        if self.controller.network is not None and (
-                getattr(self, "_laid_out_for", None) != (vp.width(), vp.height(), self.font_scale)):
+        self.spread = 1.0
+        if self.controller.network is not None and getattr(self, "_laid_out_for", None) != (
+                vp.width(), vp.height(), self.font_scale, 1.0):
             self.auto_fit = True
             self._on_network_replaced()
         else:
             self._show_fitted()
+
+    def zoom(self, factor: float) -> None:
+        """Zooming in spreads the network over a larger canvas (the text keeps its size, the
+        hidden numbers appear); zooming out past the fitted view shrinks it as a picture."""
+        if self.controller.network is None or self.transform().m11() < 0.999 or (
+                factor < 1 and self.spread <= 1.0):
+            super().zoom(factor)
+            if self.transform().m11() > 1.0:  # back at the layout's own scale: spread on
+                self.fit()
+            return
+        spread = min(MAX_SPREAD, max(1.0, self.spread * factor))
+        if spread == self.spread:
+            return
+        port = self.viewport().rect()
+        anchor = self.mapFromGlobal(QCursor.pos())
+        by_mouse = port.contains(anchor)
+        if not by_mouse:
+            anchor = port.center()
+        rect, point = self.scene().sceneRect(), self.mapToScene(anchor)
+        rel = ((point.x() - rect.left()) / max(rect.width(), 1.0),
+               (point.y() - rect.top()) / max(rect.height(), 1.0))
+        if spread == 1.0:
+            self.fit()
+            return
+        self.spread = spread
+        self.auto_fit = False
+        self._on_network_replaced()
+        self.resetTransform()
+        rect = self.scene().sceneRect()
+        target = QPointF(rect.left() + rel[0] * rect.width(), rect.top() + rel[1] * rect.height())
+        self.centerOn(target + QPointF(port.center() - anchor))
+        self.zoom_changed()
+        if not by_mouse:
+            self._follow_cursor()  # zoomed from the keyboard or the menu: keep the cursor in view
 
     def _show_fitted(self) -> None:
         self.resetTransform()

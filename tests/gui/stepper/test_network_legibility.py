@@ -169,3 +169,21 @@ def test_zoomed_in_the_view_follows_the_cursor(make_window, tmp_path):
         if box.isVisible():
             rect = view.mapFromScene(box.sceneBoundingRect()).boundingRect()
             assert port.contains(QRectF(rect))
+
+
+def test_zooming_in_reveals_the_numbers_a_dense_network_hides(make_window, tmp_path):
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [2, 8, 8, 1]))
+    view = window.network_view
+    view.fit()
+    for _ in range(20):
+        window.step_controls.actions["step"].trigger()
+    assert not view.layout.full  # fitted, only u and the focus are shown
+    view.zoom(2.5)
+    assert view.layout.full and view.spread > 1
+    labels = on_screen(view)
+    assert all(line >= 13.0 for _, _, line in labels)  # the text keeps its size
+    assert any(text.startswith("z ") for text, _, _ in labels)  # z values came out
+    assert not overlapping(view)
+    view.fit()
+    assert view.spread == 1.0 and not view.layout.full
