@@ -1,5 +1,6 @@
-"""Hovering over and editing the network view: tooltips with full-precision values, and a
-double click on a weight, bias, input or target to change it."""
+"""Zooming, hovering over and editing the network view: zooming in spreads the network out,
+tooltips give full-precision values, and a double click on a weight, bias, input or target
+changes it."""
 
 from __future__ import annotations
 
@@ -7,13 +8,49 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QInputDialog, QToolTip
 
 PLACEHOLDER = "—"
+MAX_SPREAD = 6.0  # zooming in spreads the network over at most this many views
 
 
 class NetworkEditing:
     """Mixed into :class:`gui.stepper.network_view.NetworkView`."""
+
+    def zoom(self, factor: float) -> None:
+        """Zooming in spreads the network over a larger canvas (the text keeps its size, the
+        hidden numbers appear); zooming out past the fitted view shrinks it as a picture."""
+        if self.controller.network is None or self.transform().m11() < 0.999 or (
+                factor < 1 and self.spread <= 1.0):
+            super().zoom(factor)
+            if self.transform().m11() > 1.0:  # back at the layout's own scale: spread on
+                self.fit()
+            return
+        spread = min(MAX_SPREAD, max(1.0, self.spread * factor))
+        if spread == self.spread:
+            return
+        port = self.viewport().rect()
+        anchor = self.mapFromGlobal(QCursor.pos())
+        by_mouse = port.contains(anchor)
+        if not by_mouse:
+            anchor = port.center()
+        rect, point = self.scene().sceneRect(), self.mapToScene(anchor)
+        rel = ((point.x() - rect.left()) / max(rect.width(), 1.0),
+               (point.y() - rect.top()) / max(rect.height(), 1.0))
+        if spread == 1.0:
+            self.fit()
+            return
+        self.spread = spread
+        self.auto_fit = False
+        self._on_network_replaced()
+        self.resetTransform()
+        rect = self.scene().sceneRect()
+        target = QPointF(rect.left() + rel[0] * rect.width(), rect.top() + rel[1] * rect.height())
+        self.centerOn(target + QPointF(port.center() - anchor))
+        self.zoom_changed()
+        if not by_mouse:
+            self._follow_cursor()  # zoomed from the keyboard or the menu: keep the cursor in view
 
     # -- hover and editing ----------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -33,7 +33,6 @@ from gui.stepper.network_layout import (
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
-MAX_SPREAD = 6.0  # zooming in spreads the network over at most this many views
 NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones go to e-notation)
 WIDTH_LEVELS = 6
 
@@ -319,40 +318,6 @@ class NetworkView(NetworkEditing, ZoomView):
             self._on_network_replaced()
         else:
             self._show_fitted()
-
-    def zoom(self, factor: float) -> None:
-        """Zooming in spreads the network over a larger canvas (the text keeps its size, the
-        hidden numbers appear); zooming out past the fitted view shrinks it as a picture."""
-        if self.controller.network is None or self.transform().m11() < 0.999 or (
-                factor < 1 and self.spread <= 1.0):
-            super().zoom(factor)
-            if self.transform().m11() > 1.0:  # back at the layout's own scale: spread on
-                self.fit()
-            return
-        spread = min(MAX_SPREAD, max(1.0, self.spread * factor))
-        if spread == self.spread:
-            return
-        port = self.viewport().rect()
-        anchor = self.mapFromGlobal(QCursor.pos())
-        by_mouse = port.contains(anchor)
-        if not by_mouse:
-            anchor = port.center()
-        rect, point = self.scene().sceneRect(), self.mapToScene(anchor)
-        rel = ((point.x() - rect.left()) / max(rect.width(), 1.0),
-               (point.y() - rect.top()) / max(rect.height(), 1.0))
-        if spread == 1.0:
-            self.fit()
-            return
-        self.spread = spread
-        self.auto_fit = False
-        self._on_network_replaced()
-        self.resetTransform()
-        rect = self.scene().sceneRect()
-        target = QPointF(rect.left() + rel[0] * rect.width(), rect.top() + rel[1] * rect.height())
-        self.centerOn(target + QPointF(port.center() - anchor))
-        self.zoom_changed()
-        if not by_mouse:
-            self._follow_cursor()  # zoomed from the keyboard or the menu: keep the cursor in view
 
     def _show_fitted(self) -> None:
         self.resetTransform()
