@@ -120,12 +120,14 @@ def test_3_5_4_2_shows_units_and_the_current_operation_legibly(make_window, tmp_
     walk(window, bound, every_weight=False, stride=3, units=units)
 
 
-def test_a_dense_network_shows_every_u_and_the_focus(make_window, tmp_path):
-    window = make_window("mazur", size=(1920, 1080))
-    assert window.open_path(network_file(tmp_path, [4, 16, 16, 16, 3]))
+@pytest.mark.parametrize("sizes, window_size", [([4, 16, 16, 16, 3], (1920, 1080)),
+                                                ([2, 8, 8, 1], (1280, 800))])
+def test_a_dense_network_shows_every_u_and_the_focus(make_window, tmp_path, sizes, window_size):
+    window = make_window("mazur", size=window_size)
+    assert window.open_path(network_file(tmp_path, sizes))
     window.network_view.fit()
     stepper = window.controller.stepper
-    for cursor in [*range(0, len(stepper.trace), 89), len(stepper.trace)]:
+    for cursor in [*range(0, len(stepper.trace), 1 + len(stepper.trace) // 17), len(stepper.trace)]:
         stepper.cursor = cursor  # jump there: stepping all 1,500 operations takes long
         window.controller.state_changed.emit()
         check_position(window, 13.0, False, ("u", "loss"))
