@@ -50,8 +50,19 @@ def _script(markup: str, start: int) -> tuple[str, int]:
     return markup[start : start + 1], start + 1
 
 
+# Fonts that draw combining accents (m̂ is m + U+0302) over their letter; many interface fonts,
+# Qt's default DejaVu Sans among them, drop the accent. The first one installed is used.
+ACCENT_FONTS = ("DejaVu Serif", "DejaVu Math TeX Gyre", "Latin Modern Math", "Cambria Math",
+                "STIX Two Math", "Noto Serif", "Times New Roman", "serif")
+
+
+def _is_combining(ch: str) -> bool:
+    return "\u0300" <= ch <= "\u036f"
+
+
 def to_html(markup: str) -> str:
-    """Rich text with ``<sub>``/``<sup>`` for the markup's scripts; other text is escaped."""
+    """Rich text with ``<sub>``/``<sup>`` for the markup's scripts; other text is escaped. A
+    letter with a combining accent (m̂, v̂) is set in a font that draws the accent."""
     out: list[str] = []
     k = 0
     while k < len(markup):
@@ -60,6 +71,15 @@ def to_html(markup: str) -> str:
             inner, k = _script(markup, k + 1)
             tag = "sub" if ch == "_" else "sup"
             out.append(f"<{tag}>{to_html(inner)}</{tag}>")
+            continue
+        end = k + 1
+        while end < len(markup) and _is_combining(markup[end]):
+            end += 1
+        if end > k + 1:
+            families = ", ".join(f"'{f}'" if " " in f else f for f in ACCENT_FONTS)
+            out.append(f'<span style="font-family: {families};">'
+                       f"{html.escape(markup[k:end], quote=False)}</span>")
+            k = end
             continue
         out.append(html.escape(ch, quote=False))
         k += 1

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.export.menu import ExportMenu
+from gui.graph.docks import DocksAside
 from gui.graph.tab import GraphTab
 from gui.lessons.controller import LessonController, lesson_view
 from gui.lessons.menu import LessonMenu
@@ -167,6 +168,12 @@ class MainWindow(QMainWindow):
         self.presenter_action.setCheckable(True)
         self.presenter_action.toggled.connect(self.set_presenter)
         view_menu.addAction(self.presenter_action)
+        # Esc leaves presenter mode too; enabled only then, so Esc keeps its use elsewhere.
+        self.leave_presenter_action = QAction("Leave presenter mode", self)
+        self.leave_presenter_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_presenter_action.setEnabled(False)
+        self.leave_presenter_action.triggered.connect(lambda: self.set_presenter(False))
+        self.addAction(self.leave_presenter_action)
         self._action(view_menu, "&Larger text", lambda: self.scale_text(1.15),
                      QKeySequence("Ctrl+="))
         self._action(view_menu, "&Smaller text", lambda: self.scale_text(1 / 1.15),
@@ -245,6 +252,9 @@ class MainWindow(QMainWindow):
         self.graph_tab.step_bar.hide()  # the window's toolbar and keys step it
         self.tabs.addTab(self.graph_tab, "Computation graph")
         self.tabs.currentChanged.connect(self._route_step_keys)
+        self.docks_aside = DocksAside(
+            self, self.tabs, self.graph_tab, [self.values_dock, self.training_dock],
+            applies=lambda dock: dock is self.lesson_panel and self.lessons.lesson is not None)
 
     def _route_step_keys(self, index: int) -> None:
         on_graph = self.tabs.widget(index) is self.graph_tab
@@ -263,6 +273,7 @@ class MainWindow(QMainWindow):
         self.lesson_panel = LessonPanel(lessons, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.lesson_panel)
         self.tabifyDockWidget(self.training_dock, self.lesson_panel)
+        self.docks_aside.docks.append(self.lesson_panel)
         self.values_dock.raise_()
         menu = LessonMenu(lessons, self)
         self.lessons_menu = menu
@@ -388,6 +399,9 @@ class MainWindow(QMainWindow):
         self.values_dock.set_font_scale(scale)
         self.lesson_panel.set_font_scale(scale)
         self.quiz.bar.set_font_scale(scale)
+        self.training_tab.set_font_scale(scale)
+        self.training_dock.set_font_scale(scale)
+        self.lesson_tab.set_font_scale(scale)
         font = self.step_controls.toolbar.font()
         font.setPointSizeF(10 * scale)
         self.step_controls.toolbar.setFont(font)
@@ -400,6 +414,7 @@ class MainWindow(QMainWindow):
             return
         self.presenter = on
         self.presenter_action.setChecked(self.presenter)
+        self.leave_presenter_action.setEnabled(on)
         self.theme = PRESENTER if self.presenter else NORMAL
         self.setStyleSheet(self.theme.style_sheet)
         docks = self.findChildren(QDockWidget)

@@ -202,3 +202,55 @@ def write_csv(path: str, header: list[str], rows) -> None:
                              for v in row])  # fmt: skip
 
 
+
+
+# -- text scale -------------------------------------------------------------------------------
+
+BASE_PLOT_POINTS = 9.0  # tick labels; axis labels, legends and titles are a little larger
+
+
+def _points(scale: float, factor: float = 1.0) -> float:
+    return round(BASE_PLOT_POINTS * factor * scale, 1)
+
+
+def scale_plot_fonts(plot: pg.PlotItem, scale: float) -> None:
+    """Set the text of ``plot`` at the app's text scale: tick labels, axis labels, the legend
+    and the title; axes with a fixed width grow with their text."""
+    from PySide6.QtGui import QFont
+
+    tick_font = QFont()
+    tick_font.setPointSizeF(_points(scale))
+    label_size = f"{_points(scale, 1.1)}pt"
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickFont=tick_font)
+        axis.labelStyle = {**axis.labelStyle, "font-size": label_size}
+        if axis.label.isVisible() or axis.labelText:
+            axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix, **axis.labelStyle)
+            axis.showLabel(bool(axis.labelText) and axis.label.isVisible())
+        if name in ("left", "right") and axis.fixedWidth is not None:
+            axis.setWidth(round(AXIS_WIDTH * max(scale, 1.0)))
+        if name == "bottom":
+            axis.setHeight(None)  # room for the larger tick labels and axis label
+    title = plot.titleLabel
+    if title.text:
+        title.setText(title.text, size=f"{_points(scale, 1.2)}pt")
+    legend = plot.legend
+    if legend is not None:
+        legend.opts["labelTextSize"] = label_size
+        for _, label in legend.items:
+            label.setText(label.text, size=label_size)
+
+
+def scale_plots_in(widget, scale: float) -> None:
+    """:func:`scale_plot_fonts` for every pyqtgraph plot inside ``widget``."""
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    for view in views:
+        scene = view.scene()
+        if scene is None:
+            continue
+        for item in scene.items():
+            if isinstance(item, pg.PlotItem):
+                scale_plot_fonts(item, scale)

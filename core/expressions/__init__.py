@@ -43,6 +43,7 @@ from core.expressions.graph import (  # noqa: F401 (the package's public names)
     operation_counts,
     tangents,
 )
+from core.expressions.names import short_names  # noqa: F401 (the package's public names)
 from core.expressions.parse import (  # noqa: F401 (the package's public names)
     MAX_DEPTH,
     MAX_LENGTH,

@@ -279,6 +279,12 @@ class GraphTab(QWidget):
             self._set_points(label, BASE_POINTS["small"] * scale)
         self._set_points(self.error_label, BASE_POINTS["tab"] * scale)
         self.view.set_font_scale(scale)
+        table_font = QFont(self.counts_table.font())
+        table_font.setPointSizeF(BASE_POINTS["tab"] * scale)
+        self.counts_table.setFont(table_font)
+        # Under presenter mode's style sheet the headers keep a font of their own: say it there.
+        self.counts_table.setStyleSheet(
+            f"QHeaderView {{ font-size: {BASE_POINTS['tab'] * scale:.1f}pt; }}")
         self._fit_counts_table()
         # Room for the heading, three formula lines and a sentence of up to three lines.
         lines = {"heading": 1, "formula": 1, "substituted": 1, "result": 1, "sentence": 3}
@@ -309,13 +315,14 @@ class GraphTab(QWidget):
         table = self.counts_table
         table.resizeColumnsToContents()
         table.resizeRowsToContents()
+        # Size hints, not the headers' present sizes: those lag a font change until shown.
         width = (
-            table.verticalHeader().width()
+            max(table.verticalHeader().width(), table.verticalHeader().sizeHint().width())
             + sum(table.columnWidth(c) for c in range(table.columnCount()))
             + 2 * table.frameWidth()
         )
         height = (
-            table.horizontalHeader().height()
+            max(table.horizontalHeader().height(), table.horizontalHeader().sizeHint().height())
             + sum(table.rowHeight(r) for r in range(table.rowCount()))
             + 2 * table.frameWidth()
         )

@@ -4,7 +4,8 @@ Variables are in the left column and the output on the right (``node.column``); 
 each node sits near the mean height of its inputs, so the drawing is the same every run. Each
 card shows the node's label (``a``, ``+``, ``×``, ``sin``), its value and its derivative (∂f/∂node
 in reverse mode, dnode/dx in forward mode), or "—" while the cursor has not computed it. An edge
-shows its local derivative ∂target/∂source once a step has used it.
+shows its local derivative ∂target/∂source (the number; the formula on hover) once a step has
+used it.
 """
 
 from __future__ import annotations
@@ -17,70 +18,22 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from core.expressions import Graph, Node
+from core.expressions import Node, short_names
 from core.notation import fmt
+from gui.graph.layout import draw_columns, layout_rows  # noqa: F401 (tests import them here)
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
 PLACEHOLDER = "—"
 NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
-MAX_FIT_SCALE = 2.0  # small graphs are not blown up beyond this when fitted
-
-
-def layout_rows(graph: Graph) -> dict[str, float]:
-    """The height of every node in units of one row, by node id.
-
-    Variables take rows 0, 1, … in order of appearance. An operation sits at the mean row of
-    its non-constant inputs; nodes of one column that come closer than one row are pushed
-    apart. A constant takes the free place nearest to the input slot it feeds.
-    """
-    rows: dict[str, float] = {}
-    columns: dict[int, list[Node]] = {}
-    for n in graph.nodes:
-        columns.setdefault(n.column, []).append(n)
-    for column in sorted(columns):
-        wanted = []
-        for n in columns[column]:
-            if n.op == "const":
-                continue
-            ins = [rows[i] for i in n.inputs if i in rows]
-            if n.op == "var":
-                wanted.append((float(len(wanted)), n))
-            else:
-                wanted.append((sum(ins) / len(ins) if ins else 0.0, n))
-        _spread(wanted, rows)
-    for n in graph.nodes:
-        if n.op != "const":
-            continue
-        if not n.consumers:
-            rows[n.id] = 0.0
-            continue
-        consumer = graph.node(n.consumers[0])
-        slot = consumer.inputs.index(n.id)
-        centre = rows.get(consumer.id, 0.0)
-        want = centre + (slot - (len(consumer.inputs) - 1) / 2)
-        taken = [rows[m.id] for m in columns[n.column] if m.id in rows]
-        rows[n.id] = _nearest_free(want, taken)
-    return rows
-
-
-def _spread(wanted: list[tuple[float, Node]], rows: dict[str, float]) -> None:
-    """Rows near the wanted ones, at least one apart, keeping their mean."""
-    if not wanted:
-        return
-    wanted.sort(key=lambda pair: (pair[0], int(pair[1].id[1:])))
-    placed: list[float] = []
-    for want, _ in wanted:
-        placed.append(want if not placed else max(want, placed[-1] + 1.0))
-    shift = sum(w for w, _ in wanted) / len(wanted) - sum(placed) / len(placed)
-    for (_, n), row in zip(wanted, placed):
-        rows[n.id] = row + shift
-
-
-def _nearest_free(want: float, taken: list[float]) -> float:
-    candidates = [want] + [t + d for t in taken for d in (-1.0, 1.0)]
-    free = [c for c in candidates if all(abs(c - t) >= 1.0 - 1e-9 for t in taken)]
-    return min(free, key=lambda c: (abs(c - want), c))
+# Fitting never changes the text's size by more than this: a small graph is spread over the
+# view instead of blown up (so Ctrl+= / Ctrl+− still change the text), and a large one is
+# shrunk at most to the legible size (line height 13 px at the normal text size), beyond which
+# the view scrolls and follows the cursor.
+MAX_FIT_SCALE = 1.0
+MIN_FIT_SCALE = 0.86
+MIN_FIT_SCALE_LARGE = 0.91  # presenter mode's bound is 22 px, a little more than 1.6 × 13 px
+MAX_SPREAD = 1.8  # how far the gaps between cards may grow to fill the view
 
 
 def node_symbol(node: Node) -> str:
@@ -186,12 +139,14 @@ class GraphView(ZoomView):
         self.setBackgroundBrush(QBrush(theme.background))
         pens = self._pens()
         fonts = {
-            "label": self._font(1.3, bold=True),
+            "label": self._font(1.05, bold=True),
             "value": self._font(),
             "derivative": self._font(),
-            "tag": self._font(0.8),
-            "local": self._font(0.85),
+            "tag": self._font(0.9),
+            "local": self._font(0.9),
         }
+        # Small graphs have room for longer names; large ones need narrow cards.
+        titles = short_names(graph, 18 if len(graph.nodes) <= 10 else 13)
         metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
 
         # Card sizes: wide enough for every text this trace will show.
@@ -202,7 +157,7 @@ class GraphView(ZoomView):
         for n in graph.nodes:
             if n.op == "const":
                 continue
-            widths.append(metrics["label"].horizontalAdvance(n.label))
+            widths.append(metrics["label"].horizontalAdvance(titles[n.id]))
             sym, prefix = node_symbol(n), self.derivative_prefix(n)
             self._derivative_prefixes[n.id] = prefix
             value = fmt(self.controller.node_values[n.id])
@@ -211,29 +166,31 @@ class GraphView(ZoomView):
             derivative = final[n.id].derivative if n.id in final else None
             for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None else ""):
                 widths.append(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}"))
-        pad_x, pad_y = 0.7 * fs, 0.45 * fs
+        pad_x, pad_y = 0.5 * fs, 0.35 * fs
         card_w = max(widths) + 2 * pad_x
         h_label, h_line = metrics["label"].height(), metrics["value"].height()
         card_h = 2 * pad_y + h_label + 0.15 * fs + 2 * h_line
-        local_w = max(
-            [
-                metrics["local"].horizontalAdvance(f"{self.local_prefix(e)} = {NUMBER_TEMPLATE}")
-                for e in graph.edges
-            ]
-            + [4 * fs]
-        )
-        gap = local_w + 4 * fs
-        dx, dy = card_w + gap, card_h + 2.1 * fs
+        # An edge shows its local derivative's number; the formula ∂n4/∂b is its tooltip.
+        local_w = metrics["local"].horizontalAdvance(NUMBER_TEMPLATE) + fs
+        gap = local_w + 0.8 * fs
+        dx, dy = card_w + gap, card_h + 1.45 * fs
         rows = layout_rows(graph)
+        self._columns = draw_columns(graph)
+        bands, per_band, band_h, top, dx, dy = self._bands(graph, rows, dx, dy, card_w, card_h,
+                                                           fs)
+        self.bands = bands
         for n in graph.nodes:
-            self.centres[n.id] = QPointF(n.column * dx, rows[n.id] * dy)
+            band, column = divmod(max(self._columns[n.id], 0), per_band)
+            self.centres[n.id] = QPointF(column * dx, band * band_h + (rows[n.id] - top) * dy)
+        self._band_of = {n.id: max(self._columns[n.id], 0) // per_band for n in graph.nodes}
+        self._band_h = band_h
 
         # Cards.
         sizes = {}
         for n in graph.nodes:
             c = self.centres[n.id]
             if n.op == "const":
-                w = max(metrics["label"].horizontalAdvance(n.label) + 2 * pad_x, 2.6 * fs)
+                w = max(metrics["label"].horizontalAdvance(titles[n.id]) + 2 * pad_x, 2.6 * fs)
                 h = h_label + 2 * pad_y
             else:
                 w, h = card_w, card_h
@@ -255,9 +212,9 @@ class GraphView(ZoomView):
             colour = theme.muted if n.op == "const" else theme.foreground
             self._add_label(
                 f"label:{n.id}",
-                n.label,
+                titles[n.id],
                 QPointF(c.x(), top + h_label / 2),
-                self._font(1.3, bold=True, italic=n.op == "var"),
+                self._font(1.05, bold=True, italic=n.op == "var"),
                 colour,
             )
             if n.op == "const":
@@ -274,12 +231,16 @@ class GraphView(ZoomView):
                 theme.delta,
             )
             if n.op != "var":
-                tag = "output " + graph.output_name if n.id == graph.output else n.source
+                # The id the formulas below use, and the whole sub-expression on hover.
+                tag = node_symbol(n)
+                if n.id == graph.output:
+                    tag = f"{tag} · output {graph.output_name}" if tag != graph.output_name else (
+                        f"output {tag}")
                 tag = metrics["tag"].elidedText(tag, Qt.TextElideMode.ElideMiddle, card_w)
                 self._add_label(
                     f"tag:{n.id}",
                     tag,
-                    QPointF(c.x(), rect.top() - 0.75 * fs),
+                    QPointF(c.x(), rect.top() - 0.68 * fs),
                     fonts["tag"],
                     theme.muted,
                 )
@@ -296,7 +257,14 @@ class GraphView(ZoomView):
             pairs[(e.source, e.target)] = repeat + 1
             p1 = QPointF(s.x() + sw / 2, s.y() + repeat * 0.3 * card_h)
             p2 = QPointF(t.x() - tw / 2, t.y() + (e.slot - (k - 1) / 2) * 0.42 * th)
-            arrow = QGraphicsPathItem(self._arrow_path(p1, p2, 0.65 * fs))
+            via = []
+            if self._band_of[e.target] != self._band_of[e.source]:
+                # Into a later band: out to the right, along the gap below the source's band,
+                # then in from the left.
+                lane = self._band_of[e.source] * band_h + self._content_h + 1.0 * fs
+                via = [QPointF(p1.x() + 0.5 * gap, p1.y()), QPointF(p1.x() + 0.5 * gap, lane),
+                       QPointF(p2.x() - 0.5 * gap, lane), QPointF(p2.x() - 0.5 * gap, p2.y())]
+            arrow = QGraphicsPathItem(self._arrow_path(p1, p2, 0.65 * fs, via))
             constant = source.op == "const"
             arrow.setPen(pens["constant_edge" if constant else "edge"])
             arrow.setBrush(QBrush(theme.muted))
@@ -309,7 +277,8 @@ class GraphView(ZoomView):
             # The local derivative sits in the middle of the gap in front of the target.
             x = t.x() - tw / 2 - gap / 2
             f = (x - p1.x()) / (p2.x() - p1.x()) if p2.x() != p1.x() else 0.5
-            label_spots.setdefault(target.column, []).append((p1.y() + f * (p2.y() - p1.y()), e.id))
+            y = p2.y() - 0.6 * fs if via else p1.y() + f * (p2.y() - p1.y())
+            label_spots.setdefault(self._columns[target.id], []).append((y, e.id))
             self._add_label(f"local:{e.id}", "", QPointF(x, 0), fonts["local"], theme.muted)
             self._local_prefixes[e.id] = self.local_prefix(e)
             back = QGraphicsPathItem()
@@ -349,13 +318,89 @@ class GraphView(ZoomView):
             if key.startswith(("value:", "derivative:", "local:")):
                 a = self._anchors[key]
                 rect = rect.united(QRectF(a.x() - local_w / 2, a.y() - fs, local_w, 2 * fs))
-        scene.setSceneRect(rect.adjusted(-1.5 * fs, -1.5 * fs, 1.5 * fs, 1.5 * fs))
+        scene.setSceneRect(rect.adjusted(-0.6 * fs, -0.6 * fs, 0.6 * fs, 0.6 * fs))
         if self.auto_fit:
-            self.fit()
+            super().fit()
+            self._keep_legible()
+
+    def _bands(self, graph, rows, dx, dy, card_w, card_h, fs):
+        """How many bands of columns fill the view best (a wide graph wraps into several):
+        (bands, columns per band, band height, top row)."""
+        columns = max(max(self._columns.values()), 0) + 1
+        top, bottom = min(rows.values()), max(rows.values())
+        span = (bottom - top) * dy + card_h + 2.5 * fs  # with the tags above the cards
+        self._content_h = (bottom - top) * dy + card_h / 2
+        port = self.viewport().size()
+        self._built_for = (port.width(), port.height(), self.font_scale)
+        w_port, h_port = max(port.width(), 100), max(port.height(), 100)
+        best = None
+        for bands in range(1, columns + 1):
+            per = -(-columns // bands)
+            if bands > 1 and -(-columns // (bands - 1)) == per:
+                continue
+            band_h = span + (2.5 * fs if bands > 1 else 0)
+            width = (per - 1) * dx + card_w + 1.2 * fs
+            height = bands * band_h
+            scale = min(w_port / width, h_port / height)
+            if best is None or scale > best[0] * 1.08:
+                best = (scale, bands, per, band_h)
+        _, bands, per, band_h = best
+        # Room to spare: spread the columns and rows over it (the cards keep their size).
+        width = (per - 1) * dx + card_w + 1.2 * fs
+        if per > 1 and width < w_port:
+            spare = (w_port - width) / ((per - 1) * dx)
+            dx *= min(1 + spare, MAX_SPREAD)
+        height = bands * band_h
+        if bottom > top and height < h_port:
+            spare = (h_port - height) / (bands * (bottom - top) * dy)
+            grow = min(1 + spare, MAX_SPREAD)
+            band_h += (grow - 1) * (bottom - top) * dy
+            dy *= grow
+        self._content_h = (bottom - top) * dy + card_h / 2
+        return bands, per, band_h, top, dx, dy
+
+    def fit(self) -> None:
+        """Wrap the graph into as many bands as suit the view's shape, then fit it."""
+        port = self.viewport().size()
+        if self.controller.graph is not None and (
+                getattr(self, "_built_for", None) != (port.width(), port.height(),
+                                                      self.font_scale)):
+            self.auto_fit = True
+            self._build_scene()  # fits at its end
+            return
+        super().fit()
+        self._keep_legible()
+
+    def _keep_legible(self) -> None:
+        """Fitted below the legible scale: show it at that scale around the cursor instead."""
+        least = MIN_FIT_SCALE if self.font_scale < 1.3 else MIN_FIT_SCALE_LARGE
+        if self.transform().m11() >= least or self.controller.graph is None:
+            return
+        self.resetTransform()
+        self.scale(least, least)
+        self.auto_fit = True
+        self._follow_cursor(centre=True)
+        self.zoom_changed()
+
+    def _follow_cursor(self, centre: bool = False) -> None:
+        """Keep the current node in view when the graph is larger than the view."""
+        if self.halo is None or not self.halo.isVisible():
+            if centre:
+                self.centerOn(self.scene().sceneRect().center())
+            return
+        rect = self.halo.sceneBoundingRect()
+        if centre:
+            self.centerOn(rect.center())
+        else:
+            self.ensureVisible(rect, 30, 30)
 
     @staticmethod
-    def _arrow_path(p1: QPointF, p2: QPointF, size: float) -> QPainterPath:
+    def _arrow_path(p1: QPointF, p2: QPointF, size: float, via=()) -> QPainterPath:
         path = QPainterPath(p1)
+        for point in via:
+            path.lineTo(point)
+        if via:
+            p1 = via[-1]
         line = p2 - p1
         length = max((line.x() ** 2 + line.y() ** 2) ** 0.5, 1e-9)
         ux, uy = line.x() / length, line.y() / length
@@ -414,15 +459,19 @@ class GraphView(ZoomView):
         for edge_id, back in self._edge_backs.items():
             local = known.get(f"local:{edge_id}")
             key = f"local:{edge_id}"
-            text = "" if local is None else f"{self._local_prefixes[edge_id]} = {fmt(local)}"
+            text = "" if local is None else fmt(local)
             if self.labels[key].text() != text:
                 self._set_text(key, text)
+                self.labels[key].setToolTip(
+                    f"{self._local_prefixes[edge_id]} = {text}" if text else "")
                 path = QPainterPath()
                 if text:
                     r = self.labels[key].sceneBoundingRect().adjusted(-3, -1, 3, 1)
                     path.addRoundedRect(r, 3, 3)
                 back.setPath(path)
         self._update_marks(c.current)
+        if self.cursor_box is not None:
+            self._follow_cursor()
 
     def _update_marks(self, op) -> None:
         """Highlight the current record's node and the values and edges it reads."""

@@ -32,6 +32,7 @@ from gui.lessons.plots.regions import BoundaryMap
 from gui.lessons.plots.saturation import SaturationBars
 from gui.lessons.plots.surface import SurfacePlot
 from gui.lessons.start_page import StartPage
+from gui.plot_style import scale_plots_in
 
 REPLAY_FRAMES = 60  # a replay shows the training in this many steps
 REPLAY_TICK_MS = 50  # about three seconds in all
@@ -187,7 +188,19 @@ class LessonTab(QWidget):
         lessons.lesson_changed.connect(self.show_lesson)
         lessons.result_changed.connect(self.stop_replay)
         lessons.result_changed.connect(self._on_result_changed)
+        self.font_scale = 1.0
         self.show_list()
+
+    def set_font_scale(self, scale: float) -> None:
+        """The app's text scale for the heading, the buttons, the start page and the figures."""
+        self.font_scale = scale
+        font = QFont(self.font())
+        font.setPointSizeF(9.5 * scale)
+        self.setFont(font)
+        heading = QFont(self.heading.font())
+        heading.setPointSizeF(13 * scale)
+        self.heading.setFont(heading)
+        scale_plots_in(self, scale)
 
     # -- what is shown --------------------------------------------------------------------
 
@@ -220,6 +233,7 @@ class LessonTab(QWidget):
         if key not in self.pages:
             self.pages[key] = build_page(key, c.export_code)
             self.stack.addWidget(self.pages[key])
+            scale_plots_in(self.pages[key], self.font_scale)
         page = self.pages[key]
         page.show_result(c.result)
         self.stack.setCurrentWidget(page)

@@ -10,29 +10,33 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
     QGraphicsView,
-    QInputDialog,
-    QToolTip,
 )
 
-from core.messages import one_line
 from core.notation import fmt
-from core.trace import unit_label, value_name
+from core.trace import unit_label
 from gui.stepper.layer_marks import hide_layer_box, mark_layer
+from gui.stepper.network_edit import PLACEHOLDER, NetworkEditing, rounded  # noqa: F401
+from gui.stepper.network_focus import show_focus
+from gui.stepper.network_layout import (
+    Metrics,
+    edge_line,
+    layout_network,
+    unit_label_spots,
+)
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
-# Networks up to this many edges print every weight on its edge; larger ones show it on hover.
-EDGE_LABEL_LIMIT = 40
+NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones go to e-notation)
 WIDTH_LEVELS = 6
-PLACEHOLDER = "—"
+
 
 
 class EdgesItem(QGraphicsItem):
@@ -75,7 +79,7 @@ class HighlightItem(EdgesItem):
         super().__init__(antialias=True)
 
 
-class NetworkView(ZoomView):
+class NetworkView(NetworkEditing, ZoomView):
     """Shows the controller's network at its cursor and lets the user edit given values.
 
     Signals
@@ -96,6 +100,7 @@ class NetworkView(ZoomView):
         )
         self.labels_visible = True
         self.font_scale = 1.0
+        self.spread = 1.0  # the canvas's size over the view's (zoomed in: more than 1)
         self.labels: dict[str, tuple[QGraphicsSimpleTextItem, str]] = {}
         self.nodes: dict[tuple[int, int], QGraphicsEllipseItem] = {}
         self.centres: dict[tuple[int, int], QPointF] = {}
@@ -105,10 +110,16 @@ class NetworkView(ZoomView):
         self._shown_values: dict[str, float | None] = {}
         self._marked: set[str] = set()
         self.ask_value = self._ask_value  # replaced in tests
-        controller.network_replaced.connect(self._on_network_replaced)
+        controller.network_replaced.connect(self._on_new_network)
         controller.state_changed.connect(self._on_state_changed)
 
     # -- building the scene ---------------------------------------------------------------
+
+    def _on_new_network(self) -> None:
+        """Another network: shown whole again."""
+        self.spread, self.auto_fit = 1.0, True
+        self.resetTransform()
+        self._on_network_replaced()
 
     def set_font_scale(self, scale: float) -> None:
         self.font_scale = scale
@@ -124,46 +135,69 @@ class NetworkView(ZoomView):
         font.setBold(bold)
         return font
 
+    def _metrics(self) -> Metrics:
+        value = QFontMetricsF(self._font())
+        bold = QFontMetricsF(self._font(1.0, True))
+        small = QFontMetricsF(self._font(0.9))
+        net = self.controller.network
+        names = [small.horizontalAdvance(unit_label(net, l, j))
+                 for l, n in enumerate(net.sizes) for j in range(n)]
+        return Metrics(
+            font_px=13 * self.font_scale, line=value.height(),
+            number=value.horizontalAdvance(NUMBER_TEMPLATE),
+            unit_number=bold.horizontalAdvance(NUMBER_TEMPLATE),
+            edge_text=max(value.horizontalAdvance("−0.0000 → −0.0000"),
+                          value.horizontalAdvance("∂L/∂w −0.0000")),
+            bias_text=value.horizontalAdvance(f"b {NUMBER_TEMPLATE}"),
+            target_text=value.horizontalAdvance(f"y {NUMBER_TEMPLATE}"),
+            name_text=max(names, default=0.0),
+        )
+
     def _on_network_replaced(self) -> None:
         scene = self.scene()
         scene.clear()
         self.labels.clear()
         self.nodes.clear()
         self.centres.clear()
+        self.plates = {}
+        self.focus_items: list[QGraphicsSimpleTextItem] = []
         self._weights_shown = None
         self._shown_values: dict[str, float | None] = {}
         self._marked = set()
+        self._focus: set[str] = set()
         self.labels_visible = True
         net = self.controller.network
         if net is None:
             return
         theme = self.theme
         self.setBackgroundBrush(QBrush(theme.background))
-        fs = 13 * self.font_scale
         sizes = net.sizes
-        edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        self.show_edge_labels = edges <= EDGE_LABEL_LIMIT and not self.controller.layer_mode
-        radius = 2.8 * fs
-        dy = 2 * radius + 3.4 * fs
-        dx = (26 if self.show_edge_labels else 15) * fs
-        tallest = max(sizes)
-
-        for l, n in enumerate(sizes):
-            for j in range(n):
-                y = (j - (n - 1) / 2) * dy
-                self.centres[(l, j)] = QPointF(l * dx, y)
+        # Laid out in the viewport's pixels, so that at "fit" the text has its own size.
+        vp = self.viewport().size()
+        self._laid_out_for = (vp.width(), vp.height(), self.font_scale, self.spread)
+        metrics = self._metrics()
+        # Zoomed in, the network is laid out on a larger canvas: more room between the units
+        # at the same text size, so that the numbers a dense network hides come out.
+        layout = layout_network(sizes, max(vp.width(), 200) * self.spread,
+                                max(vp.height(), 150) * self.spread, metrics)
+        self.layout, self.metrics = layout, metrics
+        # Every edge, or those with room; none in layer mode (the weights are in the matrices).
+        self.show_edge_labels = bool(layout.edge_spots) and not self.controller.layer_mode
+        radius = layout.radius
+        half_width = max(layout.half_width, radius)
+        for key, (x, y) in layout.centres.items():
+            self.centres[key] = QPointF(x, y)
 
         # Edges, from the right side of unit i to the left side of unit j.
         lines, keys, ends = [], [], []
         for l in range(1, len(sizes)):
             for j in range(sizes[l]):
-                b = self.centres[(l, j)]
                 for i in range(sizes[l - 1]):
-                    a = self.centres[(l - 1, i)]
-                    line = QLineF(a.x() + radius, a.y(), b.x() - radius, b.y())
-                    lines.append(line)
-                    keys.append(f"{l}:{j}:{i}")
-                    ends.append((line.x1(), line.y1(), line.x2(), line.y2()))
+                    key = f"{l}:{j}:{i}"
+                    end = edge_line(layout, key)
+                    lines.append(QLineF(*end))
+                    keys.append(key)
+                    ends.append(end)
         self.edges_item = EdgesItem(antialias=len(lines) <= 200)
         self.edges_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.edges_item.set_lines(lines)
@@ -177,40 +211,46 @@ class NetworkView(ZoomView):
 
         # Units: a circle with u inside, z above, δ below, the bias at the lower left.
         node_pen = QPen(theme.foreground, max(1.5, 1.5 * self.font_scale))
+        last = len(sizes) - 1
         for (l, j), c in self.centres.items():
-            node = scene.addEllipse(c.x() - radius, c.y() - radius, 2 * radius, 2 * radius,
-                                    node_pen, QBrush(theme.node))
+            node = scene.addEllipse(c.x() - half_width, c.y() - radius, 2 * half_width,
+                                    2 * radius, node_pen, QBrush(theme.node))
             node.setData(0, f"node:{l}:{j}")
             node.setZValue(1)
             # Antialiased circles are dear to paint; cached, a repaint is a blit.
             node.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.nodes[(l, j)] = node
-            name = unit_label(net, l, j)
-            self._add_label(f"name:{l}:{j}", name, c.x() - radius * 0.95, c.y() - radius * 1.05,
-                            self._font(0.8), theme.muted, anchor="right")
-            self._add_label(f"u:{l}:{j}", "", c.x(), c.y(), self._font(1.0, True),
+            spots = unit_label_spots(layout, metrics, l, j)
+            if layout.names:
+                self._add_label(f"name:{l}:{j}", unit_label(net, l, j), spots["name"],
+                                self._font(0.9), theme.muted)
+            self._add_label(f"u:{l}:{j}", "", spots["u"], self._font(1.0, True),
                             theme.foreground, prefix="")
             if l > 0:
-                self._add_label(f"z:{l}:{j}", "", c.x(), c.y() - radius - 0.8 * fs,
-                                self._font(), theme.foreground, prefix="z ")
-                self._add_label(f"delta:{l}:{j}", "", c.x(), c.y() + radius + 0.8 * fs,
-                                self._font(), theme.delta, prefix="δ ")
-                self._add_label(f"b:{l}:{j}", "", c.x() - radius * 0.95,
-                                c.y() + radius * 1.05, self._font(0.8), theme.muted,
-                                prefix="b ", anchor="right")
-        # Targets and the loss to the right of the output layer.
-        L = len(sizes) - 1
-        for j in range(sizes[L]):
-            c = self.centres[(L, j)]
-            self._add_label(f"y:{j}", "", c.x() + radius + 0.6 * fs, c.y(),
-                            self._font(), theme.muted, prefix="y ", anchor="left")
-        bottom = max(c.y() for c in self.centres.values())
-        self._add_label("loss", "", L * dx, bottom + radius + 2.6 * fs, self._font(1.1, True),
-                        theme.foreground, prefix="L = ")
+                self._add_label(f"z:{l}:{j}", "", spots["z"], self._font(), theme.foreground,
+                                prefix="z ")
+                self._add_label(f"delta:{l}:{j}", "", spots["delta"], self._font(),
+                                theme.delta, prefix="δ ")
+                self._add_label(f"b:{l}:{j}", "", spots["b"], self._font(), theme.muted,
+                                prefix="b ")
+            if l == last:
+                self._add_label(f"y:{j}", "", spots["y"], self._font(), theme.muted,
+                                prefix="y ")
+        x, y = layout.loss_at
+        self._add_label("loss", "", (x, y, "right"), self._font(1.1, True), theme.foreground,
+                        prefix="L = ")
         if self.show_edge_labels:
-            for key, line in zip(keys, lines):
-                self._add_label(f"edge:{key}", "", line, 0.7 * fs, self._font(0.85),
-                                theme.foreground, anchor="edge")
+            for key in layout.edge_spots:
+                cx, cy = layout.edge_spots[key]
+                self._add_label(f"edge:{key}", "", (cx, cy, "centre"), self._font(),
+                                theme.foreground)
+        # In focus mode only u is always shown; the rest while the cursor uses it.
+        self.always_shown = None if layout.full else {
+            k for k in self.labels if k.startswith(("u:", "name:", "loss", "y:"))}
+        for key, (item, _) in self.labels.items():
+            if not self._wanted(key):
+                item.setVisible(False)
+                self._place(item)
 
         self.cursor_box = QGraphicsRectItem()
         self.cursor_box.setBrush(QBrush(theme.cursor))
@@ -223,22 +263,31 @@ class NetworkView(ZoomView):
         self.halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         scene.addItem(self.halo)
         self._radius = radius
-        self._tallest = tallest
+        self._tallest = max(sizes)
+        scene.setSceneRect(QRectF(0, 0, layout.width, layout.height))
         self._on_state_changed()
-        # Measured after the first refresh, when the labels hold real numbers.
-        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-2 * fs, -fs, 2 * fs, fs))
         if self.auto_fit:
-            self.fit()
+            self._show_fitted()
 
-    def _add_label(self, key, text, x, y, font, colour, prefix=None, anchor="centre") -> None:
+    def _add_label(self, key, text, spot, font, colour, prefix=None) -> None:
         item = QGraphicsSimpleTextItem(text)
         item.setFont(font)
         item.setBrush(QBrush(colour))
         item.setZValue(3)
         item.setData(0, key)
-        item.setData(1, (x, y, anchor))
+        item.setData(1, spot)
         self.scene().addItem(item)
         self.labels[key] = (item, prefix if prefix is not None else "")
+        if not key.startswith(("name:", "loss")):
+            # A plate in the background colour keeps the number readable over edges.
+            plate = QGraphicsRectItem()
+            plate.setPen(QPen(Qt.PenStyle.NoPen))
+            colour = QColor(self.theme.background)
+            colour.setAlpha(215)
+            plate.setBrush(QBrush(colour))
+            plate.setZValue(2.4 if key.startswith("edge:") else 2.2)
+            self.scene().addItem(plate)
+            self.plates[key] = plate
         self._place(item)
 
     def _place(self, item: QGraphicsSimpleTextItem) -> None:
@@ -247,19 +296,36 @@ class NetworkView(ZoomView):
             return
         x, y, anchor = item.data(1)
         r = item.boundingRect()
-        if anchor == "edge":
-            # x is the edge's line, y the lift above it: the label starts just right of the
-            # source unit and sits on the line, so labels of one unit's edges fan out with them.
-            line: QLineF = x
-            t = min(0.5, max(0.26, (0.1 * line.dx() + r.width() / 2) / max(line.dx(), 1.0)))
-            p = line.pointAt(t)
-            item.setPos(p.x() - r.width() / 2, p.y() - y - r.height() / 2)
-        elif anchor == "centre":
+        if anchor == "centre":
             item.setPos(x - r.width() / 2, y - r.height() / 2)
         elif anchor == "right":
             item.setPos(x - r.width(), y - r.height() / 2)
         else:
             item.setPos(x, y - r.height() / 2)
+        plate = self.plates.get(item.data(0))
+        if plate is not None:
+            if item.text() and item.isVisible():
+                plate.setRect(item.sceneBoundingRect().adjusted(-2, 0, 2, 0))
+                plate.setVisible(True)
+            else:
+                plate.setVisible(False)
+
+    def fit(self) -> None:
+        """Lay the network out for the view's present size and show it at its own scale."""
+        vp = self.viewport().size()
+        self.spread = 1.0
+        if self.controller.network is not None and getattr(self, "_laid_out_for", None) != (
+                vp.width(), vp.height(), self.font_scale, 1.0):
+            self.auto_fit = True
+            self._on_network_replaced()
+        else:
+            self._show_fitted()
+
+    def _show_fitted(self) -> None:
+        self.resetTransform()
+        self.centerOn(self.scene().sceneRect().center())
+        self.auto_fit = True
+        self.zoom_changed()
 
     # -- showing the cursor ---------------------------------------------------------------
 
@@ -273,7 +339,7 @@ class NetworkView(ZoomView):
         stepper = self.controller.stepper
         if stepper is None or not self.labels:
             return
-        known = self.controller.known()
+        known = self.controller.known()  # in layer mode, the picked sample's column
         if self.labels_visible:
             self._update_labels(known)
         else:
@@ -285,7 +351,9 @@ class NetworkView(ZoomView):
             mark_layer(self, self.controller.active_stepper.current)
         else:
             hide_layer_box(self)
+            show_focus(self, stepper, known)
             self._update_marks(stepper)
+        self._follow_cursor()
 
     def _update_labels(self, known: dict[str, float]) -> None:
         shown = self._shown_values
@@ -297,9 +365,14 @@ class NetworkView(ZoomView):
                 continue  # same number as on screen: skip formatting it again
             shown[key] = value
             self._set_text(key, prefix + (PLACEHOLDER if value is None else fmt(value)))
-        if self.show_edge_labels:
-            for key in self.edge_keys:
-                self._set_text(f"edge:{key}", self._edge_text(key, known))
+        for key in self.layout.edge_spots if self.show_edge_labels else ():
+            self._set_text(f"edge:{key}", self._edge_text(key, known))
+
+    def _follow_cursor(self) -> None:
+        """When zoomed in, pan so that the current operation's unit or label stays in view."""
+        if self.auto_fit or not self.cursor_box.isVisible():
+            return
+        self.ensureVisible(self.cursor_box.sceneBoundingRect(), 40, 40)
 
     def _update_nodes(self, known: dict[str, float]) -> None:
         """Fill each unit by its output u once known (blue positive, orange negative)."""
@@ -325,14 +398,21 @@ class NetworkView(ZoomView):
         self.labels_visible = visible
         for key, (item, _) in self.labels.items():
             if key != "loss":
-                item.setVisible(visible)
+                item.setVisible(visible and self._wanted(key))
+                self._place(item)
         # The loss stays readable at any zoom: it is drawn at a fixed size on screen.
         loss_item = self.labels["loss"][0]
         loss_item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, not visible)
         self._place(loss_item)
         if visible and self.controller.stepper is not None:
             self._shown_values.clear()
-            self._update_labels(self.controller.known())
+            self._focus = set()
+            self._on_state_changed()  # labels, and the focus placed again
+
+    def _wanted(self, key: str) -> bool:
+        """Whether a label shows at a readable zoom: all of them, or in focus mode only u and
+        the values in the current operation's focus."""
+        return self.always_shown is None or key in self.always_shown or key in self._focus
 
     def _place_on_screen(self, item: QGraphicsSimpleTextItem) -> None:
         """A fixed-size label in the lower right corner, below the (usually few) outputs."""
@@ -343,14 +423,11 @@ class NetworkView(ZoomView):
 
     @staticmethod
     def _edge_text(key: str, known: dict[str, float]) -> str:
+        """The weight, with its gradient below once known, and its new value once stepped."""
         w = known[f"w:{key}"]
-        new = known.get(f"new_w:{key}")
-        if new is not None:
-            return f"{fmt(w)} → {fmt(new)}  (Δ {fmt(new - w, 3)})"
-        grad = known.get(f"grad_w:{key}")
-        if grad is not None:
-            return f"{fmt(w)}   ∂L/∂w {fmt(grad)}"
-        return fmt(w)
+        new, grad = known.get(f"new_w:{key}"), known.get(f"grad_w:{key}")
+        top = fmt(w) if new is None else f"{fmt(w)} → {fmt(new)}"
+        return top if grad is None else f"{top}\n∂L/∂w {fmt(grad)}"
 
     def _update_edges(self, known: dict[str, float]) -> None:
         net = self.controller.network
@@ -367,7 +444,8 @@ class NetworkView(ZoomView):
         buckets: dict[tuple[bool, int], list[QLineF]] = {}
         for line, pos, lev in zip(self.edges_item.lines, positive, level):
             buckets.setdefault((bool(pos), int(lev)), []).append(line)
-        scale = self.font_scale
+        # Dense networks get thin edges: at full width they would merge into one dark mass.
+        scale = self.font_scale if self.layout.full else 0.6 * min(self.font_scale, 1.0)
         self.edges_item.buckets = [
             (QPen(self.theme.positive if pos else self.theme.negative,
                   (0.6 + 1.1 * lev) * scale), lines)
@@ -419,7 +497,8 @@ class NetworkView(ZoomView):
             self.cursor_box.setVisible(False)
         if op is not None and op.unit is not None and op.quantity in ("z", "u", "delta"):
             c, r = self.centres[(op.layer, op.unit)], self._radius + 4 * self.font_scale
-            self.halo.setRect(c.x() - r, c.y() - r, 2 * r, 2 * r)
+            hw = max(self.layout.half_width, self._radius) + 4 * self.font_scale
+            self.halo.setRect(c.x() - hw, c.y() - r, 2 * hw, 2 * r)
             self.halo.setVisible(True)
         else:
             self.halo.setVisible(False)
@@ -427,7 +506,7 @@ class NetworkView(ZoomView):
     def _label_key(self, key: str) -> str:
         """The label that shows value ``key`` (edge values share their edge's label)."""
         kind, _, rest = key.partition(":")
-        if kind in ("w", "grad_w", "new_w") and self.show_edge_labels:
+        if kind in ("w", "grad_w", "new_w") and rest in self.layout.edge_spots:
             return f"edge:{rest}"
         if kind == "grad_b" or kind == "new_b":
             return f"b:{rest}"
@@ -446,108 +525,3 @@ class NetworkView(ZoomView):
         self._update_level_of_detail()
         if self.labels and not self.labels_visible:
             self._place(self.labels["loss"][0])
-
-    # -- hover and editing ----------------------------------------------------------------
-
-    def edge_at(self, pos: QPointF, tolerance: float = 6.0) -> str | None:
-        """The ``l:j:i`` of the edge nearest to scene point ``pos``, if within ``tolerance``."""
-        if not len(self.edge_ends):
-            return None
-        a, b = self.edge_ends[:, :2], self.edge_ends[:, 2:]
-        p = np.array([pos.x(), pos.y()])
-        ab = b - a
-        t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.maximum((ab**2).sum(1), 1e-9), 0, 1)
-        dist = np.hypot(*(a + t[:, None] * ab - p).T)
-        k = int(np.argmin(dist))
-        scale = max(self.transform().m11(), 1e-6)
-        return self.edge_keys[k] if dist[k] <= tolerance / scale else None
-
-    def _item_key(self, view_pos) -> str | None:
-        """The editable value under a view position: a label, a unit, or an edge."""
-        scene_pos = self.mapToScene(view_pos)
-        for item in self.scene().items(scene_pos):
-            key = item.data(0)
-            if isinstance(key, str):
-                if key.startswith("edge:"):
-                    return "w:" + key[5:]
-                if key.startswith("node:"):
-                    return key
-                return key
-        edge = self.edge_at(scene_pos)
-        return f"w:{edge}" if edge else None
-
-    def tooltip_text(self, key: str) -> str:
-        known = self.controller.known()
-
-        def line(label: str, k: str) -> str:
-            v = known.get(k)
-            return f"{label} = {PLACEHOLDER if v is None else rounded(v)}"
-
-        if key.startswith("w:"):
-            rest = key[2:]
-            l, j, i = rest.split(":")
-            head = f"w{l}[{int(j) + 1},{int(i) + 1}] (unit {int(i) + 1} → unit {int(j) + 1})"
-            return "\n".join([head, line("w", f"w:{rest}"), line("∂L/∂w", f"grad_w:{rest}"),
-                              line("new w", f"new_w:{rest}")])
-        parts = key.split(":")
-        if parts[0] in ("node", "z", "u", "delta", "b", "name") and len(parts) == 3:
-            l, j = parts[1], parts[2]
-            rows = [f"layer {l}, unit {int(j) + 1}", line("u", f"u:{l}:{j}")]
-            if l != "0":
-                rows = [rows[0], line("z", f"z:{l}:{j}"), rows[1], line("δ", f"delta:{l}:{j}"),
-                        line("b", f"b:{l}:{j}")]
-            return "\n".join(rows)
-        if parts[0] == "y":
-            return line(f"target y{int(parts[1]) + 1}", key)
-        if key == "loss":
-            return line("L", "loss")
-        return ""
-
-    def viewportEvent(self, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ToolTip and self.controller.stepper is not None:
-            key = self._item_key(event.pos())
-            text = self.tooltip_text(key) if key else ""
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
-        key = self._item_key(event.position().toPoint())
-        if key and key.startswith("node:"):
-            _, l, j = key.split(":")
-            key = f"u:0:{j}" if l == "0" else f"b:{l}:{j}"
-        if key and (key.startswith(("w:", "b:", "y:")) or key.startswith("u:0:")):
-            self.edit_value(key)
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def edit_value(self, key: str) -> None:
-        """Ask for a new value of ``key`` and hand it to the controller."""
-        current = self.controller.stepper.known().get(key)
-        text = self.ask_value(key, current)
-        if text is None:
-            return
-        try:
-            value = float(text.replace("−", "-"))
-            self.controller.edit(key, value)
-        except ValueError as exc:
-            problem = str(exc) if "finite" in str(exc) else f"{one_line(text)!r} is not a number"
-            self.edit_failed.emit(f"Cannot set {value_name(self.controller.network, key)}: "
-                                  f"{problem}")  # fmt: skip
-
-    def _ask_value(self, key: str, current: float | None) -> str | None:
-        names = {"w": "weight", "b": "bias", "u": "input", "y": "target"}
-        name = value_name(self.controller.network, key)
-        text, ok = QInputDialog.getText(
-            self, "Edit value", f"New value of the {names[key.split(':')[0]]} {name}:",
-            text="" if current is None else repr(current))
-        return text if ok else None
-
-
-def rounded(value: float) -> str:
-    """Full precision for tooltips without float noise (0.1 + 0.2 shows as 0.3)."""
-    return repr(round(value, 12)) if math.isfinite(value) else str(value)

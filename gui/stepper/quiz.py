@@ -91,6 +91,11 @@ class QuizBar(QFrame):
         font = QFont(self.font())
         font.setPointSizeF(11 * scale)
         self.setFont(font)
+        # A style sheet on the bar stops fonts from reaching its children: set each one.
+        for child in (self.prompt, self.edit, self.skip_button, self.answer, self.score,
+                      self.title):
+            child.setFont(font)
+        self.edit.setMaximumWidth(round(180 * scale))
 
 
 class Quiz(QObject):

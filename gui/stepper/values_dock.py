@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
+    QHeaderView,
     QMessageBox,
     QTableView,
     QTabWidget,
@@ -38,7 +39,7 @@ HEADER_TIPS = {
 }
 BIAS_UPDATE_COLUMNS = (5, 6)  # hidden when the network does not train its biases
 EDITABLE = ("w:", "b:", "y:", "u:0:")  # the given values; everything else is computed
-BASE_POINTS = 11.0
+BASE_POINTS = 10.0
 Role = Qt.ItemDataRole
 # Built once: combining Qt flags in Python is slow enough to show when painting 1,000 cells.
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -242,6 +243,10 @@ class ValuesDock(QDockWidget):
         self._read_brush = QBrush(QColor(255, 170, 0, 80))
         for model in (self.units_model, self.weights_model):
             model.row_brush = QBrush(self._with_alpha(highlight, 45))
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_units_columns)
         self.set_font_scale(1.0)
         self.edit_rejected.connect(self._on_edit_rejected, Qt.ConnectionType.QueuedConnection)
         controller.network_replaced.connect(self._on_network_replaced)
@@ -354,6 +359,7 @@ class ValuesDock(QDockWidget):
             touched = None
         self.units_model.refreshed(touched)
         self.weights_model.refreshed(touched)
+        self._fit_timer.start()  # once the events of this step are through
 
     def _mark(self, op) -> set[str]:
         """Tint the current operation's row, the value it wrote and the values it read.
@@ -428,4 +434,58 @@ class ValuesDock(QDockWidget):
                 text = sample.get(header, "−0.0004386")
                 width = max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header))
                 table.setColumnWidth(c, width + 2 * metrics.averageCharWidth() + 6)
+            # The name column keeps its width; the number columns share the rest of the dock,
+            # so that every column (b and y too) is in view without a horizontal scroll bar.
+            header = table.horizontalHeader()
+            header.setMinimumSectionSize(metrics.horizontalAdvance("−0.00") + 6)
+            model = table.model()
+            names = [model.rows[r][0][0] for r in range(model.rowCount())] or [headers[0]]
+            name_width = max(metrics.horizontalAdvance(str(n)) for n in [*names, headers[0]])
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            table.setColumnWidth(0, name_width + metrics.averageCharWidth() + 6)
+            mode = (QHeaderView.ResizeMode.Interactive if table is self.units_table
+                    else QHeaderView.ResizeMode.Stretch)
+            for c in range(1, len(headers)):
+                header.setSectionResizeMode(c, mode)
+        self._fit_units_columns()
         self.tabs.updateGeometry()
+
+    def _fit_units_columns(self) -> None:
+        """Share the units table's width among its number columns by what they show now: a
+        column of short numbers (a bias of 0, a target of 1) gives room to one of long ones, so
+        that the numbers are whole and every column (b and y too) is in view."""
+        table, model = self.units_table, self.units_model
+        metrics = table.fontMetrics()
+        pad = 10  # the cell's margins
+        needs = {}
+        for c in range(1, model.columnCount()):
+            if table.isColumnHidden(c):
+                continue
+            longest = model.headers[c]
+            for r in range(model.rowCount()):
+                text = model.data(model.index(r, c))
+                if text and len(text) > len(longest):
+                    longest = text
+            needs[c] = metrics.horizontalAdvance(longest) + pad
+        if not needs:
+            return
+        room = table.viewport().width() - table.columnWidth(0) - 2
+        least = table.horizontalHeader().minimumSectionSize()
+        widths: dict[int, int] = {}
+        free = dict(needs)
+        while free:  # columns that would fall below the least width get it; the rest share
+            factor = (room - sum(widths.values())) / sum(free.values())
+            small = {c for c, need in free.items() if need * factor < least}
+            if not small:
+                widths.update({c: int(need * factor) for c, need in free.items()})
+                break
+            for c in small:
+                widths[c] = least
+                del free[c]
+        for c, width in widths.items():
+            if table.columnWidth(c) != width:
+                table.setColumnWidth(c, width)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_timer.start()

@@ -11,7 +11,7 @@ import dataclasses
 from contextlib import contextmanager
 
 from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QAction, QKeySequence, QRegularExpressionValidator
+from PySide6.QtGui import QAction, QFont, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -114,6 +114,13 @@ class TrainingDock(QDockWidget):
         # an undo stack cleared at exit never reaches a deleted label.
         controller.undo_stack.indexChanged.connect(self._on_undo_index)
         self.show_settings()
+
+    def set_font_scale(self, scale: float) -> None:
+        """The app's text scale for every control of the dock."""
+        body = self.widget()
+        font = QFont(body.font())
+        font.setPointSizeF(9.5 * scale)
+        body.setFont(font)
 
     # -- building -------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ them.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.inside import network_with_weights
+from gui.plot_style import scale_plots_in
 from gui.training.plots.boundary import BoundaryPlot
 from gui.training.plots.gradient import GradientPlot
 from gui.training.plots.loss import LossPlot
@@ -79,6 +81,7 @@ class TrainingTab(QWidget):
         self.timeline_bar.step_requested.connect(self._on_step_requested)
         self.scrubber.changed.connect(self._update_timeline)
         self.plots: tuple = ()
+        self.font_scale = 1.0
         self.shown = None  # the snapshot the plots show
         self._unpainted: set = set()
         self._paint_seconds = 0.0
@@ -106,7 +109,18 @@ class TrainingTab(QWidget):
             plot.view.painting.connect(self._on_painting)
             if controller.train is not None:
                 plot.on_data_changed()
+        self.set_font_scale(self.font_scale)
         self.refresh_all()
+
+    def set_font_scale(self, scale: float) -> None:
+        """The app's text scale for the plots' ticks, labels, legends and titles, and the
+        representation view's."""
+        self.font_scale = scale
+        scale_plots_in(self, scale)
+        for plot in self.plots:
+            font = QFont(plot.font())
+            font.setPointSizeF(9.5 * scale)
+            plot.setFont(font)
 
     def _on_rejected(self, message: str) -> None:
         self.show_banner("error", message)

@@ -13,7 +13,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis
@@ -71,6 +71,9 @@ def colour_key(labels: list[str]) -> str:
         f'<span style="color: {run_colour(k)};">■</span>&nbsp;{html.escape(label)}'
         for k, label in enumerate(labels)
     )
+
+
+EXPORT_SCALE = 2.0  # saved images are drawn at twice the size on screen
 
 
 class LessonFigure(QFrame):
@@ -162,8 +165,15 @@ class LessonFigure(QFrame):
         if path:
             self.save_image(path)
 
-    def save_image(self, path: str) -> None:
-        if not self.grab().save(path, "PNG"):
+    def save_image(self, path: str, scale: float = EXPORT_SCALE) -> None:
+        """The figure as a PNG ``scale`` times its size on screen, drawn (not enlarged) at that
+        resolution, so that it stays sharp on a slide."""
+        image = QImage(round(self.width() * scale), round(self.height() * scale),
+                       QImage.Format.Format_ARGB32)
+        image.setDevicePixelRatio(scale)
+        image.fill(QColor(BACKGROUND))
+        self.render(image)
+        if not image.save(path, "PNG"):
             window = self.window()
             show = getattr(window, "show_error", None)
             if show is not None:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Qt
 from core.expressions import PRESETS, ExpressionError, parse
 from gui.graph.controller import GraphController
 from gui.graph.tab import GraphTab, parse_values
-from gui.graph.view import PLACEHOLDER, layout_rows
+from gui.graph.view import PLACEHOLDER, draw_columns, layout_rows
 from gui.theme import NORMAL, PRESENTER
 
 
@@ -94,7 +94,8 @@ def test_stepping_shows_values_then_gradients(tab, qtbot):
     c.to_end()
     assert view.text(f"derivative:{a}") == "∂f/∂a = 2"
     assert view.text(f"derivative:{b}") == "∂f/∂b = 5"
-    assert view.text(f"local:{b}->n4:0") == "∂n4/∂b = 1"  # used by b's chain-rule step
+    assert view.text(f"local:{b}->n4:0") == "1"  # used by b's chain-rule step
+    assert view.labels[f"local:{b}->n4:0"].toolTip() == "∂n4/∂b = 1"
     # b's step is the chain-rule sum of its two paths, shown in the equation area.
     c.back()
     assert tab.equation_labels["substituted"].text() == "∂f/∂b = 2·1 + 3·1 = 5"
@@ -222,8 +223,9 @@ def test_layout_is_stable_and_spreads_columns():
     rows = layout_rows(graph)
     assert rows == layout_rows(parse("(a+b)*(b+1)"))
     by_column: dict[int, list[float]] = {}
+    drawn = draw_columns(graph)
     for n in graph.nodes:
-        by_column.setdefault(n.column, []).append(rows[n.id])
+        by_column.setdefault(drawn[n.id], []).append(rows[n.id])
     for ys in by_column.values():
         ys.sort()
         assert all(b - a >= 1 - 1e-9 for a, b in zip(ys, ys[1:]))
@@ -248,3 +250,92 @@ def test_font_scale_and_theme(tab):
     assert tab.view.cards[tab.controller.graph.output].boundingRect().width() > width * 1.4
     assert tab.equation_labels["formula"].font().pointSizeF() == pytest.approx(13 * 1.6)
     assert tab.view.backgroundBrush().color() == PRESENTER.background
+
+
+def test_the_values_dock_steps_aside_on_the_graph_tab_and_comes_back(window, qtbot):
+    assert window.values_dock.isVisible()
+    before = window.network_view.viewport().width()
+    window.tabs.setCurrentWidget(window.graph_tab)
+    assert not window.values_dock.isVisible() and not window.training_dock.isVisible()
+    assert not window.lesson_panel.isVisible()  # no lesson is open
+    qtbot.wait(10)
+    assert window.graph_tab.view.viewport().width() > before + 200
+    window.tabs.setCurrentWidget(window.stepper_tab)
+    assert window.values_dock.isVisible()
+
+
+FIFTEEN = "sigmoid(w1*x1 + w2*x2 + b1) * v1 + tanh(w3*x1 + b2)"
+FIFTEEN_AT = {"w1": 0.5, "x1": 1.0, "w2": -0.3, "x2": 2.0, "b1": 0.1, "v1": 0.7, "w3": 0.2,
+              "b2": -0.1}
+
+
+def test_a_fifteen_node_graph_is_legible_at_1280_by_800(make_window, qtbot):
+    from core.notation import fmt
+    from tests.gui.stepper.test_network_legibility import legible_tokens, overlapping
+
+    window = make_window("mazur", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.graph_tab)
+    c = window.graph_tab.controller
+    c.set_expression(FIFTEEN, FIFTEEN_AT)
+    assert len(c.graph.nodes) >= 15
+    view = window.graph_tab.view
+    qtbot.wait(10)  # the docks step aside, the view grows and lays the graph out again
+    while True:
+        known = c.known()
+        tokens = legible_tokens(view, 13.0)
+        wanted = [k for k in known if k.startswith(("value:", "derivative:"))]
+        missing = [k for k in wanted if fmt(known[k]) not in tokens]
+        assert not missing, missing
+        assert not overlapping(view)
+        if c.at_end:
+            break
+        c.step()
+    # The drawing uses the view.
+    drawn = view.mapFromScene(view.scene().itemsBoundingRect()).boundingRect()
+    port = view.viewport().rect()
+    inter = drawn.intersected(port)
+    assert inter.width() * inter.height() > 0.6 * port.width() * port.height()
+    # Cards are named by what they compute.
+    titles = {view.labels[f"label:{n.id}"].text() for n in c.graph.nodes if n.op != "const"}
+    assert {"w1*x1", "w3*x1 + b2"} <= titles
+
+
+def test_larger_text_makes_the_graph_labels_larger_on_screen(make_window, qtbot):
+    from PySide6.QtGui import QAction
+
+    from tests.gui.stepper.test_network_legibility import on_screen
+
+    window = make_window("mazur", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.graph_tab)
+    window.graph_tab.controller.set_expression("(a+b)*(b+1)", {"a": 2.0, "b": 1.0})
+    view = window.graph_tab.view
+    qtbot.wait(10)
+    before = max(line for _, _, line in on_screen(view))
+    larger = next(a for a in window.findChildren(QAction) if a.text() == "&Larger text")
+    larger.trigger()
+    qtbot.wait(10)
+    assert max(line for _, _, line in on_screen(view)) > 1.1 * before
+
+
+def test_in_presenter_mode_the_current_node_stays_legible(make_window, qtbot):
+    """Too large for the view at 22 px, the graph is shown at that size and the view follows
+    the cursor: the node being computed is always in view and legible."""
+    from core.notation import fmt
+    from tests.gui.stepper.test_network_legibility import legible_tokens, overlapping
+
+    window = make_window("mazur", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.graph_tab)
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    c = window.graph_tab.controller
+    c.set_expression(FIFTEEN, FIFTEEN_AT)
+    view = window.graph_tab.view
+    qtbot.wait(10)
+    while not c.at_end:
+        c.step()
+        op = c.current
+        tokens = legible_tokens(view, 22.0)
+        number = op.derivative if op.phase == "backward" else op.value
+        assert fmt(number) in tokens, op.node
+        assert not overlapping(view)

@@ -638,3 +638,19 @@ def test_try_inside_training_epochs_and_data(window):
     set_control(window, "epochs", 0)
     set_control(window, "data", 1)  # the spiral: two units in the last layer are too few
     assert window.lessons.result.runs[0].measures["final_accuracy"] < full - 0.1
+
+
+def test_a_lesson_figure_saves_a_png_at_twice_its_size(window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    window.open_lesson("learning-rate")
+    window.tabs.setCurrentWidget(window.lesson_tab)
+    figure = window.lesson_tab.figure("loss")
+    path = tmp_path / "loss.png"
+    figure.save_image(str(path))
+    image = QImage(str(path))
+    assert image.width() >= 2 * figure.width() and image.height() >= 2 * figure.height()
+    # Drawn at that size, not blown up: the plot's curves and text make many distinct colours.
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 20

@@ -101,3 +101,26 @@ def test_without_a_network(qtbot):
     panel = EquationPanel(StepController())
     qtbot.addWidget(panel)
     assert panel.heading_text == "No network"
+
+
+def test_adams_hats_are_kept_and_set_in_a_font_that_draws_them(panel, controller):
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from core.netfile import LoadedNetwork
+    from core.network import OptimizerConfig
+    from core.notation import ACCENT_FONTS
+    from tests.core.helpers import mazur
+
+    net = mazur()
+    net.optimizer = OptimizerConfig("adam", 0.01, {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8})
+    controller.set_loaded(LoadedNetwork(net))
+    stepper = controller.stepper
+    while stepper.current is None or not stepper.current.key.startswith("new_w"):
+        controller.step()
+    html = panel.formula_html
+    assert "m\u0302" in html and "v\u0302" in html  # the accent itself is in the label
+    assert f"font-family: '{ACCENT_FONTS[0]}'" in html
+    assert "m\u0302" in panel.substituted_html
+    # The first accent font is installed here and has a glyph for the accent.
+    font = QFont(ACCENT_FONTS[0])
+    assert QFontMetricsF(font).inFontUcs4(0x302)

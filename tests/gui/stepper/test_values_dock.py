@@ -197,9 +197,10 @@ def test_a_new_network_rebuilds_the_rows(dock, controller):
 
 def test_font_scale(dock):
     dock.set_font_scale(2.0)
-    assert dock.weights_table.font().pointSizeF() == pytest.approx(22)
+    assert dock.weights_table.font().pointSizeF() == pytest.approx(20)
+    # A column holds at least a four-digit number; it grows to share the dock's width.
     assert dock.weights_table.columnWidth(1) > dock.weights_table.fontMetrics().horizontalAdvance(
-        "−0.0004386"
+        "−0.1234"
     )
 
 
@@ -213,3 +214,44 @@ def test_typing_the_rounded_value_shown_sets_it_exactly(dock, controller):
     assert index.data(Role.EditRole) == repr(float(controller.stepper.network.layers[0].W[0, 0]))
     assert model.setData(index, "0.1498", Role.EditRole)
     assert controller.stepper.network.layers[0].W[0, 0] == 0.1498
+
+
+def test_every_column_fits_the_dock_at_1280_by_800(make_window, qtbot):
+    window = make_window("circle", size=(1280, 800))
+    dock = window.values_dock
+    for table in (dock.units_table, dock.weights_table):
+        dock.tabs.setCurrentWidget(table)
+        qtbot.wait(60)  # the columns are fitted once the step's events are through
+        header = table.horizontalHeader()
+        port = table.viewport().width()
+        for c in range(table.model().columnCount()):
+            right = header.sectionViewportPosition(c) + header.sectionSize(c)
+            assert right <= port + 1, table.model().headers[c]
+            assert header.sectionSize(c) >= table.fontMetrics().horizontalAdvance("−0.00")
+        assert not table.horizontalScrollBar().isVisible()
+    headers = dock.units_table.model().headers
+    assert "b" in headers and "y" in headers
+
+
+def test_larger_text_grows_the_rows(make_window):
+    window = make_window("mazur", size=(1280, 800))
+    table = window.values_dock.units_table
+    before = table.verticalHeader().defaultSectionSize()
+    window.scale_text(1.3)
+    assert table.verticalHeader().defaultSectionSize() > before
+
+
+def test_numbers_are_whole_once_known(make_window, qtbot):
+    """The units table shares its width by what the columns show: after a whole sample of the
+    circle network every number fits its column, and no column is out of view."""
+    window = make_window("circle", size=(1280, 800))
+    window.controller.to_end()
+    qtbot.wait(60)
+    table, model = window.values_dock.units_table, window.values_dock.units_model
+    metrics = table.fontMetrics()
+    for c in range(1, model.columnCount()):
+        for r in range(model.rowCount()):
+            text = model.data(model.index(r, c))
+            if text:
+                assert metrics.horizontalAdvance(text) + 6 <= table.columnWidth(c), (text, c)
+    assert table.horizontalScrollBar().maximum() == 0

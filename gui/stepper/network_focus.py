@@ -1,0 +1,150 @@
+"""The network view's focus: the numbers the current operation reads and writes.
+
+In focus mode (a network too dense to label everything) only each unit's u is always shown;
+this shows the other labels the current operation uses, each moved to a free place next to its
+unit, and writes the weights it uses on their edges. In full mode it labels the weights whose
+edges had no free place for a permanent label. Positions come from
+:class:`gui.stepper.network_layout.Placer`, so nothing it shows covers another label.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem
+
+from core.notation import fmt
+from gui.stepper.network_layout import Placer, edge_candidates
+
+RINGS = 7  # how far round its edge a focus label is looked for (the search costs time per step)
+
+
+def focus_keys(view, op) -> tuple[set[str], set[str]]:
+    """The stepper keys the operation uses and the view's labels that show them."""
+    keys = set() if op is None else {op.key, *op.reads}
+    labels = {view._label_key(k) for k in keys}
+    # ∂L/∂b is δ, which the δ label shows.
+    labels |= {"delta:" + k[7:] for k in keys if k.startswith("grad_b:")}
+    if op is not None and op.unit is not None and op.layer > 0 and op.quantity in ("u", "delta"):
+        labels.add(f"z:{op.layer}:{op.unit}")
+    return keys, labels
+
+
+def unit_of(view, key: str) -> tuple[int, int] | None:
+    """The unit a unit label (``z:l:j``, ``delta:l:j``, ``b:l:j``, ``y:j``) belongs to."""
+    parts = key.split(":")
+    if parts[0] == "y":
+        return (len(view.controller.network.sizes) - 1, int(parts[1]))
+    if parts[0] in ("z", "delta", "b") and len(parts) == 3:
+        return (int(parts[1]), int(parts[2]))
+    return None
+
+
+def _around(view, unit, width: float, height: float) -> list[tuple[float, float]]:
+    """Centres next to a unit, above and below first, then to its sides."""
+    c = view.centres[unit]
+    r, hw = view._radius, max(view.layout.half_width, view._radius)
+    x, y, g = c.x(), c.y(), 3.0
+    left, right = x - hw - width / 2 - g, x + hw + width / 2 + g
+    return [(x, y - r - height / 2 - g), (x, y + r + height / 2 + g),
+            (left, y - height / 2), (left, y + height / 2), (right, y - height / 2),
+            (right, y + height / 2), (x, y - r - 1.5 * height - g),
+            (x, y + r + 1.5 * height + g), (left, y - 1.5 * height), (left, y + 1.5 * height),
+            (right, y - 1.5 * height), (right, y + 1.5 * height)]
+
+
+def show_focus(view, stepper, known: dict[str, float]) -> None:
+    """Show, place and fill the focus labels of the view for the stepper's cursor."""
+    op = stepper.current
+    keys, focus = focus_keys(view, op)
+    for item in view.focus_items:
+        item.setVisible(False)
+    dense = view.always_shown is not None
+    if dense and focus != view._focus:
+        for key in view._focus - focus:
+            if key in view.labels and key not in view.always_shown:
+                item = view.labels[key][0]
+                item.setVisible(False)
+                view._place(item)
+        view._focus = focus
+    edges: dict[str, list[str]] = {}
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        if (kind in ("w", "grad_w", "new_w") and rest in view.edge_index
+                and rest not in view.layout.edge_spots):
+            edges.setdefault(rest, []).append(kind)
+    movable = sorted(k for k in focus if dense and k in view.labels
+                     and k not in view.always_shown)
+    # A bias's new value has no label of its own: it is shown beside its unit while in focus.
+    new_biases = sorted(k for k in keys if k.startswith("new_b:") and k in known)
+    if not view.labels_visible or (not edges and not movable and not new_biases):
+        return
+    hw = max(view.layout.half_width, view._radius)
+    obstacles = [(c.x() - hw, c.y() - view._radius, c.x() + hw, c.y() + view._radius)
+                 for c in view.centres.values()]
+    for key, (item, _) in view.labels.items():
+        if item.isVisible() and key not in movable:
+            r = item.sceneBoundingRect()
+            obstacles.append((r.left(), r.top(), r.right(), r.bottom()))
+    placer = Placer(obstacles)
+    bounds = (0, 0, view.layout.width, view.layout.height)
+    for key in movable:
+        item = view.labels[key][0]
+        item.setVisible(True)
+        unit = unit_of(view, key)
+        if unit is None:
+            view._place(item)
+            continue
+        r = item.boundingRect()
+        (cx, cy), _ = placer.place(_around(view, unit, r.width() + 4, r.height()),
+                                   r.width() + 4, r.height(), bounds)
+        item.setPos(cx - r.width() / 2, cy - r.height() / 2)
+        plate = view.plates.get(key)
+        if plate is not None:
+            plate.setRect(item.sceneBoundingRect().adjusted(-2, 0, 2, 0))
+            plate.setVisible(True)
+    while len(view.focus_items) < len(edges) + len(new_biases):
+        item = QGraphicsSimpleTextItem()
+        item.setFont(view._font())
+        item.setBrush(QBrush(view.theme.reads))
+        item.setZValue(3)
+        view.scene().addItem(item)
+        plate = QGraphicsRectItem(item)
+        plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        plate.setPen(QPen(Qt.PenStyle.NoPen))
+        plate.setBrush(QBrush(view.theme.background))
+        view.focus_items.append(item)
+    for item, (key, kinds) in zip(view.focus_items, sorted(edges.items())):
+        item.setText(edge_focus_text(key, kinds, known))
+        item.setData(0, f"edge:{key}")
+        r = item.boundingRect()
+        line = view.edges_item.lines[view.edge_index[key]]
+        ends = (line.x1(), line.y1(), line.x2(), line.y2())
+        (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
+                                   r.height(), bounds, rings=RINGS)
+        item.setPos(cx - r.width() / 2, cy - r.height() / 2)
+        item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
+        item.setVisible(True)
+    for item, key in zip(view.focus_items[len(edges):], new_biases):
+        item.setText(f"b → {fmt(known[key])}")
+        item.setData(0, key[4:])
+        r = item.boundingRect()
+        _, l, j = key.split(":")
+        (cx, cy), _ = placer.place(_around(view, (int(l), int(j)), r.width() + 4, r.height()),
+                                   r.width() + 4, r.height(), bounds)
+        item.setPos(cx - r.width() / 2, cy - r.height() / 2)
+        item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
+        item.setVisible(True)
+
+
+def edge_focus_text(key: str, kinds: list[str], known: dict[str, float]) -> str:
+    """What the operation uses of edge ``key``: w (→ its new value), ∂L/∂w on a second line."""
+    w = fmt(known[f"w:{key}"])
+    top = w
+    if "new_w" in kinds and f"new_w:{key}" in known:
+        top = f"{w} → {fmt(known[f'new_w:{key}'])}"
+    elif "w" not in kinds:
+        top = ""
+    grad = known.get(f"grad_w:{key}") if "grad_w" in kinds else None
+    bottom = "" if grad is None else f"∂L/∂w {fmt(grad)}"
+    return "\n".join(part for part in (top, bottom) if part) or w

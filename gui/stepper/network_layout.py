@@ -1,0 +1,282 @@
+"""Where the network view puts its units and labels, in the view's own pixels.
+
+The view lays the network out for the size of its viewport with labels at a fixed pixel size
+(13 px times the app's text scale), so that fitting never shrinks the text: the layer spacing
+follows the view's width, the unit spacing its height, and units are as large as the room
+between them allows. Two modes:
+
+- ``full``: every unit shows z, u, δ and b, and (when they fit) every edge its weight, each edge
+  label placed by :class:`Placer` where it overlaps no other label;
+- ``focus`` (a network too dense for that): every unit shows u; the other numbers appear only
+  while the current operation reads or writes them, placed the same way at each step.
+
+Nothing here creates a Qt item: the functions return plain numbers that the view turns into items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Where along an edge (0 = source, 1 = target) a label may sit, most wanted first.
+EDGE_SPOTS = (0.5, 0.36, 0.64, 0.26, 0.74, 0.43, 0.57, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85)
+MAX_EDGE_LABELS = 80  # more edges than this are labelled only while the cursor uses them
+
+
+@dataclass
+class Metrics:
+    """Sizes of the view's text, in pixels: font size, line height and number widths."""
+
+    font_px: float
+    line: float
+    number: float  # width of "−0.0000" in the value font
+    unit_number: float  # the same in the bold font of u
+    edge_text: float  # width of the widest edge label line
+    bias_text: float  # "b −0.0000"
+    target_text: float  # "y −0.0000"
+    name_text: float  # widest unit name
+
+
+@dataclass
+class Layout:
+    """Centres of the units, their radius, the scene's size and which numbers are always shown."""
+
+    width: float
+    height: float
+    centres: dict[tuple[int, int], tuple[float, float]]
+    radius: float  # half the height of a unit
+    full: bool  # every unit's z, δ, b shown
+    edge_labels: bool  # every edge's weight shown (edge_spots has some when not every one)
+    names: bool  # the units' names (x1, h1, …) shown
+    half_width: float = 0.0  # half the width of a unit: an oval when u needs more than 2r
+    side: bool = False  # z and δ to the left of each unit instead of above and below
+    loss_at: tuple[float, float] = (0.0, 0.0)  # right end and centre height of the loss label
+    edge_spots: dict[str, tuple[float, float]] = field(default_factory=dict)  # label centres
+
+
+def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tuple]:
+    """(x, y, anchor) of each label of unit (l, j): anchor "centre", "left" or "right"."""
+    x, y = layout.centres[(l, j)]
+    r, h, hw = layout.radius, m.line, max(layout.half_width, layout.radius)
+    gap = 0.15 * h
+    if layout.side:
+        # Short of height: z and δ stacked left of the unit, the bias and target to its right.
+        left, right = x - hw - gap, x + hw + 0.4 * m.font_px
+        return {
+            "u": (x, y, "centre"),
+            "z": (left, y - h / 2 - 1, "right"),
+            "delta": (left, y + h / 2 + 1, "right"),
+            "b": (right, y + h / 2 + 1, "left"),
+            "name": (left if l else x - hw - gap, y - h / 2 - 1 if l else y, "right"),
+            "y": (right, y - h / 2 - 1, "left"),
+        }
+    below = max(r, 0.5 * h)
+    side = x - max(0.5 * m.number + m.font_px, 0.72 * r) - 0.6 * m.font_px
+    spots = {
+        "u": (x, y, "centre"),
+        "z": (x, y - below - h / 2 - gap, "centre"),
+        "delta": (x, y + below + h / 2 + gap, "centre"),
+        # The bias on the line of δ and the name on the line of z, to their left.
+        "b": (side, y + below + h / 2 + gap, "right"),
+        "name": (side if l else x - 0.72 * r, y - below - h / 2 - gap, "right"),
+        "y": (x + max(hw, 0.5 * m.unit_number) + 0.5 * m.font_px, y, "left"),
+    }
+    return spots
+
+
+def spot_rect(spot: tuple, width: float, height: float) -> tuple[float, float, float, float]:
+    """The rectangle (x0, y0, x1, y1) of a label of this size at ``spot``."""
+    x, y, anchor = spot
+    if anchor == "right":
+        x0 = x - width
+    elif anchor == "left":
+        x0 = x
+    else:
+        x0 = x - width / 2
+    return (x0, y - height / 2, x0 + width, y + height / 2)
+
+
+def layout_network(sizes: list[int], width: float, height: float, m: Metrics) -> Layout:
+    """Units spread over ``width`` × ``height`` pixels, as large as the labels let them be."""
+    h, f = m.line, m.font_px
+    layers = len(sizes) - 1
+    tallest = max(sizes)
+    # Each row's labels stay inside its own height, so the margins only keep the text off the
+    # edges of the view and leave a line at the bottom for the loss.
+    top = 0.4 * f
+    bottom = 1.3 * h + 0.3 * f
+    left = max(m.name_text, 0.5 * f) + 0.8 * f
+    right = m.target_text + 1.2 * f
+    dx = max(width - left - right, 10.0) / max(layers, 1)
+    dy = max(height - top - bottom, 10.0) / tallest
+    # Full mode: z above and δ below each unit fit between the rows; or, short of height but
+    # not of width, z and δ left of each unit. Units are ovals when u is wider than they are
+    # tall.
+    hw_min = 0.5 * m.unit_number + 0.3 * f
+    r_min = 0.65 * h
+    r_room = (dy - 2 * h - 0.6 * f) / 2
+    r_cap = min(0.16 * dx, 3.2 * f)
+    side_room = dx - 2 * hw_min - 2 * (m.number + 1.2 * f) - 0.3 * m.edge_text
+    full = r_room >= r_min and r_cap >= r_min
+    side = not full and dy >= 2.3 * h and side_room >= 0
+    full = full or side
+    if side:
+        radius = min(0.5 * dy - 0.3 * f, 1.2 * h)
+    elif full:
+        radius = min(r_room, r_cap)
+    else:
+        radius = max(3.0, min(0.3 * dy, 0.1 * dx, r_cap))
+    half_width = max(radius, hw_min) if full else radius
+    names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
+    # The columns: the first unit's circle and name inside the left edge, the last unit's
+    # circle and target inside the right one.
+    x0 = left + half_width + (m.number + 1.2 * f if side else 0)
+    x1 = width - right - half_width
+    dx = (x1 - x0) / max(layers, 1)
+    centres = {}
+    middle = top + (height - top - bottom) / 2
+    for l, n in enumerate(sizes):
+        x = x0 + l * dx if layers else width / 2
+        for j in range(n):
+            centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
+    layout = Layout(width, height, centres, radius, full, False, names, half_width, side,
+                    loss_at=(width - 0.5 * f, height - 0.9 * h))
+    if full:
+        edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        if edges <= MAX_EDGE_LABELS:
+            layout.edge_spots = place_edge_labels(layout, sizes, m)
+            layout.edge_labels = len(layout.edge_spots) == edges
+    return layout
+
+
+def edge_line(layout: Layout, key: str) -> tuple[float, float, float, float]:
+    """From the right side of the source unit to the left side of the target, for ``l:j:i``."""
+    l, j, i = (int(p) for p in key.split(":"))
+    (ax, ay), (bx, by) = layout.centres[(l - 1, i)], layout.centres[(l, j)]
+    r = max(layout.half_width, layout.radius)
+    return (ax + r, ay, bx - r, by)
+
+
+def unit_obstacles(layout: Layout, sizes: list[int], m: Metrics, full: bool) -> list[tuple]:
+    """The rectangles the unit labels (and the units) take."""
+    rects = []
+    r, hw = layout.radius, max(layout.half_width, layout.radius)
+    last = len(sizes) - 1
+    for (l, j), (x, y) in layout.centres.items():
+        rects.append((x - hw, y - r, x + hw, y + r))
+        spots = unit_label_spots(layout, m, l, j)
+        rects.append(spot_rect(spots["u"], m.unit_number, m.line))
+        if layout.names:
+            rects.append(spot_rect(spots["name"], m.name_text, m.line))
+        if l == last:
+            rects.append(spot_rect(spots["y"], m.target_text, m.line))
+        if full and l > 0:
+            rects.append(spot_rect(spots["z"], m.number + m.font_px, m.line))
+            rects.append(spot_rect(spots["delta"], m.number + m.font_px, m.line))
+            rects.append(spot_rect(spots["b"], m.bias_text, m.line))
+    x1, yc = layout.loss_at
+    rects.append((x1 - 9 * m.font_px, yc - m.line / 2, x1, yc + m.line / 2))
+    return rects
+
+
+class Placer:
+    """Puts rectangles where they overlap nothing placed before (or as little as possible)."""
+
+    def __init__(self, obstacles: list[tuple]) -> None:
+        self.rects = np.array(obstacles, dtype=float).reshape(-1, 4)
+
+    def overlap(self, rect: tuple) -> float:
+        """The area of ``rect`` that the rectangles already placed cover (summed)."""
+        return float(self._overlaps(np.array([rect], dtype=float))[0])
+
+    def _overlaps(self, rects: np.ndarray) -> np.ndarray:
+        """The covered area of each of ``rects`` (k × 4), as :meth:`overlap`, all at once."""
+        if not len(self.rects):
+            return np.zeros(len(rects))
+        r, q = self.rects[None, :, :], rects[:, None, :]
+        w = np.minimum(r[..., 2], q[..., 2]) - np.maximum(r[..., 0], q[..., 0])
+        h = np.minimum(r[..., 3], q[..., 3]) - np.maximum(r[..., 1], q[..., 1])
+        return (np.maximum(w, 0) * np.maximum(h, 0)).sum(axis=1)
+
+    def add(self, rect: tuple) -> None:
+        self.rects = np.vstack([self.rects, np.array(rect, dtype=float)[None, :]])
+
+    def _best(self, centres: np.ndarray, width: float, height: float,
+              bounds: tuple | None) -> tuple[int, float]:
+        """Index of the first free centre (else the least covered) and its covered area."""
+        rects = np.column_stack([centres[:, 0] - width / 2, centres[:, 1] - height / 2,
+                                 centres[:, 0] + width / 2, centres[:, 1] + height / 2])
+        area = self._overlaps(rects)
+        if bounds is not None:
+            outside = ((rects[:, 0] < bounds[0]) | (rects[:, 1] < bounds[1])
+                       | (rects[:, 2] > bounds[2]) | (rects[:, 3] > bounds[3]))
+            area = np.where(outside, 1e9, area)
+        free = np.flatnonzero(area == 0)
+        k = int(free[0]) if len(free) else int(np.argmin(area))
+        return k, float(area[k])
+
+    def place(self, centres: list[tuple[float, float]], width: float, height: float,
+              bounds: tuple | None = None, search: bool = True,
+              rings: int = 14) -> tuple[tuple[float, float], bool]:
+        """The first centre where the rectangle is free (else the least covered) and whether it
+        was free; with ``search``, places round the first centre are tried before giving up.
+        The rectangle is added to the obstacles."""
+        points = np.array(centres, dtype=float)
+        k, area = self._best(points, width, height, bounds)
+        best = (float(points[k, 0]), float(points[k, 1]))
+        if area > 0 and search:
+            # Nothing free on the wanted spots: look around the first one, nearest first.
+            ring = _rings(points[0, 0], points[0, 1], width, height)[:4 * rings * (rings + 1)]
+            j, ring_area = self._best(ring, width, height, bounds)
+            if ring_area == 0:
+                best, area = (float(ring[j, 0]), float(ring[j, 1])), 0.0
+        cx, cy = best
+        self.add((cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2))
+        return best, area == 0
+
+
+def _ring_steps(rings: int) -> np.ndarray:
+    """Grid steps (a, b) on the rings 1 … ``rings`` round the origin, nearest ring first."""
+    steps = [(x, y) for k in range(1, rings + 1) for x in range(-k, k + 1)
+             for y in range(-k, k + 1) if max(abs(x), abs(y)) == k]
+    return np.array(steps, dtype=float)
+
+
+RING_STEPS = _ring_steps(14)
+
+
+def _rings(x: float, y: float, width: float, height: float) -> np.ndarray:
+    """Points on growing rings of a grid round (x, y), half a label wide and one label high."""
+    return np.column_stack([x + RING_STEPS[:, 0] * 0.5 * width,
+                            y + RING_STEPS[:, 1] * 1.05 * height])
+
+
+def edge_candidates(line: tuple[float, float, float, float],
+                    lift: float = 0.0) -> list[tuple[float, float]]:
+    """Points on the edge, most wanted first; then (with ``lift``) just above and below it."""
+    x1, y1, x2, y2 = line
+    points = [(x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in EDGE_SPOTS]
+    if lift:
+        points += [(x, y + d) for d in (-lift, lift, -2 * lift, 2 * lift) for x, y in points]
+    return points
+
+
+def place_edge_labels(layout: Layout, sizes: list[int], m: Metrics) -> dict:
+    """A free spot on its edge for each weight's two-line label that has one, by edge key."""
+    placer = Placer(unit_obstacles(layout, sizes, m, True))
+    spots = {}
+    w, h = m.edge_text + 0.4 * m.font_px, 2 * m.line + 2
+    bounds = (0, 0, layout.width, layout.height)
+    # The edges of the steepest slopes first: they have the fewest free spots.
+    keys = [f"{l}:{j}:{i}" for l in range(1, len(sizes)) for j in range(sizes[l])
+            for i in range(sizes[l - 1])]
+    keys.sort(key=lambda k: -abs(edge_line(layout, k)[3] - edge_line(layout, k)[1]))
+    for key in keys:
+        centre, free = placer.place(edge_candidates(edge_line(layout, key), 0.55 * h), w, h,
+                                    bounds, search=False)
+        if free:
+            spots[key] = centre
+        else:
+            placer.rects = placer.rects[:-1]  # labelled only while the cursor uses it
+    return spots

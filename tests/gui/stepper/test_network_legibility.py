@@ -1,0 +1,191 @@
+"""What the network view draws, measured on screen: every number known at the cursor (or, for a
+network too dense for that, every u and every number the current operation uses) is drawn with a
+line height of at least 13 px (22 px in presenter mode), inside the view, and no two numbers
+overlap."""
+
+import json
+import re
+
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+from core.notation import fmt
+
+NUMBER = re.compile(r"[−-]?(?:\d+\.?\d*|\.\d+)(?:e[−-]?\d+)?")
+UNIT_KINDS = ("u", "z", "delta", "b", "y", "loss")
+EDGE_KINDS = ("w", "grad_w", "new_w")
+
+
+def on_screen(view) -> list[tuple[str, QRectF, float]]:
+    """(text, rectangle in viewport pixels, line height in pixels) of each visible number."""
+    port = QRectF(view.viewport().rect())
+    out = []
+    for item in view.scene().items():
+        if not isinstance(item, QGraphicsSimpleTextItem) or not item.isVisible():
+            continue
+        key = item.data(0)
+        if isinstance(key, str) and key.startswith("name:"):
+            continue  # x1, h2,3: names, not numbers
+        if not any(c.isdigit() for c in item.text()):
+            continue
+        rect = item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+        if not rect.intersects(port):
+            continue
+        line = QFontMetricsF(item.font()).height() * rect.height() / item.boundingRect().height()
+        out.append((item.text(), rect, line))
+    return out
+
+
+def legible_tokens(view, bound: float) -> set[str]:
+    """The numbers drawn at least ``bound`` px high, fully inside the view."""
+    port = QRectF(view.viewport().rect()).adjusted(-1, -1, 1, 1)
+    return {tok for text, rect, line in on_screen(view) if line >= bound and port.contains(rect)
+            for tok in NUMBER.findall(text)}
+
+
+def overlapping(view) -> list[tuple[str, str]]:
+    labels = on_screen(view)
+    pairs = []
+    for a in range(len(labels)):
+        for b in range(a + 1, len(labels)):
+            inter = labels[a][1].intersected(labels[b][1])
+            # Rows of text whose boxes share their last pixel row (a descent) do not count.
+            if inter.width() > 1.5 and inter.height() > 1.5:
+                pairs.append((labels[a][0], labels[b][0]))
+    return pairs
+
+
+def check_position(window, bound: float, every_weight: bool, units=UNIT_KINDS) -> None:
+    view = window.network_view
+    stepper = window.controller.stepper
+    known = stepper.known()
+    op = stepper.current
+    wanted = {k for k in known if k.split(":")[0] in units}
+    if every_weight:
+        wanted |= {k for k in known if k.split(":")[0] in EDGE_KINDS}
+    if op is not None:
+        wanted |= {k for k in (op.key, *op.reads) if k in known}
+    tokens = legible_tokens(view, bound)
+    missing = sorted(k for k in wanted if fmt(known[k]) not in tokens)
+    assert not missing, f"at {op and op.key}: not legible: {missing[:8]}"
+    assert not overlapping(view), f"at {op and op.key}"
+
+
+def network_file(tmp_path, sizes):
+    layers = [{"units": n, "activation": "tanh"} for n in sizes[1:-1]]
+    layers.append({"units": sizes[-1], "activation": "sigmoid"})
+    data = {"format": "backprop-network", "version": 1, "name": "x", "inputs": sizes[0],
+            "init": {"scheme": "xavier", "seed": 3}, "layers": layers, "loss": "half_squared",
+            "train_biases": True, "optimizer": {"name": "sgd", "learning_rate": 0.5},
+            "sample": {"x": [0.3 * (i + 1) for i in range(sizes[0])], "y": [0.5] * sizes[-1]}}
+    path = tmp_path / ("net-" + "-".join(map(str, sizes)) + ".json")
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def walk(window, bound, every_weight, stride=1, units=UNIT_KINDS):
+    """Check every ``stride``-th position of one sample, the start and the end."""
+    stepper = window.controller.stepper
+    steps = len(stepper.trace)
+    for n in range(steps + 1):
+        if n % stride == 0 or n == steps:
+            check_position(window, bound, every_weight, units)
+        window.step_controls.actions["step"].trigger()
+
+
+@pytest.mark.parametrize("presenter, bound", [(False, 13.0), (True, 22.0)])
+def test_mazur_shows_every_number_legibly(make_window, presenter, bound):
+    window = make_window("mazur", size=(1280, 800))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(1280, 800)
+    window.network_view.fit()
+    walk(window, bound, every_weight=True)
+
+
+@pytest.mark.parametrize("presenter, bound, units", [(False, 13.0, UNIT_KINDS),
+                                                     (True, 22.0, ("u", "loss"))])
+def test_3_5_4_2_shows_units_and_the_current_operation_legibly(make_window, tmp_path,
+                                                                presenter, bound, units):
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(1280, 800)
+    window.network_view.fit()
+    walk(window, bound, every_weight=False, stride=3, units=units)
+
+
+@pytest.mark.parametrize("sizes, window_size", [([4, 16, 16, 16, 3], (1920, 1080)),
+                                                ([2, 8, 8, 1], (1280, 800))])
+def test_a_dense_network_shows_every_u_and_the_focus(make_window, tmp_path, sizes, window_size):
+    window = make_window("mazur", size=window_size)
+    assert window.open_path(network_file(tmp_path, sizes))
+    window.network_view.fit()
+    stepper = window.controller.stepper
+    for cursor in [*range(0, len(stepper.trace), 1 + len(stepper.trace) // 17), len(stepper.trace)]:
+        stepper.cursor = cursor  # jump there: stepping all 1,500 operations takes long
+        window.controller.state_changed.emit()
+        check_position(window, 13.0, False, ("u", "loss"))
+
+
+def test_the_drawing_uses_the_view(make_window):
+    window = make_window("mazur", size=(1280, 800))
+    view = window.network_view
+    view.fit()
+    drawn = view.mapFromScene(view.scene().itemsBoundingRect()).boundingRect()
+    port = view.viewport().rect()
+    inter = drawn.intersected(port)
+    assert inter.width() * inter.height() > 0.6 * port.width() * port.height()
+
+
+def test_larger_text_makes_the_network_labels_larger_on_screen(make_window):
+    window = make_window("mazur", size=(1280, 800))
+    view = window.network_view
+    for _ in range(4):
+        window.step_controls.actions["step"].trigger()
+    view.fit()
+    before = max(line for _, _, line in on_screen(view))
+    larger = next(a for a in window.findChildren(type(window.presenter_action))
+                  if a.text() == "&Larger text")
+    larger.trigger()
+    after = max(line for _, _, line in on_screen(view))
+    assert after > 1.1 * before
+    assert not overlapping(view)
+
+
+def test_zoomed_in_the_view_follows_the_cursor(make_window, tmp_path):
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [2, 8, 8, 1]))
+    view = window.network_view
+    view.fit()
+    view.zoom(3.0)
+    port = QRectF(view.viewport().rect())
+    for _ in range(30):
+        window.step_controls.actions["step"].trigger()
+        box = view.cursor_box
+        if box.isVisible():
+            rect = view.mapFromScene(box.sceneBoundingRect()).boundingRect()
+            assert port.contains(QRectF(rect))
+
+
+def test_zooming_in_reveals_the_numbers_a_dense_network_hides(make_window, tmp_path):
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [2, 8, 8, 1]))
+    view = window.network_view
+    view.fit()
+    for _ in range(20):
+        window.step_controls.actions["step"].trigger()
+    assert not view.layout.full  # fitted, only u and the focus are shown
+    view.zoom(2.5)
+    assert view.layout.full and view.spread > 1
+    labels = on_screen(view)
+    assert all(line >= 13.0 for _, _, line in labels)  # the text keeps its size
+    assert any(text.startswith("z ") for text, _, _ in labels)  # z values came out
+    assert not overlapping(view)
+    view.fit()
+    assert view.spread == 1.0 and not view.layout.full
