@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--show-epoch", type=int, metavar="K",
                         help="with --train: show the recorded epoch K (the timeline scrubbed "
                         "there) in every view")
+    parser.add_argument("--unit-maps", action="store_true",
+                        help="fill each unit of the network view with its map over the input "
+                        "plane (View ▸ Unit maps; networks with 2 inputs)")
     parser.add_argument("--representation", action="store_true",
                         help="with --train: show the data as each hidden layer sees them")
     parser.add_argument("--screenshot", metavar="PNG",
@@ -209,6 +212,8 @@ def run(argv: list[str]) -> int:
     stepped = window.graph_tab.controller if on_graph else window.controller
     for _ in range(args.steps):
         stepped.step()
+    if args.unit_maps:
+        window.unit_maps_action.setChecked(True)
     if args.train:
         problem = window.train_headless(args.train)
         if problem:

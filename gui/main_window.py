@@ -36,6 +36,7 @@ from gui.stepper.matrix_panel import MatrixDock
 from gui.stepper.network_view import NetworkView
 from gui.stepper.quiz import Quiz
 from gui.stepper.step_controls import StepControls
+from gui.stepper.unit_maps import UnitMapDock, UnitMapOverlay, plane_data
 from gui.stepper.values_dock import ValuesDock
 from gui.theme import NORMAL, PRESENTER
 from gui.training.controller import TrainingController
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self._build_training()
         self._build_graph_tab()
         self._build_lessons()
+        self._build_unit_maps()
         self.exports = ExportMenu(self, self.file_menu)  # File ▸ Export and Copy as LaTeX
         self.files.opened.connect(self.lessons.detach)
         self.statusBar()
@@ -181,6 +183,11 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Fit network to window", self.network_view.fit,
                      QKeySequence("Ctrl+0"))
         view_menu.addAction(self.values_dock.toggleViewAction())
+        self.unit_maps_action = QAction("&Unit maps", self)
+        self.unit_maps_action.setCheckable(True)
+        self.unit_maps_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.unit_maps_action.toggled.connect(self._set_unit_maps)
+        view_menu.addAction(self.unit_maps_action)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keys", self._show_keys, QKeySequence("F1"))
@@ -356,6 +363,26 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.training_tab)
         return problem
 
+    def _build_unit_maps(self) -> None:
+        """Unit maps in the network view (View ▸ Unit maps) and the enlarged map's dock."""
+        self.unit_maps = UnitMapOverlay(self.network_view, lambda: plane_data(self.training))
+        self.unit_maps.refused.connect(self._on_unit_maps_refused)
+        self.training.frame_ready.connect(self.unit_maps.show_frame)  # live while training
+        self.unit_map_dock = UnitMapDock(self.unit_maps, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.unit_map_dock)
+        self.tabifyDockWidget(self.values_dock, self.unit_map_dock)
+        self.unit_map_dock.hide()
+        self.values_dock.raise_()
+
+    def _set_unit_maps(self, on: bool) -> None:
+        self.unit_maps.set_on(on)
+
+    def _on_unit_maps_refused(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        self.unit_maps_action.blockSignals(True)
+        self.unit_maps_action.setChecked(False)
+        self.unit_maps_action.blockSignals(False)
+
     def _show_keys(self) -> None:
         QMessageBox.information(
             self, "Keys",
@@ -364,6 +391,7 @@ class MainWindow(QMainWindow):
             "F2: quiz (guess each value before it is shown)    L: layer by layer / unit by unit\n"
             "Ctrl+L: all lessons    Ctrl+[ / Ctrl+]: previous / next lesson    "
             "Ctrl+Shift+R: reset the lesson\n"
+            "Ctrl+M: unit maps (click a unit for its map)\n"
             "F11: presenter mode    Ctrl+= / Ctrl+−: text size    Ctrl+0: fit\n"
             "Ctrl+wheel: zoom    drag: pan    double-click a weight, bias, input or target: edit")
 

@@ -85,9 +85,11 @@ class NetworkView(NetworkEditing, ZoomView):
     Signals
     -------
     edit_failed(str) : an edit was refused (the message says why).
+    units_drawn() : the units were drawn for the current state (after any change or rebuild).
     """
 
     edit_failed = Signal(str)
+    units_drawn = Signal()
 
     def __init__(self, controller, theme: Theme, parent=None) -> None:
         super().__init__(parent)
@@ -354,6 +356,7 @@ class NetworkView(NetworkEditing, ZoomView):
             show_focus(self, stepper, known)
             self._update_marks(stepper)
         self._follow_cursor()
+        self.units_drawn.emit()
 
     def _update_labels(self, known: dict[str, float]) -> None:
         shown = self._shown_values

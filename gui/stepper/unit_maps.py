@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPixmap, QPolygonF, QTransform
+from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
-from core.inside import MAX_MAP_UNITS, first_layer_lines, plane_grid, unit_formula, unit_maps
+from core.inside import (
+    MAX_MAP_UNITS,
+    first_layer_lines,
+    network_with_weights,
+    plane_grid,
+    unit_formula,
+    unit_maps,
+)
 from core.notation import to_html
 from gui.plot_style import BACKGROUND, grid_rect, heat_map, plane_plot
 
@@ -55,15 +63,178 @@ def too_many_units(network) -> str:
     return ""
 
 
-def thumbnails(network, extent, resolution: int = RESOLUTION) -> dict[tuple[int, int], QPixmap]:
-    """{(layer, unit): pixmap} for every unit of layers 1..L (0-based units)."""
+def thumbnails(network, extent, resolution: int = RESOLUTION,
+               points: np.ndarray | None = None) -> dict[tuple[int, int], QPixmap]:  # fmt: skip
+    """{(layer, unit): pixmap} for every unit of layers 1..L (0-based units), with ``points``
+    (rows x₁, x₂) drawn faintly on top."""
     xs, ys, _ = plane_grid(extent, resolution)
     out = {}
     for layer, maps in enumerate(unit_maps(network, xs, ys), start=1):
         name = network.layers[layer - 1].activation.name
         for j, values in enumerate(maps):
-            out[(layer, j)] = QPixmap.fromImage(map_image(values, levels_for(name, values)))
+            pixmap = QPixmap.fromImage(map_image(values, levels_for(name, values)))
+            if points is not None and len(points):
+                _draw_points(pixmap, points, extent)
+            out[(layer, j)] = pixmap
     return out
+
+
+def _draw_points(pixmap: QPixmap, points: np.ndarray, extent) -> None:
+    x0, x1, y0, y1 = extent
+    w, h = pixmap.width(), pixmap.height()
+    px = (points[:, 0] - x0) / (x1 - x0) * w
+    py = (1 - (points[:, 1] - y0) / (y1 - y0)) * h
+    polygon = QPolygonF([QPointF(x, y) for x, y in zip(px.tolist(), py.tolist())])
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(30, 30, 30, 35))
+    painter.drawPoints(polygon)
+    painter.end()
+
+
+class UnitMapOverlay(QObject):
+    """Each unit of the network view filled with its map (View ▸ Unit maps): redrawn whenever
+    the stepped network's weights change (an edit, a step's update, training), and a click on
+    a unit asks for its enlarged map (``unit_clicked(layer, unit)``).
+
+    ``data()`` gives the plane's extent and the points drawn on it (the training data when the
+    Training tab has 2-D data, else the square of the built-in data sets).
+    """
+
+    unit_clicked = Signal(int, int)
+    refused = Signal(str)
+    redrawn = Signal()
+
+    def __init__(self, view, data) -> None:
+        super().__init__(view)
+        self.view, self.data = view, data
+        self.on = False
+        self.thumbs: dict[tuple[int, int], QPixmap] = {}
+        self._key = None
+        self._press = None
+        view.units_drawn.connect(self.refresh)  # the maps replace the view's plain fills
+        view.viewport().installEventFilter(self)
+
+    def set_on(self, on: bool) -> bool:
+        """Turn the maps on or off; False (with ``refused``) when this network gets none."""
+        reason = too_many_units(self.view.controller.network) if on else ""
+        if reason:
+            self.refused.emit(f"No unit maps: {reason}.")
+            on = False
+        self.on = on
+        self._key = None
+        if not on:
+            for node in self.view.nodes.values():
+                node.setData(1, "refill")  # no state equals it: the view fills them again
+            self.view._on_state_changed()
+        self.refresh()
+        return self.on
+
+    def refresh(self) -> None:
+        """Draw the maps of the stepped network's weights (after any change of the view)."""
+        if not self.on:
+            return
+        net = self.view.controller.network
+        reason = too_many_units(net)
+        if reason:  # another network was opened
+            self.set_on(False)
+            self.refused.emit(f"Unit maps are off: {reason}.")
+            return
+        self._draw(net)
+
+    def show_frame(self, snapshot) -> None:
+        """A training frame: the maps of its weights, as every plot shows them (the Stepper's
+        own redraw is slower and catches up later)."""
+        if not self.on or snapshot is None or not self.view.isVisible():
+            return
+        try:
+            net = network_with_weights(self.view.controller.network, snapshot.weights)
+        except (ValueError, AttributeError):
+            return  # the network was replaced since this frame
+        self._draw(net)
+
+    def _draw(self, net) -> None:
+        extent, points = self.data()
+        key = (tuple(p.tobytes() for p in net.parameters()), extent, len(points))
+        if key != self._key:
+            self._key = key
+            with np.errstate(all="ignore"):
+                self.thumbs = thumbnails(net, extent, points=points)
+            self.redrawn.emit()
+        for (l, j), node in self.view.nodes.items():
+            pixmap = self.thumbs.get((l, j))
+            if pixmap is None:
+                continue
+            rect = node.rect()
+            brush = QBrush(pixmap)
+            brush.setTransform(QTransform.fromTranslate(rect.x(), rect.y()).scale(
+                rect.width() / pixmap.width(), rect.height() / pixmap.height()))  # fmt: skip
+            node.setBrush(brush)
+            node.setData(1, "map")
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position()
+        elif kind == QEvent.Type.MouseButtonRelease and self._press is not None:
+            moved = (event.position() - self._press).manhattanLength()
+            self._press = None
+            if self.on and moved < 4:
+                self.click(event.position().toPoint())
+        return False
+
+    def click(self, view_pos) -> None:
+        """A click at ``view_pos``: on a unit past the inputs, ask for its enlarged map."""
+        for item in self.view.items(view_pos):
+            key = item.data(0)
+            if isinstance(key, str) and key.startswith("node:"):
+                _, l, j = key.split(":")
+                if int(l) > 0:
+                    self.unit_clicked.emit(int(l), int(j))
+                return
+
+
+def plane_data(training) -> tuple[tuple[float, float, float, float], np.ndarray]:
+    """The plane the maps cover and the points on it: the Training tab's 2-D training data with
+    a margin, else the square [−6, 6]² of the built-in data sets with no points."""
+    X = None if training is None or training.train is None else training.train.X
+    if X is None or X.ndim != 2 or X.shape[1] != 2 or not len(X) or not np.isfinite(X).all():
+        return (-6.0, 6.0, -6.0, 6.0), np.zeros((0, 2))
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = 0.1 * np.maximum(high - low, 1e-6)
+    low, high = low - pad, high + pad
+    return (float(low[0]), float(high[0]), float(low[1]), float(high[1])), X
+
+
+class UnitMapDock(QDockWidget):
+    """The enlarged map of the unit last clicked, beside the network; it follows the weights
+    while it shows."""
+
+    def __init__(self, overlay: UnitMapOverlay, parent=None) -> None:
+        super().__init__("Unit map", parent)
+        self.setObjectName("unit_map_dock")
+        self.overlay = overlay
+        self.panel = UnitMapPanel()
+        self.setWidget(self.panel)
+        self.unit: tuple[int, int] | None = None
+        overlay.unit_clicked.connect(self.show_unit)
+        overlay.redrawn.connect(self._redraw)
+
+    def show_unit(self, layer: int, unit: int) -> None:
+        self.unit = (layer, unit)
+        self.show()
+        self.raise_()
+        self._redraw()
+
+    def _redraw(self) -> None:
+        net = self.overlay.view.controller.network
+        if self.unit is None or net is None or self.isHidden():
+            return
+        layer, unit = self.unit
+        if layer > len(net.layers) or unit >= net.layers[layer - 1].units:
+            self.unit = None
+            return
+        extent, points = self.overlay.data()
+        self.panel.show_unit(net, layer, unit, extent, points)
 
 
 class UnitMapPanel(QWidget):
