@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.layer_trace import minibatch_step
+from core.layers.trace import minibatch_step
 from core.network import Network
 from core.optimizers import Optimizer, make_optimizer
 from core.trace import PHASES, Operation, build_trace, given_values

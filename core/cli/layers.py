@@ -13,8 +13,8 @@ import json
 import numpy as np
 
 from core.datasets import DATASETS
-from core.layer_stepper import MAX_BATCH, batch_from, check_batch_size, own_sample_batch
-from core.layer_trace import LayerOperation, build_layer_trace
+from core.layers.stepper import MAX_BATCH, batch_from, check_batch_size, own_sample_batch
+from core.layers.trace import LayerOperation, build_layer_trace
 from core.netfile import LoadedNetwork
 from core.notation import fmt, to_html, to_plain
 from core.optimizers import make_optimizer

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSpinBox, QToolBar, QWidget
 
-from core.layer_stepper import MAX_BATCH
+from core.layers.stepper import MAX_BATCH
 
 
 class LayerControls(QObject):

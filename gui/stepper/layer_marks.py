@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 from shiboken6 import isValid
 
-from core.layer_stepper import layer_keys
+from core.layers.stepper import layer_keys
 
 
 def _box(view) -> QGraphicsRectItem:

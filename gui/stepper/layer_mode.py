@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.layer_entry import entry_formula
-from core.layer_stepper import (
+from core.layers.entry import entry_formula
+from core.layers.stepper import (
     MAX_BATCH,
     LayerStepper,
     batch_from,

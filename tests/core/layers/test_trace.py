@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.layer_entry import entry_formula
-from core.layer_stepper import (
+from core.layers.entry import entry_formula
+from core.layers.stepper import (
     LayerStepper,
     batch_from,
     check_batch_size,
@@ -14,7 +14,7 @@ from core.layer_stepper import (
     own_sample_batch,
     unit_cursor_for,
 )
-from core.layer_trace import build_layer_trace
+from core.layers.trace import build_layer_trace
 from core.network import build_network
 from core.notation import fmt
 from core.optimizers import Optimizer

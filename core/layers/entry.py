@@ -8,7 +8,7 @@ samples of δ_j u_i.
 
 from __future__ import annotations
 
-from core.layer_trace import LayerOperation
+from core.layers.trace import LayerOperation
 from core.network import Network
 from core.notation import fmt, fmt_factor
 from core.optimizers import Optimizer

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.layer_trace import LayerOperation, build_layer_trace
+from core.layers.trace import LayerOperation, build_layer_trace
 from core.network import Network
 from core.optimizers import Optimizer
 from core.trace import PHASES, Operation
