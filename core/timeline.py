@@ -52,6 +52,7 @@ class Timeline:
         self._kept: dict[int, Snapshot] = {}
         self._newest: Snapshot | None = None
         self._lock = threading.Lock()
+        self.edited: int | None = None  # the epoch at which the weights were last edited by hand
 
     @classmethod
     def for_parameters(cls, parameters: Sequence[Array], budget: int = MEMORY_BUDGET,

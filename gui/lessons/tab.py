@@ -161,8 +161,8 @@ class LessonTab(QWidget):
         self.run_combo.setMinimumContentsLength(10)
         self.run_combo.setToolTip("A run of this lesson to train yourself in the Training tab")
         self.train_button = QPushButton("Train it live")
-        self.train_button.setToolTip("Load this run's network, data and settings into the "
-                                     "Training tab")  # fmt: skip
+        self.train_button.setToolTip("Train this run in the Training tab with the lesson's "
+                                     "network, data and settings, up to its epochs")  # fmt: skip
         self.train_button.clicked.connect(self._train_live)
         self.watch_button = QPushButton("▶ Watch it train")
         self.watch_button.setToolTip("Replay this lesson's training here, epoch by epoch, in its "
@@ -313,3 +313,4 @@ class LessonTab(QWidget):
     def _train_live(self) -> None:
         if self.lessons.load_run(max(0, self.run_combo.currentIndex())):
             self.training_requested.emit()
+            self.lessons.training.start()  # it stops after the lesson's epochs

@@ -96,6 +96,7 @@ class TrainingController(QObject):
         # Epochs a lesson's run trains in all (None: until paused); a new network clears it.
         self.epoch_budget: int | None = None
         self.scrubbed: int | None = None  # the recorded epoch the views show, None while live
+        self.leave_scrubbed = lambda: None  # set by the timeline's Scrubber
         self.trainer: Trainer | None = None
         self.problem = "there is no network"
         self.latest = None  # the newest snapshot of the current run
@@ -238,10 +239,10 @@ class TrainingController(QObject):
         return True
 
     def _sync_into_trainer(self) -> None:
-        """Give the trainer the weights the user may have stepped or edited while paused (not
-        those of a recorded epoch on show: training goes on from the run's newest)."""
+        """Give the trainer the weights the user may have stepped or edited while paused (while
+        a recorded epoch shows, see :meth:`gui.training.timeline.Scrubber.leave`)."""
         if self.scrubbed is not None:
-            self.scrubbed = None
+            self.leave_scrubbed()
             return
         shown, own = self.step.network, self.trainer.network
         if shown is None or shown.sizes != own.sizes:
@@ -250,6 +251,7 @@ class TrainingController(QObject):
             if not (np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)):
                 np.copyto(a.W, b.W)
                 np.copyto(a.b, b.b)
+                self.trainer.timeline.edited = self.trainer.epoch  # Replay can't redo an edit
 
     def _publish_now(self) -> None:
         """A snapshot of the trainer now (the worker is stopped), shown at once."""

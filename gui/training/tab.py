@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QLabel,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -62,13 +61,11 @@ class TrainingTab(QWidget):
         self.grid = QGridLayout(plots)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(6)
+        self.grid.setRowStretch(0, 1)
+        self.grid.setRowStretch(1, 1)  # two rows of equal height, whichever widgets fill them
         self.representation = RepresentationPanel()
-        self.representation.setMinimumHeight(170)
         self.representation.hide()
-        expanding = QSizePolicy.Policy.Expanding
-        plots.setSizePolicy(expanding, expanding)  # so the stretch factors share the height
-        layout.addWidget(plots, 3)
-        layout.addWidget(self.representation, 2)  # shares the height while it shows
+        layout.addWidget(plots, 1)
         self.representation_box = QCheckBox("Show the data as each hidden layer sees them")
         self.representation_box.toggled.connect(self._on_representation_toggled)
         layout.addWidget(self.representation_box)
@@ -103,8 +100,8 @@ class TrainingTab(QWidget):
         self.boundary_plot = BoundaryPlot(controller)
         self.plots = (self.loss_plot, self.saturation_plot, self.gradient_plot,
                       self.boundary_plot)  # fmt: skip
-        for k, plot in enumerate(self.plots):
-            self.grid.addWidget(plot, k // 2, k % 2)
+        self._arrange(self.representation_box.isChecked())
+        for plot in self.plots:
             plot.view.painted.connect(lambda seconds, p=plot: self._on_painted(p, seconds))
             plot.view.painting.connect(self._on_painting)
             if controller.train is not None:
@@ -146,12 +143,13 @@ class TrainingTab(QWidget):
             return  # drawn when shown
         running = self.controller.running
         self._paint_all_now()
+        shown = [plot for plot in self.plots if not plot.isHidden()]
         if running:  # one plot paints per pass (see _on_painted)
-            for plot in self.plots[1:]:
+            for plot in shown[1:]:
                 plot.view.setUpdatesEnabled(False)
         self._draw_plots(snapshot)
         if running:
-            self._unpainted = set(self.plots)
+            self._unpainted = set(shown)
             self._paint_seconds = 0.0
             self.controller.expect_paint()
 
@@ -173,14 +171,35 @@ class TrainingTab(QWidget):
         bar.set_epochs(self.scrubber.epochs())
         if scrubbed is not None:
             bar.show_epoch(scrubbed)
+        why = self.scrubber.why_no_replay()
+        bar.replay_button.setEnabled(not why)
+        bar.replay_button.setToolTip(why or "Train again from the same first weights and seed")
 
     def _on_step_requested(self, epoch: int) -> None:
         if self.controller.scrubbed != epoch and epoch in self.scrubber.epochs():
             self.scrubber.scrub(epoch)
         self.step_requested.emit()
 
+    def _arrange(self, representation: bool) -> None:
+        """The four plots in a 2 × 2 grid; with the representation view, the loss and the
+        boundary above it (saturation and gradients step aside, so every plot stays legible)."""
+        for widget in (*self.plots, self.representation):
+            self.grid.removeWidget(widget)
+        if representation:
+            self.grid.addWidget(self.loss_plot, 0, 0)
+            self.grid.addWidget(self.boundary_plot, 0, 1)
+            self.grid.addWidget(self.representation, 1, 0, 1, 2)
+        else:
+            for k, plot in enumerate(self.plots):
+                self.grid.addWidget(plot, k // 2, k % 2)
+        self.saturation_plot.setVisible(not representation)
+        self.gradient_plot.setVisible(not representation)
+        self.representation.setVisible(representation)
+
     def _on_representation_toggled(self, on: bool) -> None:
-        self.representation.setVisible(on)
+        if not self.plots:
+            return  # arranged when the plots are built
+        self._arrange(on)
         if on:
             self._draw_representation(self.controller.shown)
 
@@ -193,7 +212,8 @@ class TrainingTab(QWidget):
             net = network_with_weights(c.step.network, snapshot.weights)
         except (ValueError, AttributeError):
             return  # the network was replaced since this frame
-        self.representation.show_network(net, c.train.X, c.train.Y)
+        self.representation.show_network(net, c.train.X, c.train.Y,
+                                         c.train.task == "classification")  # fmt: skip
 
     def _paint_all_now(self) -> None:
         """A frame still painting plot by plot when the next comes (a pause, a reset, the tab
@@ -233,11 +253,6 @@ class TrainingTab(QWidget):
             if not plot.view.updatesEnabled():
                 plot.view.setUpdatesEnabled(True)  # repaints it
                 return
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        # The representation view takes at most 40% of the height: the plots stay readable.
-        self.representation.setMaximumHeight(max(170, round(0.4 * self.height())))
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

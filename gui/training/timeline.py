@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
@@ -127,7 +128,9 @@ class Scrubber(QObject):
         super().__init__(controller)
         self.controller = controller
         self.replaying_to: int | None = None
+        self.budget_before: int | None = None  # a lesson's epoch budget, kept over a replay
         self.frame = None  # the recorded epoch's frame while it shows
+        controller.leave_scrubbed = self.leave
         controller.frame_ready.connect(self._on_frame)
         controller.running_changed.connect(self._on_running)
 
@@ -163,23 +166,55 @@ class Scrubber(QObject):
         c._publish_now()  # the trainer's newest epoch, in every view and the Stepper
         self.changed.emit()
 
+    def leave(self) -> None:
+        """Training is about to go on while a recorded epoch shows. If the Stepper's weights are
+        still that epoch's, the run goes on from its newest epoch; if the user stepped or edited
+        them, a new run starts from those weights (history from its epoch 0) and says so."""
+        c, frame = self.controller, self.frame
+        c.scrubbed, self.frame = None, None
+        net = c.step.network
+        if frame is None or net is None:
+            return
+        same = all(np.array_equal(W, la.W) and np.array_equal(b, la.b)
+                   for (W, b), la in zip(frame.weights, net.layers))  # fmt: skip
+        if not same:
+            c._new_trainer()
+            c.status_changed.emit("info", f"A new run starts from the Stepper's weights: you "
+                                  f"changed them while epoch {frame.epoch} was shown.")  # fmt: skip
+
+    def why_no_replay(self) -> str:
+        """Why Replay would not reproduce the run ("" when it would)."""
+        timeline = self.timeline()
+        if not timeline or len(timeline.epochs()) < 2:
+            return "Nothing to replay yet: train the run first."
+        if timeline.edited is not None:
+            return (f"This run's weights were edited at epoch {timeline.edited}, so Replay would "
+                    "not reproduce it. Reset starts a fresh run.")  # fmt: skip
+        if self.controller.store.markers:
+            return ("This run's optimizer settings changed on the way (the dashed lines), so "
+                    "Replay would not reproduce it. Reset starts a fresh run.")  # fmt: skip
+        return ""
+
     def replay(self) -> None:
         c, timeline = self.controller, self.timeline()
-        if not timeline or c.step.network is None:
+        problem = self.why_no_replay()
+        if problem or c.step.network is None:
+            c.status_changed.emit("info", problem)
             return
         target = timeline.epochs()[-1]
         c.pause()
-        c.scrubbed = None
+        c.scrubbed, self.frame = None, None
         timeline.at(0).apply_to(c.step.network)  # the run's initial weights
         c.step.mark_changed()
         c._new_trainer()
+        self.budget_before = c.epoch_budget
         c.epoch_budget, self.replaying_to = target, target
         c.start()
 
     def _on_running(self, running: bool) -> None:
         if not running and self.replaying_to is not None:
             self.replaying_to = None
-            self.controller.epoch_budget = None  # the replay is over: train on as usual
+            self.controller.epoch_budget = self.budget_before  # the lesson's budget, if any
         if running:
             self.changed.emit()
 

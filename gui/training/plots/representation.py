@@ -5,9 +5,11 @@ by class, with the next layer's decision line where it is a line there. Computed
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.inside import Representation, representation
 from gui.plot_style import BACKGROUND, style_plot
@@ -17,6 +19,18 @@ CLASS_COLOURS = ("#d6604d", "#2166ac", "#1b9e77", "#7570b3", "#e7298a", "#66a61e
 CLASS_SYMBOLS = ("o", "s", "t", "d", "+", "x")
 LINE_PEN = pg.mkPen("#1d1d1f", width=2)
 MAX_PANELS = 6
+
+
+_COLOUR_NAMES = ("orange", "blue", "green", "purple", "pink", "olive")
+_SYMBOL_NAMES = ("●", "■", "▼", "◆", "+", "×")
+
+
+def _colour_name(c: int) -> str:
+    return _COLOUR_NAMES[c % len(_COLOUR_NAMES)]
+
+
+def _symbol_name(c: int) -> str:
+    return _SYMBOL_NAMES[c % len(_SYMBOL_NAMES)]
 
 
 def class_index(Y: np.ndarray) -> np.ndarray:
@@ -50,6 +64,9 @@ class RepresentationPanel(QWidget):
         layout.addWidget(self.note)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(BACKGROUND)
+        # Its planes ask for much height; it takes the share its layout gives it instead.
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.view.setMinimumHeight(120)
         layout.addWidget(self.view, 1)
         self.plots: list[pg.PlotItem] = []
         self.scatters: list[list[pg.ScatterPlotItem]] = []
@@ -62,8 +79,9 @@ class RepresentationPanel(QWidget):
             return
         self.view.clear()
         self.plots, self.scatters, self.lines = [], [], []
+        columns = min(layers, 3)
         for k in range(layers):
-            plot = self.view.addPlot(row=0, col=k)
+            plot = self.view.addPlot(row=k // columns, col=k % columns)
             style_plot(plot)
             scatters = []
             for c in range(classes):
@@ -80,9 +98,10 @@ class RepresentationPanel(QWidget):
             self.lines.append(line)
         self._classes = classes
 
-    def show_network(self, network, X: np.ndarray, Y: np.ndarray) -> None:
+    def show_network(self, network, X: np.ndarray, Y: np.ndarray,
+                     classification: bool = True) -> None:  # fmt: skip
         """Redraw every hidden layer's plane for ``network`` on the samples ``X`` (targets
-        ``Y`` give the colours)."""
+        ``Y`` give the colours; for regression the points are one colour, with no line)."""
         hidden = len(network.layers) - 1
         if hidden == 0:
             self._build(0, 0)
@@ -91,16 +110,25 @@ class RepresentationPanel(QWidget):
                               "they are.")  # fmt: skip
             return
         shown = min(hidden, MAX_PANELS)
-        classes = class_index(Y)
-        count = max(2, int(network.outputs if network.outputs > 1 else 2))
+        classes = class_index(Y) if classification else np.zeros(len(X), dtype=int)
+        count = max(2, int(network.outputs if network.outputs > 1 else 2)) if classification else 1
         self._build(shown, count)
         try:
             self.reps = [representation(network, X, layer) for layer in range(1, shown + 1)]
         except ValueError as exc:  # diverged: the values are not finite
+            self.reps = []
+            for scatters, line in zip(self.scatters, self.lines):
+                for item in scatters:
+                    item.setData([], [])
+                line.setData([], [])
             self.note.setText(str(exc))
             return
+        if not classification:
+            self.reps = [dataclasses.replace(rep, line=None) for rep in self.reps]
         more = f" (the first {MAX_PANELS} of {hidden} hidden layers)" if hidden > shown else ""
-        self.note.setText("The training data as each hidden layer sees them" + more + ".")
+        key = ", ".join(f"class {c}: {_colour_name(c)} {_symbol_name(c)}" for c in range(count))
+        colours = key if classification else "regression: one colour, no class line"
+        self.note.setText(f"The training data as each hidden layer sees them{more} · {colours}.")
         for rep, plot, scatters, line in zip(self.reps, self.plots, self.scatters, self.lines):
             plot.setTitle(describe(rep), size="9pt")
             plot.setLabel("bottom", rep.axes[0])

@@ -240,13 +240,13 @@ def test_train_it_live_loads_the_chosen_run(window, qtbot):
     set_control(window, "start", 1)  # the second run starts from every weight 0.5
     tab = window.lesson_tab
     tab.run_combo.setCurrentIndex(1)
-    tab.train_button.click()
+    tab.train_button.click()  # loads the run and trains it, up to the lesson's epochs
     assert window.tabs.currentWidget() is window.training_tab
-    W = window.controller.network.layers[0].W
-    assert np.all(W == 0.5)
-    window.training_dock.epoch_action.trigger()
-    trained = window.controller.network.layers[0].W
-    assert np.allclose(trained, trained[0])  # the herd moves together
+    training = window.training
+    qtbot.waitUntil(lambda: not training.running, timeout=20000)
+    assert training.trainer.epoch == training.epoch_budget > 0
+    trained = training.trainer.network.layers[0].W
+    assert not np.all(trained == 0.5) and np.allclose(trained, trained[0])  # moved as a herd
     window.training_dock.reset_action.trigger()  # the dock's Reset draws the run's weights again
     assert np.all(window.controller.network.layers[0].W == 0.5)
 

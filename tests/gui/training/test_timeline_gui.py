@@ -107,3 +107,78 @@ def test_representation_view_draws_the_frames_weights(window):
     want = representation(net, training.train.X, 1).points
     np.testing.assert_array_equal(tab.representation.reps[0].points, want)
     assert training.shown.epoch == 3
+
+
+def test_an_edit_while_an_epoch_shows_starts_a_new_run_from_the_edited_weights(window):
+    training, tab = window.training, window.training_tab
+    window.train_headless(20)
+    old_run = training.run
+    tab.timeline_bar.scrub_to(5)
+    window.controller.edit("w:1:1:1", 3.0)  # changed while epoch 5 shows
+    edited = _params(window.controller.network)
+    messages = []
+    training.status_changed.connect(lambda kind, text: messages.append(text))
+    window.training_dock.epoch_action.trigger()
+    assert training.run != old_run and training.trainer.epoch == 1
+    start = training.trainer.timeline.at(0).parameters
+    for got, want in zip(start, edited):
+        np.testing.assert_array_equal(got, want)  # the new run starts from the edited weights
+    assert any("changed them while epoch 5 was shown" in m for m in messages)
+
+
+def test_replay_is_refused_when_it_could_not_reproduce_the_run(window):
+    training, tab = window.training, window.training_tab
+    assert tab.scrubber.why_no_replay().startswith("Nothing to replay")
+    assert not tab.timeline_bar.replay_button.isEnabled()
+    window.train_headless(10)
+    assert tab.scrubber.why_no_replay() == "" and tab.timeline_bar.replay_button.isEnabled()
+    window.controller.edit("w:1:0:0", 0.25)
+    window.training_dock.epoch_action.trigger()  # the edit goes into the run
+    assert "edited at epoch 10" in tab.scrubber.why_no_replay()
+    assert not tab.timeline_bar.replay_button.isEnabled()
+    messages = []
+    training.status_changed.connect(lambda kind, text: messages.append(text))
+    tab.scrubber.replay()
+    assert training.trainer.epoch == 11 and any("edited at epoch 10" in m for m in messages)
+
+
+def test_replay_keeps_a_lessons_epoch_budget(window, qtbot):
+    assert window.open_lesson("inside-training")
+    window.lesson_tab.train_button.click()
+    training = window.training
+    qtbot.waitUntil(lambda: not training.running, timeout=20000)
+    budget = training.epoch_budget
+    assert budget and training.trainer.epoch == budget
+    window.training_tab.scrubber.replay()
+    qtbot.waitUntil(lambda: not training.running, timeout=20000)
+    assert training.trainer.epoch == budget and training.epoch_budget == budget
+
+
+def test_representation_view_of_regression_has_one_colour_and_no_line(qtbot):
+    from core.datasets import generate
+    from core.network import build_network
+    from gui.training.plots.representation import RepresentationPanel
+
+    panel = RepresentationPanel()
+    qtbot.addWidget(panel)
+    data = generate("plane", samples=60, seed=1)
+    net = build_network([2, 2, 1], ["tanh", "linear"], "squared", seed=1)
+    panel.show_network(net, data.X, data.Y, classification=False)
+    assert len(panel.scatters[0]) == 1 and panel.reps[0].line is None
+    x, _ = panel.lines[0].getData()
+    assert x is None or len(x) == 0
+    assert "regression" in panel.note.text()
+
+
+def test_representation_planes_wrap_into_rows(qtbot):
+    from core.network import build_network
+    from gui.training.plots.representation import RepresentationPanel
+
+    panel = RepresentationPanel()
+    qtbot.addWidget(panel)
+    net = build_network([2] + [3] * 5 + [1], ["tanh"] * 5 + ["sigmoid"],
+                        "binary_cross_entropy", seed=1)  # fmt: skip
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    panel.show_network(net, X, (X[:, :1] > 0).astype(float))
+    rows = {panel.view.ci.items[plot][0][0] for plot in panel.plots}
+    assert len(panel.plots) == 5 and rows == {0, 1}
