@@ -5,7 +5,7 @@ Training tab side by side, as they stand after those epochs."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 
 DEFAULT_FRAMES = 40  # frames of an animation when no epoch interval is given
 MAX_TRAINING_FRAMES = 400  # as gui.export.files.MAX_FRAMES (not imported: no Pillow at start-up)
@@ -45,16 +45,14 @@ def _compose(plots, size: tuple[int, int]) -> QImage:
     font = painter.font()
     font.setPixelSize(max(10, round(height * 0.035)))
     painter.setFont(font)
-    caption_h = font.pixelSize() * 2.0
-    metrics = QFontMetrics(font)
+    caption_h = font.pixelSize() * 3.0  # two lines: a caption wraps rather than being cut
     try:
         slot = width / len(plots)
         for k, plot in enumerate(plots):
             painter.setPen(QColor("#1d1d1f"))
-            painter.drawText(QRectF(k * slot + 8, 0, slot - 16, caption_h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(_caption(plot), Qt.TextElideMode.ElideRight,
-                                                int(slot - 16)))  # fmt: skip
+            painter.drawText(QRectF(k * slot + 8, 2, slot - 16, caption_h - 2),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap, _caption(plot))  # fmt: skip
             area = getattr(plot, "view", None)
             pixmap = (area if area is not None else plot).grab()
             target = QRectF(k * slot, caption_h, slot, height - caption_h)
