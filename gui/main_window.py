@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.values_dock)
         if hasattr(self.values_dock, "edit_rejected"):
             self.values_dock.edit_rejected.connect(lambda m: self.show_error("Edit refused", m))
+            self.values_dock.warn = lambda message: None  # the window shows it, once
 
         self.step_controls = StepControls(self.controller, self)
         self.step_controls.set_controller(self.quiz)

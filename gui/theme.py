@@ -54,6 +54,7 @@ PRESENTER = Theme(
     cursor_edge=QColor("#e6a800"),
     style_sheet=(
         "QMainWindow, QWidget { background: #ffffff; color: #000000; }"
+        "QWidget:disabled { color: #8a8a8a; }"  # greyed-out controls stay visibly greyed out
         "QToolBar { border: none; spacing: 10px; }"
     ),
 )

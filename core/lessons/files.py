@@ -210,9 +210,9 @@ def _find(lesson_id: str, folder: Path) -> Path:
         except (ValueError, OSError, AttributeError, RecursionError):
             continue
     infos = list_lessons(folder, errors=[]) if files else []
-    if lesson_id.isdigit():  # a lesson's number, as --list-lessons prints it
+    if re.fullmatch(r"[0-9]+(\.[0-9])?", lesson_id):  # a number, as --list-lessons prints it
         for info in infos:
-            if info.order == int(lesson_id):
+            if info.order == float(lesson_id):
                 return Path(info.path)
     known = ", ".join(info.id for info in infos)
     numbers = f"; or a number: {', '.join(str(info.order) for info in infos)}" if infos else ""

@@ -399,7 +399,10 @@ class ValuesDock(QDockWidget):
             self.controller.edit(key, parse_value(text))
         except ValueError as exc:
             network = self.controller.network
-            name = f"{value_name(network, key)} ({describe_key(network, key)})" if network else key
+            name = key
+            if network is not None:
+                people, words = value_name(network, key), describe_key(network, key)
+                name = people if words in (people, key) else f"{people} ({words})"
             message = f"Cannot set {name}: {exc}"
             if key in self._values:
                 message += f" The old value {fmt(self._values[key])} was kept."

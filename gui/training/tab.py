@@ -118,6 +118,10 @@ class TrainingTab(QWidget):
             font = QFont(plot.font())
             font.setPointSizeF(9.5 * scale)
             plot.setFont(font)
+            plot.set_text_scale(scale)
+        text = f"font-size: {round(12 * scale)}px;"
+        for widget in (self.timeline_bar, self.representation_box, self.representation.note):
+            widget.setStyleSheet(text)
 
     def _on_rejected(self, message: str) -> None:
         self.show_banner("error", message)

@@ -63,3 +63,33 @@ def test_escape_leaves_presenter_mode_and_restores_the_docks(window):
     assert not window.presenter and not window.leave_presenter_action.isEnabled()
     assert {d.objectName(): d.isVisible() for d in (window.values_dock, window.training_dock,
                                                      window.lesson_panel)} == visible
+
+
+def test_presenter_mode_keeps_disabled_controls_grey(window):
+    window.presenter_action.trigger()
+    button = window.training_tab.timeline_bar.live_button  # disabled while live
+    assert not button.isEnabled()
+    grey = button.palette().color(button.palette().ColorGroup.Disabled,
+                                  button.palette().ColorRole.ButtonText)  # fmt: skip
+    assert grey.name() != "#000000"
+    window.presenter_action.trigger()
+
+
+def test_presenter_mode_enlarges_the_training_headers_and_the_timeline(window):
+    window.tabs.setCurrentWidget(window.training_tab)
+    window.train_headless(3)
+    tab = window.training_tab
+
+    def heights():
+        for label in (tab.loss_plot.info, tab.loss_plot.heading, tab.timeline_bar.label):
+            label.ensurePolished()  # as before it is painted: its style sheet applied
+        return (tab.loss_plot.info.fontMetrics().height(),
+                tab.loss_plot.heading.fontMetrics().height(),
+                tab.timeline_bar.label.fontMetrics().height())  # fmt: skip
+
+    before = heights()
+    window.presenter_action.trigger()
+    after = heights()
+    assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
+    window.presenter_action.trigger()
+    assert heights() == before

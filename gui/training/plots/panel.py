@@ -66,7 +66,7 @@ class PlotPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
         self.header = QHBoxLayout()
-        heading = QLabel(f"<b>{self.title}</b>")
+        heading = self.heading = QLabel(f"<b>{self.title}</b>")
         self.header.addWidget(heading)
         self.header.addStretch(1)
         self.export_button = QToolButton()
@@ -98,6 +98,12 @@ class PlotPanel(QWidget):
     def set_info(self, text: str) -> None:
         if self.info.text() != text:
             self.info.setText(text)
+
+    def set_text_scale(self, scale: float) -> None:
+        """The header's title and its line of numbers at the app's text scale (set as style
+        sheets: a label with a style sheet does not take its parent's font)."""
+        self.heading.setStyleSheet(f"font-size: {round(13 * scale)}px;")
+        self.info.setStyleSheet(f"color: {FOREGROUND}; font-size: {round(12 * scale)}px;")
 
     # -- subclasses -----------------------------------------------------------------------
 

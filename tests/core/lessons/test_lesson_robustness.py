@@ -179,6 +179,10 @@ def test_a_lesson_by_number_and_the_folder_variable(tmp_path, monkeypatch):
     monkeypatch.setenv(FOLDER_VARIABLE, str(folder))
     assert lessons_folder() == folder
     assert load_lesson("5").id == load_lesson("optimizers").id
+    monkeypatch.delenv(FOLDER_VARIABLE)
+    assert load_lesson("13.5").id == "inside-training"  # numbers with a decimal too
+    assert load_lesson("2.5").id == "units-to-matrices"
+    monkeypatch.setenv(FOLDER_VARIABLE, str(folder))
     with pytest.raises(ValueError, match="no lesson '99'"):
         load_lesson("99")
 

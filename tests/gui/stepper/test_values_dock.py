@@ -246,8 +246,9 @@ def test_numbers_are_whole_once_known(make_window, qtbot):
     circle network every number fits its column, and no column is out of view."""
     window = make_window("circle", size=(1280, 800))
     window.controller.to_end()
-    qtbot.wait(60)
     table, model = window.values_dock.units_table, window.values_dock.units_model
+    # The columns are shared out once the event loop has laid the table out (not a timing).
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5000)
     metrics = table.fontMetrics()
     for c in range(1, model.columnCount()):
         for r in range(model.rowCount()):
@@ -255,3 +256,15 @@ def test_numbers_are_whole_once_known(make_window, qtbot):
             if text:
                 assert metrics.horizontalAdvance(text) + 6 <= table.columnWidth(c), (text, c)
     assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_a_refused_edit_of_a_computed_value_names_it_once(controller, qtbot):
+    from gui.stepper.values_dock import ValuesDock
+
+    dock = ValuesDock(controller)
+    qtbot.addWidget(dock)
+    messages = []
+    dock.warn = lambda message: None  # no message box in a test
+    dock.edit_rejected.connect(messages.append)
+    assert not dock.commit_edit("z:1:0", "1")
+    assert messages and messages[0].count("z:1:0") == 1
