@@ -27,6 +27,11 @@ class Snapshot:
     epoch: int
     parameters: tuple[Array, ...]
 
+    def weights(self) -> list[tuple[Array, Array]]:
+        """The (W, b) of every layer (the parameters taken in pairs)."""
+        p = self.parameters
+        return [(p[k], p[k + 1]) for k in range(0, len(p), 2)]
+
     def apply_to(self, network: Network) -> None:
         """Set ``network``'s parameters to these (the shapes must agree)."""
         params = network.parameters()

@@ -30,7 +30,7 @@ from gui.lessons.tab import LessonTab
 from gui.settings import read_bytes, read_float
 from gui.stepper.controller import StepController
 from gui.stepper.equation_panel import EquationPanel
-from gui.stepper.files import NetworkFiles
+from gui.stepper.files import NetworkFiles, add_action
 from gui.stepper.layer_controls import LayerControls
 from gui.stepper.matrix_panel import MatrixDock
 from gui.stepper.network_view import NetworkView
@@ -143,12 +143,7 @@ class MainWindow(QMainWindow):
     # -- menus ----------------------------------------------------------------------------
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+        return add_action(self, menu, text, slot, shortcut)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

@@ -22,6 +22,16 @@ MAX_RECENT = 8
 FILE_FILTER = "Network files (*.json);;All files (*)"
 
 
+def add_action(parent, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+    """An action of ``parent`` in ``menu`` that calls ``slot``, with an optional shortcut."""
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+
 class NetworkFiles(QObject):
     """Opens and saves the network of ``window.controller``; emits ``opened`` after a file or
     an example replaced it."""
@@ -51,12 +61,7 @@ class NetworkFiles(QObject):
                                            QKeySequence("Ctrl+Shift+S"))  # fmt: skip
 
     def _action(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
-        action = QAction(text, self.window)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+        return add_action(self.window, menu, text, slot, shortcut)
 
     # -- questions ------------------------------------------------------------------------
 

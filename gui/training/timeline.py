@@ -148,7 +148,7 @@ class Scrubber(QObject):
             return
         c.pause()
         snap = timeline.at(epoch)
-        net = network_with_weights(c.trainer.network, _pairs(snap.parameters))
+        net = network_with_weights(c.trainer.network, snap.weights())
         frame = recorded_snapshot(c._job(), net, snap.epoch, c.store.arrays(),
                                   tuple(c.store.markers))  # fmt: skip
         c.scrubbed = snap.epoch
@@ -224,7 +224,3 @@ class Scrubber(QObject):
             self.controller.scrubbed = None
         self.changed.emit()
 
-
-def _pairs(parameters) -> list[tuple]:
-    """(W, b) pairs from the flat W1, b1, W2, b2, … order."""
-    return [(parameters[k], parameters[k + 1]) for k in range(0, len(parameters), 2)]

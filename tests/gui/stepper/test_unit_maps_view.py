@@ -80,9 +80,7 @@ def test_unit_maps_show_the_epoch_the_timeline_shows(make_window):
     window.training_tab.timeline_bar.scrub_to(5)
     window.tabs.setCurrentWidget(window.stepper_tab)
     snapshot = window.training.trainer.timeline.at(5)
-    flat = snapshot.parameters
-    net = network_with_weights(window.controller.network,
-                               [(flat[k], flat[k + 1]) for k in range(0, len(flat), 2)])
+    net = network_with_weights(window.controller.network, snapshot.weights())
     extent, _ = plane_data(window.training)
     xs, ys, _ = plane_grid(extent, RESOLUTION)
     values = unit_maps(net, xs, ys)[1][0]  # the output unit at epoch 5

@@ -26,7 +26,7 @@ def _params(network):
 def _headless(training, epochs):
     """The run's own start trained ``epochs`` epochs without the window."""
     trainer = training.trainer
-    start = network_with_weights(trainer.network, _pairs(trainer.timeline.at(0).parameters))
+    start = network_with_weights(trainer.network, trainer.timeline.at(0).weights())
     config = TrainConfig(**vars(trainer.config))
     headless = Trainer(start, training.train.X, training.train.Y, training.test.X,
                        training.test.Y, config, type(trainer.optimizer)(
@@ -34,10 +34,6 @@ def _headless(training, epochs):
                            dict(trainer.optimizer.params)))  # fmt: skip
     headless.train(epochs)
     return headless
-
-
-def _pairs(flat):
-    return [(flat[k], flat[k + 1]) for k in range(0, len(flat), 2)]
 
 
 def test_scrubbing_shows_the_recorded_epoch_everywhere(window):
