@@ -32,6 +32,8 @@ SATURATION_THRESHOLD = 0.1  # a unit is saturated when g′(z) < 10% of its acti
 
 MAX_EPOCHS = 100_000  # beyond this a run takes hours and its history fills memory
 
+_NOISE_STREAM = 0x6E6F6973  # ("nois"): the gradient noise generator's seed is (seed, this)
+
 
 @dataclass
 class TrainConfig:
@@ -44,6 +46,12 @@ class TrainConfig:
     l2 : λ of the L2 penalty λ/2 Σ w² on the weights (biases are never penalised).
     seed : seed of the generator that shuffles the samples each epoch.
     shuffle : visit the samples in a new random order every epoch (else always in order).
+    grad_noise : σ of Gaussian noise added to the gradient of every minibatch step: each trained
+        parameter's ∂L/∂w gets its own independent N(0, σ²) draw before the optimizer uses it
+        (the "added noise" way out of a local minimum). The draws come from their own generator,
+        seeded from ``seed``, so a run is reproducible and the shuffle order is the same as
+        without noise; 0 (the default) adds nothing and leaves training exactly as it was.
+        The gradients recorded after each epoch (``grad_norm``) are the exact ones, noise-free.
     """
 
     epochs: int = 100
@@ -51,6 +59,7 @@ class TrainConfig:
     l2: float = 0.0
     seed: int | None = 0
     shuffle: bool = True
+    grad_noise: float = 0.0
 
     def __post_init__(self) -> None:
         self.validate()
@@ -69,6 +78,13 @@ class TrainConfig:
             or self.l2 < 0
         ):
             raise ValueError(f"l2 must be a finite number ≥ 0, not {self.l2!r}")
+        if (
+            isinstance(self.grad_noise, bool)
+            or not isinstance(self.grad_noise, numbers.Real)
+            or not math.isfinite(self.grad_noise)
+            or self.grad_noise < 0
+        ):
+            raise ValueError(f"grad_noise must be a finite number ≥ 0, not {self.grad_noise!r}")
         if self.seed is not None and not _is_int(self.seed):
             raise ValueError(f"seed must be a whole number or None, not {self.seed!r}")
 
@@ -226,6 +242,9 @@ class Trainer:
             )
         self.classification = bool(classification)
         self.rng = np.random.default_rng(self.config.seed)
+        # The gradient noise's own stream (see TrainConfig.grad_noise): the shuffle is unchanged.
+        noise_seed = None if self.config.seed is None else [self.config.seed, _NOISE_STREAM]
+        self.noise_rng = np.random.default_rng(noise_seed)
         self.epoch = 0
         self.history = History(len(network.layers), self.classification)
         self.status = "ok"
@@ -254,8 +273,12 @@ class Trainer:
             backprop, step = self._backprop, self._opt.step
             params, grads = self._opt_params, self._opt_grads
             size = self.config.batch_size
+            sigma = float(self.config.grad_noise)
+            noisy, normal = grads[0], self.noise_rng.standard_normal
             for start in range(0, len(X), size):
                 backprop(X[start : start + size], Y[start : start + size])
+                if sigma:
+                    noisy += sigma * normal(noisy.shape)
                 step(params, grads)
             self._store()
             self.epoch += 1
