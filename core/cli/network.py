@@ -126,6 +126,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--l2", type=float, metavar="LAMBDA",
                    help="L2 strength λ: the penalty λ/2·Σw² on the weights, not the biases "
                    "(default: the file's training block, else 0)")
+    p.add_argument("--grad-noise", type=float, default=0.0, metavar="SIGMA",
+                   help="add Gaussian noise of standard deviation SIGMA to every component of "
+                   "each minibatch gradient (seeded by --seed; default 0: none)")
     p.add_argument("--seed", type=_seed, help="seed of the data set, of its train/test split "
                    "and of the minibatch order (default: the file's dataset.seed; "
                    f"{SEED_RANGE})")
@@ -237,7 +240,7 @@ def cmd_train(args) -> int:
         net.optimizer.learning_rate = args.learning_rate
     config = TrainConfig(epochs=int(settings["epochs"]), batch_size=int(settings["batch_size"]),
                          l2=float(settings["l2"]), seed=int(spec["seed"]),
-                         shuffle=not args.no_shuffle)
+                         shuffle=not args.no_shuffle, grad_noise=args.grad_noise)
     trainer = Trainer(net, train.X, train.Y, test.X, test.Y, config)
     history = trainer.train()
     if args.format == "json":

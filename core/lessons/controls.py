@@ -12,7 +12,8 @@ A lesson file may list them under ``controls``; each offers a few values of one 
     ]
 
 ``set`` names what the control changes: a run setting (``learning_rate``, ``optimizer``,
-``batch_size``, ``epochs``, ``l2``, ``activation``, ``init``, ``hidden``) of the runs listed in
+``batch_size``, ``epochs``, ``l2``, ``activation``, ``init``, ``hidden``, ``grad_noise``: σ of
+the Gaussian noise added to every step's gradient) of the runs listed in
 ``runs`` (default: every run), with each numeric value multiplied by that run's ``scale``; or
 ``dataset.name`` / ``dataset.noise``; or ``params.mode`` (reverse or forward),
 ``params.wrt`` or ``params.values.NAME`` of a graph lesson. The first value is the lesson's
@@ -36,12 +37,14 @@ if TYPE_CHECKING:
 
 RUN_TARGETS = (
     "learning_rate", "optimizer", "batch_size", "epochs", "l2", "activation", "init", "hidden",
+    "grad_noise",
 )  # fmt: skip
 OTHER_TARGETS = ("dataset.name", "dataset.noise", "params.wrt", "params.mode")
 VALUE_PREFIX = "params.values."
 NAMES = {"sgd": "SGD", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 LABEL_KEYS = (
     "learning_rate", "optimizer", "batch_size", "epochs", "l2", "activation", "hidden",
+    "grad_noise",
 )  # fmt: skip
 
 

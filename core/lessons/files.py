@@ -35,7 +35,7 @@ TOP_KEYS = (
 DATASET_KEYS = ("name", "samples", "noise", "train_fraction", "seed")
 SETTING_KEYS = (
     "epochs", "batch_size", "l2", "seed", "shuffle", "learning_rate", "optimizer", "activation",
-    "init", "hidden", "train_biases",
+    "init", "hidden", "train_biases", "grad_noise",
 )  # fmt: skip
 PARAM_KEYS = {
     "compare": ("updates",),

@@ -127,4 +127,5 @@ def train_config(lesson: Lesson, run: int = 0) -> TrainConfig:
         l2=settings.get("l2", 0.0),
         seed=settings.get("seed", 0),
         shuffle=settings.get("shuffle", True),
+        grad_noise=settings.get("grad_noise", 0.0),
     )

@@ -182,7 +182,7 @@ def _settings(raw: Any, path: str, allow_label: bool) -> dict[str, Any]:
             out[key] = _int(value, where, 0, 100_000)
         elif key == "batch_size":
             out[key] = "full" if value == "full" else _int(value, where, 1)
-        elif key == "l2":
+        elif key in ("l2", "grad_noise"):
             out[key] = _number(value, where, 0.0)
         elif key == "seed":
             out[key] = seed(value, where, shorten=_quote)

@@ -87,3 +87,22 @@ def test_the_recorded_gradient_is_the_exact_one():
 def test_bad_noise_is_refused(value):
     with pytest.raises(ValueError, match="grad_noise"):
         TrainConfig(grad_noise=value)
+
+
+def test_the_train_command_takes_grad_noise(capsys):
+    from core import cli
+
+    def train(*extra):
+        status = cli.run(["train", "--example", "circle", "--epochs", "5", "--format", "json",
+                          *extra])  # fmt: skip
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    status, plain, err = train()
+    assert status == 0, err
+    assert train("--grad-noise", "0")[1] == plain  # no noise: the same run, to the digit
+    status, noisy, err = train("--grad-noise", "0.5")
+    assert status == 0 and noisy != plain
+    assert train("--grad-noise", "0.5")[1] == noisy  # seeded: the same noise again
+    status, _, err = train("--grad-noise", "-1")
+    assert status == 2 and "grad_noise" in err and "Traceback" not in err

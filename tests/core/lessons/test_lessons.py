@@ -205,9 +205,11 @@ def test_sgd_zigzags_across_the_valley_where_momentum_does_not():
 
 def test_minibatch_noise_escapes_at_equal_updates_and_rate():
     r = result("local-minima")
-    full, tens, fours = r.runs
-    assert full.config.batch_size == len(r.train) == 40
+    full, tens, fours, noisy = r.runs
+    assert full.config.batch_size == noisy.config.batch_size == len(r.train) == 40
     assert (tens.config.batch_size, fours.config.batch_size) == (10, 4)
+    assert [run.config.grad_noise for run in r.runs] == [0.0, 0.0, 0.0, 0.1]
+    assert noisy.label == "Full batch + noise σ = 0.1"
     for run in r.runs:
         assert same_weights(run.initial, full.initial)
         assert run.network.optimizer.learning_rate == 0.3  # the same rate
@@ -218,9 +220,31 @@ def test_minibatch_noise_escapes_at_equal_updates_and_rate():
     assert max(full.history.grad_norm[-1]) < 0.01  # where the gradient vanishes
     assert full.measures["final_loss"] > 0.45
     assert tens.measures["final_loss"] > 0.45  # too little noise: it stays too
-    # The noisiest run escapes: a lower loss at the same number of updates.
+    # The noisiest minibatches escape: a lower loss at the same number of updates.
     assert fours.measures["final_loss"] < full.measures["final_loss"] - 0.2
     assert fours.measures["final_accuracy"] > full.measures["final_accuracy"] + 0.15
+    # So does the full batch with noise added to its gradient, the only difference from run 1.
+    assert noisy.measures["final_loss"] < full.measures["final_loss"] - 0.2
+    assert noisy.measures["final_accuracy"] > full.measures["final_accuracy"] + 0.15
+
+
+def test_added_noise_escapes_only_at_the_right_scale():
+    lesson = load_lesson("local-minima")
+    noise = next(c for c in lesson.controls if c.name == "noise")
+    full = result("local-minima").runs[0]
+
+    def noisy_run(sigma):
+        return run_lesson(apply_controls(lesson, {"noise": noise.values.index(sigma)})).runs[3]
+
+    # σ = 0: exactly the full-batch run, weight for weight.
+    silent = noisy_run(0.0)
+    assert silent.history.train_loss == full.history.train_loss
+    assert same_weights(silent.network, full.network)
+    # Too little noise follows the full batch into its valley and stays.
+    assert noisy_run(0.01).measures["final_loss"] > 0.45
+    # Too much never settles: the loss still swings widely over the last 100 updates.
+    _, loss = noisy_run(1.0).curve()
+    assert np.ptp(loss[-100:]) > 0.5 and loss[-1] > full.measures["final_loss"]
 
 
 # -- 7. the sigmoid flat spot -----------------------------------------------------------------
@@ -475,6 +499,8 @@ BAD = [
         "runs[0].learnig_rate: unknown field (did you mean 'learning_rate'?)",
     ),
     (lambda d: d["runs"][2].pop("label"), "runs[2].label: missing"),
+    (lambda d: d["runs"][0].update(grad_noise=-0.1), "runs[0].grad_noise: must be at least 0"),
+    (lambda d: d["training"].update(grad_noise="x"), "training.grad_noise: expected a number"),
     (
         lambda d: d["runs"][1].update(activation="softmax"),
         "runs[1]: layers[0].activation: softmax is only allowed on the output layer",
