@@ -312,24 +312,50 @@ def test_the_deep_sigmoid_8_example_keeps_the_gap_while_training():
 # -- 9. the herd effect -----------------------------------------------------------------------
 
 
-def test_near_equal_units_with_a_large_rate_move_as_a_herd():
-    herd, random = result("herd-effect").runs
-    assert herd.network.optimizer.learning_rate > 3 * random.network.optimizer.learning_rate
-    V = herd.initial.layers[0].W
-    assert np.max(np.abs(V - 0.5)) < 0.05  # every weight within a few hundredths of 0.5
-    # The herd: its units stay alike in every epoch and move the same way.
-    assert herd.measures["lowest_similarity"] > 0.99
-    assert herd.measures["mean_move_similarity"] > 0.9
-    # Small random weights: the units are different and each moves its own way.
-    assert np.all(random.extras["similarity"] < 0.0)
-    assert random.measures["mean_move_similarity"] < 0.0
-    assert random.measures["final_loss"] < herd.measures["final_loss"] - 0.01  # and learn more
-    # Exactly equal weights (a control of the lesson) stay exactly alike.
-    equal = run_lesson(apply_controls(herd_lesson(), {"start": 1})).runs[1]
+def test_herd_from_a_near_equal_start_and_from_a_large_rate():
+    near, fast, slow = result("herd-effect").runs
+    # One variable at a time: the first run differs from the third only in its start, the
+    # second only in its rate.
+    assert not same_weights(near.initial, slow.initial)
+    assert same_weights(fast.initial, slow.initial)
+    rates = [run.network.optimizer.learning_rate for run in (near, fast, slow)]
+    assert rates == [3.0, 10.0, 3.0]
+    for run in (near, fast, slow):
+        assert run.config.epochs == 50 and run.config.batch_size == 200
+        assert [la.activation.name for la in run.initial.layers] == ["sigmoid", "sigmoid"]
+    V = near.initial.layers[0].W
+    assert np.max(np.abs(V - 0.5)) < 0.015  # every weight within 0.013 of 0.5
+    assert np.all(np.abs(slow.initial.layers[0].W) <= 0.5)  # small random weights
+    # Near-equal: the units stay alike in every epoch and move the same way; the loss stalls.
+    assert near.measures["lowest_similarity"] > 0.95
+    assert near.measures["mean_move_similarity"] > 0.8
+    assert near.measures["final_loss"] > 0.65
+    # The same small random start with η = 10 turns into a herd within six epochs ...
+    similarity = fast.extras["similarity"]
+    assert similarity[0] < -0.2 and np.max(similarity[:7]) > 0.98
+    assert np.min(similarity[6:]) > 0.8  # ... and stays one
+    assert fast.measures["mean_move_similarity"] > 0.5
+    assert np.max(fast.curve()[1]) > 2.5 * fast.measures["initial_loss"]  # the loss jumps
+    # ... while with η = 3 the units stay different, move their own ways and learn more.
+    assert np.max(slow.extras["similarity"]) < -0.2
+    assert slow.measures["mean_move_similarity"] < 0.0
+    assert slow.measures["final_loss"] < min(near.measures["final_loss"],
+                                             fast.measures["final_loss"]) - 0.2  # fmt: skip
+
+
+def test_the_herd_lessons_controls_do_what_try_this_says():
+    lesson = herd_lesson()
+    # A rate of 5 for the second run: no herd (similarity stays low), and it learns.
+    five = run_lesson(apply_controls(lesson, {"rate": 1}))
+    assert five.runs[1].network.optimizer.learning_rate == 5.0
+    assert np.max(five.runs[1].extras["similarity"]) < 0.3
+    assert five.runs[1].measures["final_loss"] < five.runs[2].measures["final_loss"]
+    # A rate of 3 makes it the third run, number for number.
+    three = run_lesson(apply_controls(lesson, {"rate": 2}))
+    assert three.runs[1].history.train_loss == three.runs[2].history.train_loss
+    # Exactly equal weights (the start control) stay exactly alike.
+    equal = run_lesson(apply_controls(lesson, {"start": 1})).runs[2]
     assert np.max(equal.extras["spread"]) < 1e-12 and np.all(equal.extras["similarity"] > 1 - 1e-12)
-    # A larger rate breaks the herd up.
-    scattered = run_lesson(apply_controls(herd_lesson(), {"rate": 1})).runs[0]
-    assert scattered.measures["final_similarity"] < 0.8
 
 
 def herd_lesson():
@@ -429,8 +455,8 @@ def test_lesson_network_is_a_fresh_copy_each_time():
     loaded = lesson_network(lesson, 1)
     assert np.all(np.abs(loaded.network.layers[0].W) <= 0.5)  # the small random run
     assert loaded.dataset["name"] == "circle" and loaded.training["batch_size"] == 200
-    with pytest.raises(ValueError, match="has 2 run"):
-        lesson_network(lesson, 2)
+    with pytest.raises(ValueError, match="has 3 run"):
+        lesson_network(lesson, 3)
     with pytest.raises(ValueError, match="no network"):
         lesson_network(load_lesson("composite-functions"))
 

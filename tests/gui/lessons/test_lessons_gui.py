@@ -142,8 +142,8 @@ def test_two_layer_lesson_draws_one_line_per_hidden_unit(window):
 def test_herd_lesson_shows_the_herd_and_the_specialists(window):
     assert window.open_lesson("herd-effect")
     similarity = window.lesson_tab.figure("spread")
-    herd, random_run = (c.yData for c in similarity.curves[:2])
-    assert np.all(herd > 0.99) and np.all(random_run < 0)
+    near, fast, slow = (c.yData for c in similarity.curves[:3])
+    assert np.all(near > 0.95) and np.max(fast) > 0.98 and np.all(slow < 0)
 
 
 def test_next_previous_and_the_done_mark(window):
@@ -237,9 +237,9 @@ def test_start_page_opens_the_selected_lesson(window, qtbot):
 
 def test_train_it_live_loads_the_chosen_run(window, qtbot):
     assert window.open_lesson("herd-effect")
-    set_control(window, "start", 1)  # the second run starts from every weight 0.5
+    set_control(window, "start", 1)  # the third run starts from every weight 0.5
     tab = window.lesson_tab
-    tab.run_combo.setCurrentIndex(1)
+    tab.run_combo.setCurrentIndex(2)
     tab.train_button.click()  # loads the run and trains it, up to the lesson's epochs
     assert window.tabs.currentWidget() is window.training_tab
     training = window.training
@@ -451,9 +451,12 @@ def test_try_optimizers_rate_and_optimizer(window):
 def test_try_local_minima_batch_size(window):
     assert window.open_lesson("local-minima")
     plot = window.lesson_tab.figure("loss")
-    assert plot.last_epochs() == [2000.0, 2000.0, 2000.0]  # the x axis counts updates
-    ends = [float(c.yData[-1]) for c in plot.curves[:3]]  # log10 of the final loss
+    assert plot.last_epochs() == [2000.0] * 4  # the x axis counts updates
+    ends = [float(c.yData[-1]) for c in plot.curves[:4]]  # log10 of the final loss
     assert ends[2] < ends[0] - 0.3  # batches of 4 end far lower at equal updates
+    assert ends[3] < ends[0] - 0.3  # and so does the full batch with added noise
+    set_control(window, "noise", 5)  # σ = 0: the fourth curve is the full-batch one
+    assert np.array_equal(plot.curves[3].yData, plot.curves[0].yData)
     set_control(window, "batch", 3)  # batches of 10 for the third run too
     ends = [float(c.yData[-1]) for c in plot.curves[:3]]
     assert abs(ends[2] - ends[0]) < 0.01 and plot.last_epochs()[2] == 2000.0
@@ -484,10 +487,11 @@ def test_try_herd_equal_start_for_the_second_run(window):
     assert window.open_lesson("herd-effect")
     similarity = window.lesson_tab.figure("spread")
     set_control(window, "start", 1)
-    second = similarity.curves[1].yData
-    assert np.all(second > 1 - 1e-9)
-    set_control(window, "rate", 1)  # the herd at η = 3 scatters
-    assert similarity.curves[0].yData[-1] < 0.8
+    third = similarity.curves[2].yData
+    assert np.all(third > 1 - 1e-9)
+    assert np.max(similarity.curves[1].yData) > 0.98  # η = 10: a herd
+    set_control(window, "rate", 1)  # η = 5 for the second run: no herd
+    assert np.max(similarity.curves[1].yData) < 0.3
 
 
 def test_try_linear_units_as_tanh(window):
@@ -584,7 +588,7 @@ def test_watch_it_train_on_a_lesson_at_equal_updates(window):
     last = plot.last_epochs()
     assert max(last) - min(last) <= 40 and 900 <= last[0] <= 1100  # halfway, in updates
     tab.stop_replay()
-    assert plot.last_epochs() == [2000.0, 2000.0, 2000.0]
+    assert plot.last_epochs() == [2000.0] * 4
 
 
 def test_reset_puts_the_controls_back(window):
