@@ -226,6 +226,15 @@ def test_minibatch_noise_escapes_at_equal_updates_and_rate():
     # So does the full batch with noise added to its gradient, the only difference from run 1.
     assert noisy.measures["final_loss"] < full.measures["final_loss"] - 0.2
     assert noisy.measures["final_accuracy"] > full.measures["final_accuracy"] + 0.15
+    # Both noisy runs leave the full batch's path within 100 updates and are below 0.3 by
+    # update 250, where the full batch never goes below 0.47.
+    assert np.min(loss) > 0.47
+    for run in (fours, noisy):
+        per = run.extras["updates_per_epoch"]
+        _, own = run.curve()
+        apart = np.abs(own - loss[::per][: len(own)]) > 0.05
+        assert np.argmax(apart) * per <= 100 and np.min(own[: 250 // per + 1]) < 0.3
+        assert run.measures["final_loss"] < 0.21
 
 
 def test_added_noise_escapes_only_at_the_right_scale():
@@ -287,26 +296,48 @@ def test_sigmoid_gradients_vanish_towards_the_input_and_relu_ones_do_not():
             .measures["last_to_first_gradient"] for k in range(5)]  # fmt: skip
     assert gaps == sorted(gaps, reverse=True) and gaps[0] > 100 * gaps[-1]
     assert sigmoid.extras["grad_norm"].shape == (len(sigmoid.history) + 1, 6)
+    # What the text says comes of it: the sigmoid network stays at chance, the ReLU one learns.
+    assert sigmoid.measures["final_loss"] == pytest.approx(math.log(2), abs=0.005)
+    assert sigmoid.measures["final_accuracy"] <= 0.55
+    assert relu.measures["final_accuracy"] > 0.95
 
 
 def sigmoid_lesson():
     return load_lesson("vanishing-gradients")
 
 
-def test_the_deep_sigmoid_8_example_keeps_the_gap_while_training():
+def example_gradients(name: str, epochs: int, seed: int):
+    """‖∂L/∂W‖ of every layer at epochs 0…epochs and the losses, trained as the Training tab
+    trains the example (its data set, batch size and learning rate)."""
     from core.netfile import load_network
     from core.project import make_split
     from core.training import TrainConfig, Trainer
 
-    loaded = load_network(example_path("deep_sigmoid_8"))
+    loaded = load_network(example_path(name))
     train, test = make_split(loaded.dataset, 1)
-    config = TrainConfig(epochs=100, batch_size=loaded.training["batch_size"], seed=0)
+    config = TrainConfig(epochs=epochs, batch_size=loaded.training["batch_size"], seed=seed)
     t = Trainer(loaded.network, train.X, train.Y, test.X, test.Y, config)
-    norms = [t.evaluate().grad_norm]
-    t.train(callback=lambda record: norms.append(record.grad_norm))
-    norms = np.array(norms)
+    start = t.evaluate()
+    t.train()
+    norms = np.array([start.grad_norm] + list(t.history.grad_norm))
+    return norms, np.array([start.train_loss] + list(t.history.train_loss))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_deep_sigmoid_8_example_keeps_the_gap_while_training(seed):
+    norms, loss = example_gradients("deep_sigmoid_8", 200, seed)
     ratio = norms[:, -1] / norms[:, 0]
-    assert len(ratio) == 101 and ratio.min() > 100  # at every epoch, not just the first
+    assert len(ratio) == 201 and ratio.min() > 100  # at every epoch 0…200, not just the first
+    assert loss[-1] == pytest.approx(math.log(2), abs=0.005)  # and it learns nothing
+
+
+def test_the_deep_sigmoid_example_closes_its_gap_as_it_learns():
+    # What lesson 8 says of it: over 100 × before training, a few times after two epochs
+    # (the median over epochs 2…200 is 3.4 ×), and it learns the circle.
+    norms, loss = example_gradients("deep_sigmoid", 200, 0)
+    ratio = norms[:, -1] / norms[:, 0]
+    assert ratio[0] > 100 and np.median(ratio[2:]) < 5
+    assert loss[-1] < 0.01
 
 
 # -- 9. the herd effect -----------------------------------------------------------------------
