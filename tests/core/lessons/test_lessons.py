@@ -145,7 +145,8 @@ def test_reverse_mode_needs_one_pass_where_forward_mode_needs_one_per_input():
 
 
 def test_learning_rate_good_oscillating_and_diverging():
-    good, swinging, diverging = result("learning-rate").runs
+    r = result("learning-rate")
+    good, swinging, diverging = r.runs
     assert same_weights(good.initial, swinging.initial)
     assert same_weights(good.initial, diverging.initial)
     _, loss = good.curve()
@@ -157,6 +158,13 @@ def test_learning_rate_good_oscillating_and_diverging():
     assert loss[-1] < 0.05 * loss[0]  # and yet it settles
     assert diverging.status == "diverged" and diverging.diverged_epoch <= 10
     assert not math.isfinite(diverging.curve()[1][-1])
+    # "Try this": between 0.5 and 0.2 the boundary is not a clean line: 0.3 settles while the
+    # smaller 0.25 diverges.
+    lesson = r.lesson
+    rates = next(c for c in lesson.controls if c.name == "rate").values
+    status = {rates[k]: run_lesson(apply_controls(lesson, {"rate": k})).runs[2].status
+              for k in range(len(rates))}  # fmt: skip
+    assert status == {0.5: "diverged", 0.4: "diverged", 0.3: "ok", 0.25: "diverged", 0.2: "ok"}
 
 
 # -- 5. momentum, RMSProp and Adam ------------------------------------------------------------
@@ -177,6 +185,9 @@ def test_sgd_zigzags_across_the_valley_where_momentum_does_not():
     assert sgd.measures["turns"] >= 0.9 * sgd.measures["epochs"]
     assert momentum.measures["turns"] <= 5
     assert sgd.measures["turns"] > 5 * max(momentum.measures["turns"], 1)
+    # SGD's loss still falls at every step; momentum overshoots along the valley, so its loss
+    # rises and falls although its path never turns back from one step to the next.
+    assert sgd.measures["loss_rises"] == 0 and momentum.measures["loss_rises"] >= 10
     # The loss is an exact quadratic bowl: a narrow valley (the Hessian's eigenvalues differ
     # several times over), and SGD's rate is close to the stability limit 2/λ_max.
     X = r.train.X
