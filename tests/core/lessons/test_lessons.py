@@ -442,6 +442,12 @@ def test_one_hidden_layer_encloses_the_circle():
     assert run.measures["cell_bounded"] == 1.0  # the lines enclose a region
     assert run.measures["class1_inside_cell"] == 1.0  # around every inner point
     assert run.extras["output"].shape == run.extras["cell"].shape
+    # "Try this": two units cannot enclose the class and lose accuracy; six round the boundary
+    # off but need not all lie along it.
+    lesson = r.lesson
+    two, six = (run_lesson(apply_controls(lesson, {"units": k})).runs[0] for k in (1, 2))
+    assert two.measures["cell_bounded"] == 0.0 and two.measures["final_accuracy"] < 0.9
+    assert six.measures["lines"] == 6 and six.measures["test_accuracy"] >= 0.98
 
 
 def test_deep_network_beats_one_hidden_layer_on_the_spiral():
@@ -452,6 +458,10 @@ def test_deep_network_beats_one_hidden_layer_on_the_spiral():
     assert deep.measures["final_accuracy"] > 0.95
     assert deep.measures["final_accuracy"] > shallow.measures["final_accuracy"] + 0.15
     assert deep.measures["final_loss"] < 0.1 * shallow.measures["final_loss"]
+    # "Try this": 64 hidden units (257 parameters) come close but do not catch up.
+    wide = run_lesson(apply_controls(result("many-layers").lesson, {"shallow": 1})).runs[1]
+    assert sum(p.size for p in wide.network.parameters()) == 257
+    assert 0.9 < wide.measures["final_accuracy"] < deep.measures["final_accuracy"]
 
 
 # -- 14. the Keras recipe ---------------------------------------------------------------------
@@ -788,3 +798,13 @@ def test_inside_training_unrolls_the_circle_for_its_last_hidden_layer():
     side = rep.points @ np.array([a, b]) + c > 0
     # One straight line in (u₁, u₂) separates the classes as well as the network does.
     assert np.mean(side == (result.train.Y[:, 0] > 0.5)) == run.measures["final_accuracy"] == 1.0
+    # What the text says of the epochs and of the spiral.
+    lesson = result.lesson
+    accuracy = {
+        (data, epochs): run_lesson(apply_controls(lesson, {"data": data, "epochs": epochs}))
+        .runs[0].measures["final_accuracy"]
+        for data, epochs in ((0, 1), (1, 0), (1, 2))
+    }
+    assert 0.75 <= accuracy[0, 1] <= 0.85  # the circle after 5 epochs: about four fifths
+    assert 0.72 <= accuracy[1, 0] <= 0.78  # the spiral after 100: three quarters
+    assert 0.78 <= accuracy[1, 2] <= 0.83  # and after 300: four fifths
