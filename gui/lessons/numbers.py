@@ -69,9 +69,11 @@ def key_numbers(result: LessonResult) -> list[str]:
                          f"layer's before training, at least {times(during)} it after every "
                          "epoch")  # fmt: skip
         elif kind == "herd":
-            lines.append(f"{who}similarity of the hidden units never below "
-                         f"{fmt(rm['lowest_similarity'], 3)}, ends at "
-                         f"{fmt(rm['final_similarity'], 3)}; their moves alike on average "
+            similarity = run.extras["similarity"]
+            lines.append(f"{who}similarity of the hidden units from {fmt(similarity[0], 2)} "
+                         f"to {fmt(rm['final_similarity'], 2)}, never below "
+                         f"{fmt(rm['lowest_similarity'], 2)} nor above "
+                         f"{fmt(float(max(similarity)), 2)}; their moves alike on average "
                          f"{fmt(rm['mean_move_similarity'], 2)}")  # fmt: skip
         elif kind == "surface":
             lines.append(f"{who}the path turns back {rm['turns']} times in "
