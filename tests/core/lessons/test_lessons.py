@@ -265,6 +265,15 @@ def test_added_noise_escapes_only_at_the_right_scale():
     # Too much never settles: the loss still swings widely over the last 100 updates.
     _, loss = noisy_run(1.0).curve()
     assert np.ptp(loss[-100:]) > 0.5 and loss[-1] > full.measures["final_loss"]
+    # Smaller batches, the same 2,000 updates: batches of 2 still escape, batches of 1 never
+    # settle (the loss still swings by more than 0.3 over the last 10 epochs, 400 updates).
+    batch = next(c for c in lesson.controls if c.name == "batch")
+    twos, ones = (run_lesson(apply_controls(lesson, {"batch": batch.values.index(size)})).runs[2]
+                  for size in (2, 1))  # fmt: skip
+    assert twos.measures["updates"] == ones.measures["updates"] == 2000
+    assert twos.measures["final_loss"] < 0.3
+    _, loss = ones.curve()
+    assert np.ptp(loss[-10:]) > 0.3 and np.min(loss) > 0.4
 
 
 # -- 7. the sigmoid flat spot -----------------------------------------------------------------
