@@ -18,7 +18,9 @@ can add one without writing code::
      "params": {}}
 
 ``training`` and every entry of ``runs`` take the same settings: ``epochs``, ``batch_size`` (a
-number or ``"full"``), ``l2``, ``seed`` (of the shuffle), ``shuffle``, and the network changes
+number or ``"full"``), ``l2``, ``seed`` (of the shuffle and of any gradient noise), ``shuffle``,
+``grad_noise`` (σ of Gaussian noise added to every step's gradient, default 0: none; see
+:class:`core.training.TrainConfig`), and the network changes
 ``learning_rate``, ``optimizer`` (a name, or an object as in a network file), ``activation`` (of
 every hidden layer), ``init`` ({scheme, scale, seed}: fresh weights), ``hidden`` (a list of
 hidden-layer sizes: a new architecture, initialised by ``init`` or the network's own init block)
