@@ -374,8 +374,8 @@ def test_herd_from_a_near_equal_start_and_from_a_large_rate():
     for run in (near, fast, slow):
         assert run.config.epochs == 50 and run.config.batch_size == 200
         assert [la.activation.name for la in run.initial.layers] == ["sigmoid", "sigmoid"]
-    V = near.initial.layers[0].W
-    assert np.max(np.abs(V - 0.5)) < 0.015  # every weight within 0.013 of 0.5
+    weights = [la.W for la in near.initial.layers]
+    assert max(np.max(np.abs(W - 0.5)) for W in weights) < 0.025  # as the text says
     assert np.all(np.abs(slow.initial.layers[0].W) <= 0.5)  # small random weights
     # Near-equal: the units stay alike in every epoch and move the same way; the loss stalls.
     assert near.measures["lowest_similarity"] > 0.95
