@@ -7,7 +7,9 @@ they show with :func:`core.lessons.live.live_run` from the frame's history and t
 timeline. A run of a few dozen epochs trains in a blink, so a frame shows at most
 1/:data:`LIVE_FRAMES` of the lesson's epochs more than the one before: the figure unfolds over a
 few seconds, never ahead of the trainer. When the trainer has finished and the figure is still
-behind, a single-shot timer (running only while no frames come) draws the rest.
+behind, a single-shot timer (running only while no frames come) draws the rest. While the
+Lessons tab is hidden (the student watches the Training tab) nothing is drawn; showing it again
+catches up.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ class LiveFollower(QObject):
         """Draw up to 1/LIVE_FRAMES of the budget further than the last frame."""
         if not self.active or self.state is None or self.page is None:
             return
+        if not self.page.isVisible():
+            return  # drawn when the tab shows again (LessonTab.showEvent)
         step = max(1, math.ceil(self.budget / LIVE_FRAMES))
         epoch = min(self.state.epoch, self.shown + step)
         if epoch == self.shown:

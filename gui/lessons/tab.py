@@ -223,6 +223,10 @@ class LessonTab(QWidget):
         self.heading.setFont(heading)
         scale_plots_in(self, scale)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self.follower.advance()  # a live run trained on while the tab was hidden
+
     # -- what is shown --------------------------------------------------------------------
 
     @property

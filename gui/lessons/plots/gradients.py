@@ -97,7 +97,7 @@ class LayerGradientPlot(LessonFigure):
             self.legend.addItem(self.live_line, "live, newest epoch")
             self.live_shown = True
         gap = f"layer {len(row)}'s is {times(row[-1] / row[0])} layer 1's" if row[0] else ""
-        self.set_info(f"{self.summary}\n{live_note(live)}: {gap}")
+        self.set_info(f"{self.summary}\n{live_note(live)}, {gap}")
 
     def clear_live(self) -> None:
         if self.live_shown:

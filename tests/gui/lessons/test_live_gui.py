@@ -161,3 +161,23 @@ def test_lesson_5_rate_control_reruns_the_figure_and_fewer_turns_show(window, mo
     assert window.training.settings.learning_rate == pytest.approx(0.15)
     train_in_frames(window, lambda: surface.live_points())
     assert window.lesson_tab.follower.live.measures["turns"] == after
+
+
+def test_the_figure_waits_while_the_training_tab_shows_and_catches_up(window, monkeypatch):
+    assert window.open_lesson("herd-effect")
+    tab = window.lesson_tab
+    follower = press_train_it_live(window, monkeypatch)
+    window.training.train_sync(2)
+    while follower.behind():
+        follower.advance()
+    drawn = len(tab.figure("spread").live_values())
+    assert drawn == 3
+    tab.training_button.click()  # the student watches the Training tab meanwhile
+    window.training.train_sync(3)
+    follower.advance()
+    assert len(tab.figure("spread").live_values()) == drawn  # nothing drawn out of sight
+    window.tabs.setCurrentWidget(tab)  # shown again: it draws on from where it was
+    assert len(tab.figure("spread").live_values()) == drawn + 1
+    while follower.behind():
+        follower.advance()
+    assert len(tab.figure("spread").live_values()) == 6 and not follower.behind()
