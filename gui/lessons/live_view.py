@@ -110,6 +110,14 @@ class LiveFollower(QObject):
                          snapshot.status, snapshot.message,
                          snapshot.classification)  # fmt: skip
 
+    def redraw(self) -> None:
+        """The page was drawn afresh (the student came back to it): the live run again, and on
+        from there."""
+        if self.active and self.live is not None and self.page is not None:
+            if self.page.isVisible():
+                self.page.show_live(self.result, self.live, self.run)
+            self.advance()
+
     def advance(self) -> None:
         """Draw up to 1/LIVE_FRAMES of the budget further than the last frame."""
         if not self.active or self.state is None or self.page is None:

@@ -262,6 +262,7 @@ class LessonTab(QWidget):
         page = self.pages[key]
         page.show_result(c.result)
         self.stack.setCurrentWidget(page)
+        self.follower.redraw()  # back from the list while a run trains live
         self.run_combo.clear()
         for run in c.result.runs:
             self.run_combo.addItem(run.label)

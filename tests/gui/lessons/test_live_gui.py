@@ -181,3 +181,15 @@ def test_the_figure_waits_while_the_training_tab_shows_and_catches_up(window, mo
     while follower.behind():
         follower.advance()
     assert len(tab.figure("spread").live_values()) == 6 and not follower.behind()
+
+
+def test_back_from_the_list_the_live_run_is_drawn_again(window, monkeypatch):
+    assert window.open_lesson("optimizers")
+    tab = window.lesson_tab
+    follower = press_train_it_live(window, monkeypatch)
+    window.training.train_sync(1)
+    assert tab.figure("surface").live_points() == 2
+    tab.list_button.click()
+    window.training.train_sync(1)
+    tab.back_button.click()
+    assert follower.active and tab.figure("surface").live_points() == 3
