@@ -15,13 +15,16 @@ catches up.
 from __future__ import annotations
 
 import math
+import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from core.lessons.live import LiveState, live_run, up_to
+from gui.training.live import FRAME_LOAD
 
 LIVE_FRAMES = 40  # a run's epochs unfold over at least this many frames
-CATCH_UP_MS = 80  # between frames once the trainer has finished
+CATCH_UP_MS = 80  # between frames once the trainer has finished (longer for a slow figure,
+# which may take FRAME_LOAD of the time, as while training)
 
 
 class LiveFollower(QObject):
@@ -129,8 +132,10 @@ class LiveFollower(QObject):
         if epoch == self.shown:
             return
         self.shown = epoch
+        started = time.perf_counter()
         self.live = live_run(self.result, self.run, up_to(self.state, epoch))
         self.page.show_live(self.result, self.live, self.run)
         self.changed.emit()
         if self.behind() and not self.training.running:
-            self.timer.start(CATCH_UP_MS)
+            cost = time.perf_counter() - started
+            self.timer.start(max(CATCH_UP_MS, round(1000 * cost / FRAME_LOAD)))
