@@ -43,9 +43,6 @@ Array = np.ndarray
 
 LIVE_LABEL = "live"
 
-# The kinds of lesson whose figures need the weights of every epoch, not only the newest.
-PER_EPOCH_WEIGHTS = ("surface", "herd")
-
 
 @dataclass(frozen=True)
 class LiveState:
@@ -93,7 +90,9 @@ def state_from_trainer(trainer, arrays: dict[str, Array] | None = None) -> LiveS
 
 
 def up_to(state: LiveState, epoch: int) -> LiveState:
-    """``state`` as it was after ``epoch`` epochs (rows and weights after it left out)."""
+    """``state`` as it was after ``epoch`` epochs (rows and weights after it left out; the
+    network is the one recorded last at or before ``epoch``, which is ``epoch`` itself wherever
+    every epoch was recorded)."""
     epochs = state.arrays["epoch"]
     if not len(epochs) or epoch >= epochs[-1]:
         return state

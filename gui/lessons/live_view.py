@@ -101,12 +101,16 @@ class LiveFollower(QObject):
     def _state(self, snapshot, trainer) -> LiveState:
         arrays = snapshot.arrays
         newest = snapshot.epoch
-        weights = []
+        weights = {}
         timeline = trainer.timeline
         if timeline:
+            # Every recorded epoch (all of a lesson's first 500): the figure may be drawn at any
+            # of them while it catches up with the trainer.
             for epoch in timeline.epochs():
                 if epoch < newest:
-                    weights.append((epoch, timeline.at(epoch).parameters))
+                    snap = timeline.at(epoch)  # the worker may thin the timeline meanwhile
+                    weights[snap.epoch] = snap.parameters
+        weights = sorted(weights.items())
         weights.append((newest, tuple(p for pair in snapshot.weights for p in pair)))
         keep = arrays["epoch"] <= newest
         return LiveState({k: v[keep] for k, v in arrays.items()}, tuple(weights),

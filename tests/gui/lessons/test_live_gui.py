@@ -81,6 +81,9 @@ def test_train_it_live_draws_the_run_in_the_lessons_figure(window, monkeypatch, 
     assert window.training.trainer.epoch == budget or pre.status == "diverged"
     live = follower.live
     assert len(live.history) == len(pre.history)
+    # The Training tab's trainer with the lesson's settings and shuffle order: the same run.
+    np.testing.assert_allclose(live.curve("train_loss")[1], pre.curve("train_loss")[1],
+                               rtol=1e-9, atol=1e-12)  # fmt: skip
     loss = tab.figure("loss")
     if loss is not None:
         assert loss.live_points() == np.isfinite(pre.curve("train_loss")[1]).sum()
@@ -193,3 +196,16 @@ def test_back_from_the_list_the_live_run_is_drawn_again(window, monkeypatch):
     window.training.train_sync(1)
     tab.back_button.click()
     assert follower.active and tab.figure("surface").live_points() == 3
+
+
+def test_a_figure_behind_the_trainer_draws_the_network_of_the_epoch_it_shows(window, monkeypatch):
+    assert window.open_lesson("one-layer")
+    tab = window.lesson_tab
+    follower = press_train_it_live(window, monkeypatch)
+    window.training.train_sync(window.training.epoch_budget)  # one frame: the figure is behind
+    assert follower.behind() and 0 < len(follower.live.history) < window.training.epoch_budget
+    epoch = len(follower.live.history)
+    recorded = window.training.trainer.timeline.at(epoch).parameters
+    for shown, kept in zip(follower.live.network.parameters(), recorded):
+        np.testing.assert_array_equal(shown, kept)
+    assert f"epoch {epoch} of" in tab.figure("boundary").heading.text()
