@@ -25,6 +25,8 @@ from gui.lessons.plots.base import LessonFigure, live_note
 
 FRAMEWORKS = (("PyTorch", "pytorch"), ("Keras", "keras"))
 CODE_FILTER = "Python files (*.py);;All files (*)"
+INFO = ('The file marks each step with a comment such as "# 1. Describe the model '
+        'architecture"; running it fits the same network from the same weights.')
 
 
 class RecipeView(LessonFigure):
@@ -101,8 +103,7 @@ class RecipeView(LessonFigure):
                     self.steps.setItem(r, c, item)
                 item.setText(text)
         self._fit_steps()
-        self.set_info('The file marks each step with a comment such as "# 1. Describe the model '
-                      'architecture"; running it fits the same network from the same weights.')
+        self.set_info(INFO)
         self.refresh()
 
     def show_live(self, result, live, k: int) -> None:
@@ -117,7 +118,7 @@ class RecipeView(LessonFigure):
             self.refresh()
 
     def clear_live(self) -> None:
-        pass
+        self.set_info(INFO)
 
     def refresh(self) -> None:
         text = self.code_for(self.framework)
