@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 
@@ -98,6 +99,16 @@ def run_init(lesson: Lesson, run: int) -> dict | None:
     if init is None and "hidden" in settings:
         init = {"scheme": "xavier", "seed": 0}
     return dict(init) if init else None
+
+
+def match_shuffle(trainer, config) -> None:
+    """Give a new run's trainer (nothing trained yet) the lesson's shuffle seed and order:
+    the Training tab orders minibatches by its weight seed, a lesson by its ``training.seed``,
+    and with the same order the live run is the lesson's run, number for number."""
+    if trainer is None or trainer.epoch != 0:
+        return
+    trainer.config.seed, trainer.config.shuffle = config.seed, config.shuffle
+    trainer.rng = np.random.default_rng(config.seed)
 
 
 class LessonController(QObject):
@@ -314,8 +325,11 @@ class LessonController(QObject):
         self.step.set_loaded(loaded, "")  # the training controller adopts it
         self.owns_network = True
         if lesson.dataset is not None and hasattr(self.training, "epoch_budget"):
+            config = train_config(lesson, run)
             # Train it live stops where the lesson stops.
-            self.training.epoch_budget = train_config(lesson, run).epochs
+            self.training.epoch_budget = config.epochs
+            match_shuffle(self.training.trainer, config)
+
 
     # -- what views show ------------------------------------------------------------------
 

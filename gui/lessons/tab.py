@@ -1,6 +1,8 @@
 """The "Lessons" tab: the list of lessons (the start page) and, for a lesson that compares
 training runs, the figures that carry its point, drawn from its computed result. The figure the
-lesson points at has a coloured frame. A run can be loaded into the Training tab to train live.
+lesson points at has a coloured frame. "Train it live" trains a run with the Training tab's
+trainer while the lesson's own figures draw it over the lesson's runs (see
+:mod:`gui.lessons.live_view`); a button goes to the Training tab to watch or adjust it there.
 
 Figures are built once per kind of page, the first time a lesson needs that page, and reused.
 """
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.lessons import TRAINING_KINDS, order_label
 from core.lessons.replay import at_fraction, can_replay
 from gui.lessons.controller import lesson_view
+from gui.lessons.live_view import LiveFollower
 from gui.lessons.plots.collapse import CollapseBoundary, CollapseView, PredictionScatter
 from gui.lessons.plots.gradients import LayerGradientPlot
 from gui.lessons.plots.herd import SimilarityMatrices, SpreadPlot
@@ -84,6 +87,16 @@ class LessonPage(QWidget):
                 figure.show_result(result)
             figure.set_focused(role in focus)
 
+    def show_live(self, result, live, k: int) -> None:
+        """Draw the live run ``live`` (run ``k`` as trained so far) in every figure shown."""
+        for figure in self.figures.values():
+            if not figure.isHidden():
+                figure.show_live(result, live, k)
+
+    def clear_live(self) -> None:
+        for figure in self.figures.values():
+            figure.clear_live()
+
 
 def build_page(key: str, code_for) -> LessonPage:
     """The figures of one kind of page, and where each goes (row, column[, rows, columns])."""
@@ -133,7 +146,7 @@ class LessonTab(QWidget):
     Signals
     -------
     view_requested : show the tab the open lesson points at.
-    training_requested : a run was loaded into the Training tab; show it.
+    training_requested : show the Training tab (where the live run trains).
     """
 
     view_requested = Signal()
@@ -159,11 +172,17 @@ class LessonTab(QWidget):
         self.run_combo = QComboBox()
         self.run_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.run_combo.setMinimumContentsLength(10)
-        self.run_combo.setToolTip("A run of this lesson to train yourself in the Training tab")
+        self.run_combo.setToolTip("A run of this lesson to train live")
         self.train_button = QPushButton("Train it live")
-        self.train_button.setToolTip("Train this run in the Training tab with the lesson's "
-                                     "network, data and settings, up to its epochs")  # fmt: skip
+        self.train_button.setToolTip("Train this run now with the lesson's network, data and "
+                                     "settings, up to its epochs, and draw it here over the "
+                                     "lesson's runs (dashed, labelled live)")  # fmt: skip
         self.train_button.clicked.connect(self._train_live)
+        self.training_button = QPushButton("Training tab ▸")
+        self.training_button.setToolTip("Watch or adjust the live run in the Training tab")
+        self.training_button.clicked.connect(self.training_requested)
+        self.follower = LiveFollower(lessons.training, self)
+        self.follower.ended.connect(self._update_header)
         self.watch_button = QPushButton("▶ Watch it train")
         self.watch_button.setToolTip("Replay this lesson's training here, epoch by epoch, in its "
                                      "own figures")  # fmt: skip
@@ -175,7 +194,7 @@ class LessonTab(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.heading, 1)
         for widget in (self.elsewhere_button, self.watch_button, self.run_combo, self.train_button,
-                       self.back_button, self.list_button):  # fmt: skip
+                       self.training_button, self.back_button, self.list_button):  # fmt: skip
             header.addWidget(widget)
         self.start_page = StartPage(lessons)
         self.stack = QStackedWidget()
@@ -184,8 +203,10 @@ class LessonTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
         layout.addWidget(self.stack, 1)
+        lessons.lesson_changed.connect(self.follower.stop)  # before the figures change
         lessons.lesson_changed.connect(self.stop_replay)
         lessons.lesson_changed.connect(self.show_lesson)
+        lessons.result_changed.connect(self.follower.stop)
         lessons.result_changed.connect(self.stop_replay)
         lessons.result_changed.connect(self._on_result_changed)
         self.font_scale = 1.0
@@ -201,6 +222,10 @@ class LessonTab(QWidget):
         heading.setPointSizeF(13 * scale)
         self.heading.setFont(heading)
         scale_plots_in(self, scale)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self.follower.advance()  # a live run trained on while the tab was hidden
 
     # -- what is shown --------------------------------------------------------------------
 
@@ -237,6 +262,7 @@ class LessonTab(QWidget):
         page = self.pages[key]
         page.show_result(c.result)
         self.stack.setCurrentWidget(page)
+        self.follower.redraw()  # back from the list while a run trains live
         self.run_combo.clear()
         for run in c.result.runs:
             self.run_combo.addItem(run.label)
@@ -270,6 +296,7 @@ class LessonTab(QWidget):
         live = bool(key) and not on_list
         self.run_combo.setVisible(live and self.run_combo.count() > 1)
         self.train_button.setVisible(live)
+        self.training_button.setVisible(live and self.follower.active)
         result = self.lessons.result
         self.watch_button.setVisible(live and result is not None and can_replay(result))
 
@@ -286,6 +313,7 @@ class LessonTab(QWidget):
         result = self.lessons.result
         if self.page is None or result is None or not can_replay(result):
             return
+        self.follower.stop()
         self.replay_frame = 0
         self.watch_button.setText("■ Stop")
         self.page.show_result(at_fraction(result, 0.0))
@@ -311,6 +339,12 @@ class LessonTab(QWidget):
             self.page.show_result(self.lessons.result)
 
     def _train_live(self) -> None:
-        if self.lessons.load_run(max(0, self.run_combo.currentIndex())):
-            self.training_requested.emit()
-            self.lessons.training.start()  # it stops after the lesson's epochs
+        """Load the chosen run into the Training tab and train it there, up to the lesson's
+        epochs, while this tab stays in view and its figures draw the run as it trains."""
+        self.stop_replay()
+        run = max(0, self.run_combo.currentIndex())
+        if self.page is None or not self.lessons.load_run(run):
+            return
+        self.follower.follow(self.page, self.lessons.result, run)
+        self._update_header()
+        self.lessons.training.start()  # it stops after the lesson's epochs

@@ -13,7 +13,7 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QImage
+from PySide6.QtGui import QAction, QColor, QImage, QPen
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis
@@ -41,6 +41,30 @@ def run_item(plot: pg.PlotItem, items: list, k: int, symbol_size: int) -> pg.Plo
         plot.addItem(item)
         items.append(item)
     return items[k]
+
+
+def live_pen(k: int) -> QPen:
+    """The live run: run ``k``'s colour, wider, dashed, so that it reads over the run it
+    repeats."""
+    return pg.mkPen(run_colour(k), width=4.0, style=Qt.PenStyle.DashLine)
+
+
+def live_head(plot: pg.PlotItem, k: int) -> pg.ScatterPlotItem:
+    """The marker at the newest epoch of a live curve: a white disc ringed in run ``k``'s
+    colour."""
+    head = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen(run_colour(k), width=3),
+                              brush=pg.mkBrush("#ffffff"))  # fmt: skip
+    head.setZValue(20)
+    plot.addItem(head)
+    return head
+
+
+def live_note(live) -> str:
+    """"live · <run>: epoch 12 of 50" (or where it diverged)."""
+    n, total = len(live.history), live.config.epochs
+    if live.status == "diverged":
+        return f"{live.label}: diverged at epoch {live.diverged_epoch}"
+    return f"{live.label}: epoch {n} of {total}"
 
 
 def make_legend(plot: pg.PlotItem, offset=(-10, 10)) -> pg.LegendItem:
@@ -151,6 +175,16 @@ class LessonFigure(QFrame):
 
     def show_result(self, result) -> None:
         raise NotImplementedError
+
+    # -- a run trained live (see gui.lessons.live_view) -------------------------------------
+
+    def show_live(self, result, live, k: int) -> None:
+        """Draw ``live`` (a RunResult of :func:`core.lessons.live.live_run`, the run ``k`` of
+        ``result`` as trained so far) over the lesson's runs; figures without a live view keep
+        what they show."""
+
+    def clear_live(self) -> None:
+        """Take the live run away again."""
 
     # -- saving ---------------------------------------------------------------------------
 

@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
 
 from core.lessons import EXTENT, decision_grid, line_segments
+from core.lessons.live import with_live
 from core.notation import fmt
-from gui.lessons.plots.base import LessonFigure
+from gui.lessons.plots.base import LessonFigure, live_note
 from gui.lessons.plots.matrix import MatrixTable
 from gui.lessons.plots.regions import BoundaryMap
 from gui.plot_style import plane_plot
@@ -30,7 +31,31 @@ def _operator(text: str) -> QLabel:
     return label
 
 
-class CollapseView(LessonFigure):
+class LiveCollapse:
+    """For the figures of linear units: a live run shows its network now in place of the
+    trained one (the matrices, their product, the predictions and the boundary)."""
+
+    result = None
+    live_epoch: int | None = None
+
+    def remember(self, result) -> None:
+        if self.live_epoch is None:
+            self.result = result
+
+    def show_live(self, result, live, k: int) -> None:
+        self.remember(result)
+        self.live_epoch = len(live.history)
+        self.show_result(with_live(self.result, k, live))
+        self.set_info(f"{live_note(live)} · {self.info.text()}")
+
+    def clear_live(self) -> None:
+        if self.live_epoch is not None:
+            self.live_epoch = None
+            if self.result is not None:
+                self.show_result(self.result)
+
+
+class CollapseView(LiveCollapse, LessonFigure):
     title = "The weight matrices and the one matrix they multiply to"
 
     def __init__(self, parent=None) -> None:
@@ -78,6 +103,7 @@ class CollapseView(LessonFigure):
             widget.show()
 
     def show_result(self, result) -> None:
+        self.remember(result)
         e = result.extras
         matrices = e["matrices"]
         if len(self.layer_tables) < len(matrices) or self.row.count() != 2 * len(matrices) + 5:
@@ -103,7 +129,7 @@ class CollapseView(LessonFigure):
         return self.product_table.matrix
 
 
-class PredictionScatter(LessonFigure):
+class PredictionScatter(LiveCollapse, LessonFigure):
     """Each input as a point: the network's output across, the product layer's up."""
 
     title = "Same predictions: the network against the product layer"
@@ -120,6 +146,7 @@ class PredictionScatter(LessonFigure):
         plot.addItem(self.points)
 
     def show_result(self, result) -> None:
+        self.remember(result)
         e = result.extras
         deep, single = e["deep_predictions"][:, 0], e["single_predictions"][:, 0]
         self.points.setData(deep, single)
@@ -132,7 +159,7 @@ class PredictionScatter(LessonFigure):
                       f"between the two outputs {largest}")  # fmt: skip
 
 
-class CollapseBoundary(BoundaryMap):
+class CollapseBoundary(LiveCollapse, BoundaryMap):
     """The trained network's boundary, with the product layer's single line dashed over it."""
 
     title = "Decision boundary and the product's line"
@@ -142,6 +169,7 @@ class CollapseBoundary(BoundaryMap):
         self.lines_box.setText("product's line")
 
     def show_result(self, result) -> None:
+        self.remember(result)
         net = result.runs[0].network
         xs = ys = np.linspace(-EXTENT, EXTENT, GRID)
         _, _, U = decision_grid(net, xs, ys)

@@ -8,7 +8,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from gui.lessons.numbers import times
-from gui.lessons.plots.base import LessonFigure, make_legend, run_colour, run_item, run_pen
+from gui.lessons.plots.base import (
+    LessonFigure,
+    live_note,
+    live_pen,
+    make_legend,
+    run_colour,
+    run_item,
+    run_pen,
+)
 from gui.plot_style import LogAxis, positive_log10, set_log_axis, style_plot
 
 
@@ -27,11 +35,18 @@ class LayerGradientPlot(LessonFigure):
         self.legend = make_legend(plot, offset=(-10, -10))
         self.lines: list[pg.PlotDataItem] = []
         self.later: list[pg.PlotDataItem] = []  # after the last epoch (or the one replayed)
+        self.summary = ""
+        self.live_line = pg.PlotDataItem(symbol="s", symbolSize=11)
+        self.live_line.setZValue(10)
+        self.live_line.hide()
+        plot.addItem(self.live_line)
+        self.live_shown = False
 
     def _line(self, k: int) -> pg.PlotDataItem:
         return run_item(self.plot, self.lines, k, symbol_size=10)
 
     def show_result(self, result) -> None:
+        self.clear_live()
         self.legend.clear()
         notes = []
         layers = 0
@@ -66,7 +81,34 @@ class LayerGradientPlot(LessonFigure):
         self.plot.enableAutoRange(axis="y")
         self.plot.autoRange(padding=0.1)
         self.plot.setXRange(0.6, layers + 0.4, padding=0)
-        self.set_info(" · ".join(notes))
+        self.summary = " · ".join(notes)
+        self.set_info(self.summary)
+
+    def show_live(self, result, live, k: int) -> None:
+        """Each layer's gradient of the live run at its newest epoch (dashed, squares)."""
+        norms = live.extras["grad_norm"]
+        row = norms[-1]
+        self.live_line.setPen(live_pen(k))
+        self.live_line.setSymbolBrush(pg.mkBrush("#ffffff"))
+        self.live_line.setSymbolPen(pg.mkPen(run_colour(k), width=2))
+        self.live_line.setData(np.arange(1, len(row) + 1, dtype=float), positive_log10(row))
+        self.live_line.show()
+        if not self.live_shown:
+            self.legend.addItem(self.live_line, "live, newest epoch")
+            self.live_shown = True
+        gap = f"layer {len(row)}'s is {times(row[-1] / row[0])} layer 1's" if row[0] else ""
+        self.set_info(f"{self.summary}\n{live_note(live)}, {gap}")
+
+    def clear_live(self) -> None:
+        if self.live_shown:
+            self.live_shown = False
+            self.legend.removeItem(self.live_line)
+            self.live_line.hide()
+            self.set_info(self.summary)
+
+    def live_values(self) -> np.ndarray | None:
+        """log10 of the live run's norms at its newest epoch (None without one; for tests)."""
+        return self.live_line.yData if self.live_line.isVisible() else None
 
     def later_values(self) -> list[np.ndarray]:
         """log10 of each run's norms after the last epoch shown (for tests)."""

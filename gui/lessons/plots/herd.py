@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from core.notation import fmt
-from gui.lessons.plots.base import LessonFigure, run_pen
+from gui.lessons.plots.base import LessonFigure, live_head, live_note, live_pen, run_colour, run_pen
 from gui.lessons.plots.matrix import MatrixTable
 from gui.plot_style import style_plot
 
@@ -26,8 +26,17 @@ class SpreadPlot(LessonFigure):
         plot.setLabel("left", "similarity of the units")
         self.plot = plot
         self.curves: list[pg.PlotDataItem] = []
+        self.labels: list[str] = []
+        self.summary = ""
+        self.live_curve = pg.PlotDataItem()
+        self.live_curve.setZValue(10)
+        self.live_curve.hide()
+        plot.addItem(self.live_curve)
+        self.live_head = live_head(plot, 0)
+        self.live_head.hide()
 
     def show_result(self, result) -> None:
+        self.clear_live()
         notes = []
         for k, run in enumerate(result.runs):
             while len(self.curves) <= k:
@@ -42,8 +51,36 @@ class SpreadPlot(LessonFigure):
             curve.setVisible(False)
         last = max(len(run.extras["similarity"]) - 1 for run in result.runs)
         self.plot.setRange(xRange=(0, max(last, 1)), yRange=(-1.05, 1.05), padding=0.02)
-        self.set_key([run.label for run in result.runs])
-        self.set_info(" · ".join(notes))
+        self.labels = [run.label for run in result.runs]
+        self.set_key(self.labels)
+        self.summary = " · ".join(notes)
+        self.set_info(self.summary)
+
+    def show_live(self, result, live, k: int) -> None:
+        """The live run's similarity so far, dashed in its run's colour."""
+        similarity = live.extras["similarity"]
+        epochs = live.extras.get("epochs", range(len(similarity)))
+        self.live_curve.setPen(live_pen(k))
+        self.live_curve.setData(epochs, similarity)
+        self.live_curve.show()
+        self.live_head.setPen(pg.mkPen(run_colour(k), width=3))
+        self.live_head.setData([epochs[-1]], [similarity[-1]])
+        self.live_head.show()
+        self.set_key(self.labels, "dashed: the run trained live")
+        self.set_info(f"{self.summary}\n{live_note(live)}, similarity {fmt(similarity[0], 2)} "
+                      f"→ {fmt(similarity[-1], 2)}")  # fmt: skip
+
+    def clear_live(self) -> None:
+        if self.live_curve.isVisible():
+            self.live_curve.hide()
+            self.live_head.hide()
+            self.set_info(self.summary)
+            self.set_key(self.labels)
+
+    def live_values(self) -> list[float]:
+        """The live similarity curve drawn ([] without a live run; for tests)."""
+        c = self.live_curve
+        return [] if not c.isVisible() or c.yData is None else list(c.yData)
 
 
 class SimilarityMatrices(LessonFigure):
@@ -61,12 +98,17 @@ class SimilarityMatrices(LessonFigure):
         note.setStyleSheet("color: #5f6368; border: none;")
         self.body.addWidget(note)
         self.tables: list[MatrixTable] = []
+        self.live_table = MatrixTable()
+        self.live_table.hide()
+        self.row.insertWidget(self.row.count() - 1, self.live_table)
+        self.summary = ""
 
     def show_result(self, result) -> None:
+        self.clear_live()
         for k, run in enumerate(result.runs):
             while len(self.tables) <= k:
                 table = MatrixTable()
-                self.row.insertWidget(self.row.count() - 1, table)
+                self.row.insertWidget(self.row.indexOf(self.live_table), table)
                 self.tables.append(table)
             C = run.extras["similarity_matrix"]
             names = [f"unit {j + 1}" for j in range(len(C))]
@@ -76,6 +118,23 @@ class SimilarityMatrices(LessonFigure):
             self.tables[k].setVisible(True)
         for table in self.tables[len(result.runs):]:
             table.setVisible(False)
-        self.set_info(" · ".join(f"{run.label}: mean similarity "
-                                 f"{fmt(run.measures['final_similarity'], 2)}"
-                                 for run in result.runs))  # fmt: skip
+        self.summary = " · ".join(f"{run.label}: mean similarity "
+                                  f"{fmt(run.measures['final_similarity'], 2)}"
+                                  for run in result.runs)  # fmt: skip
+        self.set_info(self.summary)
+
+    def show_live(self, result, live, k: int) -> None:
+        """The live run's matrix now, after the lesson's."""
+        C = live.extras["similarity_matrix"]
+        names = [f"unit {j + 1}" for j in range(len(C))]
+        self.live_table.set_caption(f'<b style="color: {run_colour(k)};">live</b>, '
+                                    f"epoch {len(live.history)}")  # fmt: skip
+        self.live_table.set_matrix(C, digits=2, scale=1.0, row_labels=names, column_labels=names)
+        self.live_table.show()
+        self.set_info(f"{self.summary}\n{live_note(live)}, mean similarity "
+                      f"{fmt(live.measures['final_similarity'], 2)}")  # fmt: skip
+
+    def clear_live(self) -> None:
+        if not self.live_table.isHidden():
+            self.live_table.hide()
+            self.set_info(self.summary)

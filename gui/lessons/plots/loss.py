@@ -8,7 +8,16 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox
 
 from core.notation import fmt
-from gui.lessons.plots.base import FineLogAxis, LessonFigure, make_legend, run_colour, run_pen
+from gui.lessons.plots.base import (
+    FineLogAxis,
+    LessonFigure,
+    live_head,
+    live_note,
+    live_pen,
+    make_legend,
+    run_colour,
+    run_pen,
+)
 from gui.plot_style import finite_xy, positive_log10, set_log_axis, style_plot
 
 DIVERGED_BRUSH = pg.mkBrush("#c62828")
@@ -36,6 +45,10 @@ class RunLossPlot(LessonFigure):
         plot.addItem(self.ends)
         self.end_labels: list[pg.TextItem] = []
         self.result = None
+        self.summary = ""
+        self.live = None  # (run, k) of a run trained live, drawn over the others
+        self.live_curve: pg.PlotDataItem | None = None
+        self.live_head: pg.ScatterPlotItem | None = None
 
     def _curve(self, k: int) -> pg.PlotDataItem:
         while len(self.curves) <= k:
@@ -49,6 +62,7 @@ class RunLossPlot(LessonFigure):
 
     def show_result(self, result) -> None:
         self.result = result
+        self.clear_live()
         self.legend.clear()
         for k, run in enumerate(result.runs):
             self.legend.addItem(self._curve(k), run.label)
@@ -113,7 +127,54 @@ class RunLossPlot(LessonFigure):
                 _, loss = run.curve("train_loss")
                 notes.append(f"{run.label}: {fmt(loss[-1])}")
         self.ends.setData(ends_x, ends_y)
-        self.set_info("final loss: " + " · ".join(notes))
+        self.summary = "final loss: " + " · ".join(notes)
+        self.set_info(self.summary)
+        if self.live is not None:
+            self._draw_live()
+
+    def show_live(self, result, live, k: int) -> None:
+        if self.result is None:
+            return
+        if self.live_curve is None:
+            self.live_curve = pg.PlotDataItem()
+            self.live_curve.setZValue(10)
+            self.plot.addItem(self.live_curve)
+            self.live_head = live_head(self.plot, k)
+        if self.live is None:
+            self.legend.addItem(self.live_curve, "live")
+        self.live_curve.setPen(live_pen(k))
+        self.live_head.setPen(pg.mkPen(run_colour(k), width=3))
+        self.live = (live, k)
+        self._draw_live()
+
+    def _draw_live(self) -> None:
+        live, k = self.live
+        epochs, loss = live.curve("train_loss")
+        if "updates" in self.result.lesson.params:
+            epochs = epochs * live.extras.get("updates_per_epoch", 1)
+        y = positive_log10(loss) if self.log_box.isChecked() else loss
+        x, y = finite_xy(epochs, y)
+        self.live_curve.setData(x, y)
+        self.live_curve.setVisible(True)
+        self.live_head.setData(x[-1:], y[-1:])
+        self.live_head.setVisible(True)
+        last = "" if not len(loss) or not np.isfinite(loss[-1]) else f", loss {fmt(loss[-1])}"
+        self.set_info(f"{self.summary}\n{live_note(live)}{last}")
+
+    def clear_live(self) -> None:
+        if self.live is None:
+            return
+        self.live = None
+        self.legend.removeItem(self.live_curve)
+        self.live_curve.setVisible(False)
+        self.live_head.setVisible(False)
+        if self.result is not None:
+            self._draw()
+
+    def live_points(self) -> int:
+        """Points of the live curve drawn (0 without a live run; for tests)."""
+        c = self.live_curve
+        return 0 if c is None or not c.isVisible() or c.xData is None else len(c.xData)
 
     def curve_lengths(self) -> list[int]:
         """Points drawn by each visible run's curve (for tests)."""

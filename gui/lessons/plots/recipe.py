@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from gui.lessons.plots.base import LessonFigure
+from core.notation import fmt
+from gui.lessons.plots.base import LessonFigure, live_note
 
 FRAMEWORKS = (("PyTorch", "pytorch"), ("Keras", "keras"))
 CODE_FILTER = "Python files (*.py);;All files (*)"
+INFO = ('The file marks each step with a comment such as "# 1. Describe the model '
+        'architecture"; running it fits the same network from the same weights.')
 
 
 class RecipeView(LessonFigure):
@@ -100,9 +103,22 @@ class RecipeView(LessonFigure):
                     self.steps.setItem(r, c, item)
                 item.setText(text)
         self._fit_steps()
-        self.set_info('The file marks each step with a comment such as "# 1. Describe the model '
-                      'architecture"; running it fits the same network from the same weights.')
+        self.set_info(INFO)
         self.refresh()
+
+    def show_live(self, result, live, k: int) -> None:
+        """Step 4 as it goes: the live run's epoch and loss; at its end the code is exported
+        again (the app's network is then the trained one)."""
+        m = live.measures
+        text = f"{live_note(live)}: training loss {fmt(m['final_loss'], 3)}"
+        if "test_accuracy" in m:
+            text += f", test accuracy {m['test_accuracy']:.1%}"
+        self.set_info(text)
+        if len(live.history) >= live.config.epochs or live.status != "ok":
+            self.refresh()
+
+    def clear_live(self) -> None:
+        self.set_info(INFO)
 
     def refresh(self) -> None:
         text = self.code_for(self.framework)

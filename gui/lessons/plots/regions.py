@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
 from gui.lessons.numbers import encloses
-from gui.lessons.plots.base import LessonFigure
+from gui.lessons.plots.base import LessonFigure, live_note
 from gui.plot_style import grid_rect, heat_map, plane_plot
 
 # Pale colours for the output, so that the points (full colours) and the lines stand out.
@@ -49,9 +49,26 @@ class BoundaryMap(LessonFigure):
         self._brushes = [pg.mkBrush(c) for c in POINT_COLOURS]
         self.line_count = 0
         self._labelled: list[bool] = []
+        self.result = None
+        self.live_epoch: int | None = None  # the live run's epoch shown, None for the lesson's
 
     def show_result(self, result) -> None:
-        run = result.runs[self.run]
+        self.result = result
+        self.live_epoch = None
+        self._show_run(result, result.runs[self.run])
+
+    def show_live(self, result, live, k: int) -> None:
+        """While run ``k`` trains live, its map shows the live network (the others stay)."""
+        if k == self.run and self.result is not None:
+            self.live_epoch = len(live.history)
+            self._show_run(self.result, live)
+            self.set_title(live_note(live))
+
+    def clear_live(self) -> None:
+        if self.live_epoch is not None and self.result is not None:
+            self.show_result(self.result)
+
+    def _show_run(self, result, run) -> None:
         e = run.extras
         self.set_title(run.label)
         many = len(e["segments"]) > LINES_SHOWN

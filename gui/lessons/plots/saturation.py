@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from gui.lessons.plots.base import LessonFigure, run_colour
+from gui.lessons.plots.base import LessonFigure, live_note, run_colour
 from gui.plot_style import style_plot
 
 GROUP_WIDTH = 0.8  # of one layer's slot on the x axis
@@ -27,6 +28,12 @@ class SaturationBars(LessonFigure):
         self.plot = plot
         self.bars: list[pg.BarGraphItem] = []  # run k: [before, after] at 2k, 2k + 1
         self.result = None
+        self.summary = ""
+        # The live run's share now: an empty bar outlined over the "after" bar of its run.
+        self.live_bar = pg.BarGraphItem(x=[0.0], height=[0.0], width=0.1, brush=pg.mkBrush(None))
+        self.live_bar.setZValue(10)
+        self.live_bar.hide()
+        plot.addItem(self.live_bar)
 
     def _bars(self, count: int) -> None:
         while len(self.bars) < count:
@@ -40,6 +47,7 @@ class SaturationBars(LessonFigure):
             self.bars.append(item)
 
     def show_result(self, result) -> None:
+        self.clear_live()
         self.result = result
         runs = result.runs
         layers = len(runs[0].extras["saturation_start"])
@@ -62,7 +70,30 @@ class SaturationBars(LessonFigure):
         self.plot.getAxis("bottom").setTicks([list(enumerate(names))])
         self.plot.setXRange(-0.6, layers - 0.4, padding=0)
         self.set_key([run.label for run in runs], "pale: before training, full: after")
-        self.set_info(" · ".join(notes))
+        self.summary = " · ".join(notes)
+        self.set_info(self.summary)
+
+    def show_live(self, result, live, k: int) -> None:
+        if self.result is None:
+            return
+        runs = len(self.result.runs)
+        width = GROUP_WIDTH / (2 * runs)
+        values = np.asarray(live.extras["saturation_end"], dtype=float)
+        x = np.arange(len(values), dtype=float) - GROUP_WIDTH / 2 + (2 * k + 1.5) * width
+        self.live_bar.setOpts(x=x, height=values, width=width,
+                              pen=pg.mkPen("#1d1d1f", width=2.5, style=Qt.PenStyle.DashLine))
+        self.live_bar.show()
+        self.set_info(f"{self.summary}\n{live_note(live)} (dashed outline): output "
+                      f"{values[-1]:.0%}, first hidden layer {values[0]:.0%}")  # fmt: skip
+
+    def clear_live(self) -> None:
+        if self.live_bar.isVisible():
+            self.live_bar.hide()
+            self.set_info(self.summary)
+
+    def live_heights(self) -> list[float]:
+        """The live bars' heights ([] without a live run; for tests)."""
+        return list(self.live_bar.opts["height"]) if self.live_bar.isVisible() else []
 
     def heights(self) -> list[list[float]]:
         """Each visible bar group's heights (for tests)."""

@@ -7,7 +7,15 @@ import numpy as np
 import pyqtgraph as pg
 
 from core.notation import fmt
-from gui.lessons.plots.base import LessonFigure, make_legend, run_item
+from gui.lessons.plots.base import (
+    LessonFigure,
+    live_head,
+    live_note,
+    live_pen,
+    make_legend,
+    run_colour,
+    run_item,
+)
 from gui.plot_style import grid_rect, heat_map, style_plot
 
 CONTOURS = 12
@@ -50,11 +58,16 @@ class SurfacePlot(LessonFigure):
         self.start = pg.ScatterPlotItem(symbol="star", size=18, pen=pg.mkPen("#1d1d1f"),
                                         brush=pg.mkBrush("#ffd400"))  # fmt: skip
         plot.addItem(self.start)
+        self.summary = ""
+        self.live_path: pg.PlotDataItem | None = None  # a run trained live, over the others
+        self.live_head: pg.ScatterPlotItem | None = None
+        self.live_shown = False
 
     def _path(self, k: int) -> pg.PlotDataItem:
         return run_item(self.plot, self.paths, k, symbol_size=5)
 
     def show_result(self, result) -> None:
+        self.clear_live()
         e = result.extras
         xs, ys, Z = e["xs"], e["ys"], e["loss"]
         finite = Z[np.isfinite(Z)]
@@ -80,7 +93,9 @@ class SurfacePlot(LessonFigure):
             item.setData(path[keep, 0], path[keep, 1])
             item.setVisible(True)
             self.legend.addItem(item, run.label)
-            notes.append(f"{run.label} {fmt(run.measures['final_loss'], 3)}")
+            turns = run.measures.get("turns")
+            notes.append(f"{run.label}: loss {fmt(run.measures['final_loss'], 3)}"
+                         + ("" if turns is None else f", {turns} turns"))  # fmt: skip
         for item in self.paths[len(result.runs):]:
             item.setVisible(False)
         first = result.runs[0].extras["path"][0]
@@ -88,8 +103,50 @@ class SurfacePlot(LessonFigure):
         self.plot.setLabel("bottom", weight_label(e["keys"][0]))
         self.plot.setLabel("left", weight_label(e["keys"][1]))
         self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
-        self.set_info(f"loss from {fmt(low, 3)} (white) to {fmt(high, 3)}; after "
-                      f"{len(result.runs[0].history)} epochs: " + ", ".join(notes))  # fmt: skip
+        self.summary = (f"loss from {fmt(low, 3)} (white) to {fmt(high, 3)}; after "
+                        f"{len(result.runs[0].history)} epochs: " + ", ".join(notes))  # fmt: skip
+        self.set_info(self.summary)
+
+    def show_live(self, result, live, k: int) -> None:
+        """The live run's path so far, dashed in its run's colour, its newest epoch ringed."""
+        if self.live_path is None:
+            self.live_path = pg.PlotDataItem(symbol="o", symbolSize=7)
+            self.live_path.setZValue(10)
+            self.plot.addItem(self.live_path)
+            self.live_head = live_head(self.plot, k)
+        colour = run_colour(k)
+        self.live_path.setPen(live_pen(k))
+        self.live_path.setSymbolPen(pg.mkPen(colour, width=1.5))
+        self.live_path.setSymbolBrush(pg.mkBrush("#ffffff"))
+        self.live_head.setPen(pg.mkPen(colour, width=3))
+        if not self.live_shown:
+            self.legend.addItem(self.live_path, "live")
+            self.live_shown = True
+        path = live.extras["path"]
+        keep = path[np.isfinite(path).all(axis=1)]
+        self.live_path.setData(keep[:, 0], keep[:, 1])
+        self.live_path.setVisible(True)
+        self.live_head.setData(keep[-1:, 0], keep[-1:, 1])
+        self.live_head.setVisible(True)
+        self.set_info(f"{self.summary}\n{live_note(live)}, {live.measures['turns']} turns, "
+                      f"loss {fmt(live.measures['final_loss'], 3)}")  # fmt: skip
+
+    def clear_live(self) -> None:
+        if not self.live_shown:
+            return
+        self.live_shown = False
+        self.legend.removeItem(self.live_path)
+        self.live_path.setVisible(False)
+        self.live_head.setVisible(False)
+        self.set_info(self.summary)
+
+    def live_points(self) -> int:
+        """Points of the live path drawn (0 without a live run; for tests)."""
+        p = self.live_path
+        return 0 if p is None or not p.isVisible() or p.xData is None else len(p.xData)
+
+    def live_xy(self) -> np.ndarray:
+        return np.column_stack([self.live_path.xData, self.live_path.yData])
 
     def path_lengths(self) -> list[int]:
         return [len(p.xData) for p in self.paths if p.isVisible()]

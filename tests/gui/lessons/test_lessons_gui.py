@@ -241,6 +241,8 @@ def test_train_it_live_loads_the_chosen_run(window, qtbot):
     tab = window.lesson_tab
     tab.run_combo.setCurrentIndex(2)
     tab.train_button.click()  # loads the run and trains it, up to the lesson's epochs
+    assert window.tabs.currentWidget() is tab  # the lesson's figures draw it there
+    tab.training_button.click()
     assert window.tabs.currentWidget() is window.training_tab
     training = window.training
     qtbot.waitUntil(lambda: not training.running, timeout=20000)
