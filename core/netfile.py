@@ -89,6 +89,7 @@ TRAINING_FIELDS = {
     "epochs": ("count", False),
     "batch_size": ("count", False),
     "l2": ("non_negative", False),
+    "grad_noise": ("non_negative", False),
 }
 EXTRAS = {"dataset": DATASET_FIELDS, "training": TRAINING_FIELDS}
 

@@ -77,6 +77,8 @@ def build_run(lesson: Lesson, run: int, source: str) -> LoadedNetwork:
             "batch_size": batch,
             "l2": settings.get("l2", 0.0),
         }
+        if settings.get("grad_noise", 0.0):
+            training["grad_noise"] = settings["grad_noise"]
     return LoadedNetwork(loaded.network, dict(lesson.dataset) if lesson.dataset else None, training)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 
@@ -107,8 +106,7 @@ def match_shuffle(trainer, config) -> None:
     and with the same order the live run is the lesson's run, number for number."""
     if trainer is None or trainer.epoch != 0:
         return
-    trainer.config.seed, trainer.config.shuffle = config.seed, config.shuffle
-    trainer.rng = np.random.default_rng(config.seed)
+    trainer.reseed(config.seed, config.shuffle)
 
 
 class LessonController(QObject):

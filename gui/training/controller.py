@@ -336,7 +336,7 @@ class TrainingController(QObject):
                 new = dataclasses.replace(new, output=default_output(kind_of(data)))
                 note = output_note(data, new.output)
             new.optimizer_params()
-            TrainConfig(batch_size=new.batch_size, l2=new.l2)
+            TrainConfig(batch_size=new.batch_size, l2=new.l2, grad_noise=new.grad_noise)
         except (ValueError, OSError) as exc:
             self.input_rejected.emit(str(exc))
             self.settings_changed.emit()  # the dock shows the settings as they still are
@@ -471,7 +471,8 @@ class TrainingController(QObject):
         trainer = None
         self.problem = mismatch(net, self.train)
         if not self.problem:
-            config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, l2=s.l2, seed=s.seed)
+            config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, l2=s.l2, seed=s.seed,
+                                 grad_noise=s.grad_noise)
             optimizer = Optimizer(s.optimizer, s.learning_rate, dict(s.params))
             try:
                 trainer = Trainer(net.copy(), self.train.X, self.train.Y, self.test.X,
@@ -529,6 +530,7 @@ class TrainingController(QObject):
             trainer.optimizer.learning_rate = s.learning_rate
             trainer.config.batch_size = s.batch_size
             trainer.config.l2 = s.l2
+            trainer.config.grad_noise = s.grad_noise
             if mark and trainer.epoch > 0:  # before the first epoch nothing is to be marked
                 self.store.mark(trainer.epoch, mark)
             self._publish_now()

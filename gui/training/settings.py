@@ -81,6 +81,7 @@ class TrainSettings:
     output : a key of :data:`OUTPUTS` (output activation and loss).
     optimizer, params, learning_rate : the update rule; ``params`` as sorted (name, value) pairs.
     batch_size, l2 : samples per step; λ of the L2 penalty.
+    grad_noise : σ of the Gaussian noise added to every step's gradient (0: none).
     init, init_scale, seed : how new weights are drawn; the seed also orders the minibatches.
     """
 
@@ -92,6 +93,7 @@ class TrainSettings:
     learning_rate: float = 0.1
     batch_size: int = 10
     l2: float = 0.0
+    grad_noise: float = 0.0
     init: str = "xavier"
     init_scale: float = 0.5
     seed: int = 0
@@ -178,6 +180,7 @@ def settings_from_loaded(loaded: LoadedNetwork | None) -> TrainSettings:
         data=data, hidden=hidden, output=output, optimizer=opt.name,
         params=tuple(sorted(opt.params.items())), learning_rate=lr,
         batch_size=int(train["batch_size"]), l2=float(train["l2"]), epochs=int(train["epochs"]),
+        grad_noise=float(train.get("grad_noise", 0.0)),
         init=init.get("scheme", TrainSettings.init),
         init_scale=float(init.get("scale", TrainSettings.init_scale)),
         seed=int(init.get("seed", TrainSettings.seed)),
@@ -259,7 +262,10 @@ def dataset_block(data: DataSettings) -> dict | None:
 
 
 def training_block(settings: TrainSettings) -> dict:
-    return {"epochs": settings.epochs, "batch_size": settings.batch_size, "l2": settings.l2}
+    block = {"epochs": settings.epochs, "batch_size": settings.batch_size, "l2": settings.l2}
+    if settings.grad_noise:
+        block["grad_noise"] = settings.grad_noise
+    return block
 
 
 def optimizer_defaults(name: str) -> tuple[tuple[str, float], ...]:
