@@ -341,33 +341,35 @@ def _run_herd(lesson: Lesson) -> LessonResult:
     return result
 
 
-def _run_collapse(lesson: Lesson) -> LessonResult:
-    result = _train_all(lesson)
-    net = result.runs[0].network
+def collapse_extras(net: Network, train_X: np.ndarray) -> dict:
+    """For a network of linear units: its matrices, their product (the one layer it equals),
+    and both networks' predictions on the training inputs and a grid over the plane."""
     W, b = collapse(net)
-    single = Network(
-        net.inputs,
-        [Layer(net.layers[-1].activation, W, b)],
-        net.loss,
-        name=f"{net.name} as one layer",
-    )
+    single = Network(net.inputs, [Layer(net.layers[-1].activation, W, b)], net.loss,
+                     name=f"{net.name} as one layer")  # fmt: skip
     xs = ys = np.linspace(-EXTENT, EXTENT, 41)
     grid = np.column_stack([g.ravel() for g in np.meshgrid(xs, ys)])
-    X = np.concatenate([result.train.X, grid])
-    deep, one = net.predict(X), single.predict(X)
-    result.extras.update(
-        {
-            "matrices": [la.W.copy() for la in net.layers],
-            "biases": [la.b.copy() for la in net.layers],
-            "product": W,
-            "product_bias": b,
-            "single": single,
-            "inputs": X,
-            "deep_predictions": deep,
-            "single_predictions": one,
-        }
-    )
-    result.measures["largest_difference"] = float(np.max(np.abs(deep - one)))
+    X = np.concatenate([train_X, grid])
+    with np.errstate(all="ignore"):  # a diverged live network predicts inf/NaN: shown, not raised
+        deep, one = net.predict(X), single.predict(X)
+    return {
+        "matrices": [la.W.copy() for la in net.layers],
+        "biases": [la.b.copy() for la in net.layers],
+        "product": W,
+        "product_bias": b,
+        "single": single,
+        "inputs": X,
+        "deep_predictions": deep,
+        "single_predictions": one,
+        "largest_difference": float(np.max(np.abs(deep - one))),
+    }
+
+
+def _run_collapse(lesson: Lesson) -> LessonResult:
+    result = _train_all(lesson)
+    extras = collapse_extras(result.runs[0].network, result.train.X)
+    result.measures["largest_difference"] = extras.pop("largest_difference")
+    result.extras.update(extras)
     return result
 
 

@@ -24,10 +24,15 @@ import numpy as np
 
 from core.history import COLUMNS, History
 from core.lessons.controls import run_label
-from core.lessons.demos import LessonResult, RunResult, loss_measures, region_extras, turns
-from core.lessons.files import EXTENT
+from core.lessons.demos import (
+    LessonResult,
+    RunResult,
+    collapse_extras,
+    loss_measures,
+    region_extras,
+    turns,
+)
 from core.lessons.geometry import (
-    collapse,
     cosines,
     largest_distance,
     mean_cosine,
@@ -36,7 +41,7 @@ from core.lessons.geometry import (
     weight_slot,
 )
 from core.lessons.runs import lesson_network, run_settings, train_config
-from core.network import Layer, Network
+from core.network import Network
 from core.training import EpochRecord
 
 Array = np.ndarray
@@ -199,31 +204,6 @@ def _herd_extras(out: RunResult) -> None:
     out.measures["final_spread"] = float(out.extras["spread"][-1])
 
 
-def collapse_extras(result: LessonResult, live: RunResult) -> dict:
-    """For a lesson of linear units: the lesson-wide extras (the matrices, their product, the
-    two networks' predictions) of the live run's network now, as the lesson computes them."""
-    net = live.network
-    W, b = collapse(net)
-    single = Network(net.inputs, [Layer(net.layers[-1].activation, W, b)], net.loss,
-                     name=f"{net.name} as one layer")  # fmt: skip
-    xs = ys = np.linspace(-EXTENT, EXTENT, 41)
-    grid = np.column_stack([g.ravel() for g in np.meshgrid(xs, ys)])
-    X = np.concatenate([result.train.X, grid])
-    with np.errstate(all="ignore"):
-        deep, one = net.predict(X), single.predict(X)
-    return {
-        "matrices": [la.W.copy() for la in net.layers],
-        "biases": [la.b.copy() for la in net.layers],
-        "product": W,
-        "product_bias": b,
-        "single": single,
-        "inputs": X,
-        "deep_predictions": deep,
-        "single_predictions": one,
-        "largest_difference": float(np.max(np.abs(deep - one))),
-    }
-
-
 def with_live(result: LessonResult, run: int, live: RunResult) -> LessonResult:
     """``result`` with run ``run`` replaced by ``live`` (for figures that show one run's
     network, such as a lesson's decision boundaries and matrices), and for a lesson of linear
@@ -232,6 +212,6 @@ def with_live(result: LessonResult, run: int, live: RunResult) -> LessonResult:
     runs[run] = live
     extras, measures = dict(result.extras), dict(result.measures)
     if result.lesson.kind == "collapse":
-        extras.update(collapse_extras(result, live))
+        extras.update(collapse_extras(live.network, result.train.X))
         measures["largest_difference"] = extras.pop("largest_difference")
     return replace(result, runs=runs, extras=extras, measures=measures)
