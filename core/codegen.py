@@ -143,8 +143,10 @@ def _sizes(network: Network) -> str:
 def _header(network: Network, framework: str) -> str:
     sizes = _sizes(network)
     acts = ", ".join(layer.activation.name for layer in network.layers)
+    # A name that already gives the sizes ("Circle 2-4-1") is not followed by them again.
+    shape = acts if sizes in network.name.split() else f"{sizes}; {acts}"
     return (
-        f'"""{network.name} ({sizes}; {acts}) as {framework} code, exported by Backprop '
+        f'"""{network.name} ({shape}) as {framework} code, exported by Backprop '
         "Stepper.\n\n"
         "The same layers, weights and biases as in the app, in float64: the model's outputs are "
         "the app's\noutputs u^(L). The five steps of the Keras recipe in the lecture notes are "

@@ -202,3 +202,10 @@ def test_export_code_by_name_and_errors():
         pytorch_code(broken)
     with pytest.raises(ValueError, match="data: expected 2 inputs"):
         pytorch_code(net, data=(np.zeros((3, 5)), np.zeros((3, 2))))
+
+
+@pytest.mark.parametrize("name, heading", [("Circle 2-4-1", "Circle 2-4-1 (tanh, sigmoid) as"),
+                                           ("Circle", "Circle (2-4-1; tanh, sigmoid) as")])
+def test_the_docstring_names_the_sizes_once(name, heading):
+    net = build_network([2, 4, 1], ["tanh", "sigmoid"], "binary_cross_entropy", name=name)
+    assert heading in pytorch_code(net) and heading.replace(" as", " as Keras") in keras_code(net)
