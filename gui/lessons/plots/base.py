@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
-from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis
+from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis, plot_legend
 
 RUN_COLOURS = ("#1f77b4", "#e6550d", "#2ca02c", "#7b3294", "#8c564b", "#d62728")
 FOCUS_STYLE = "QFrame#focused { border: 3px solid #f0b400; border-radius: 4px; }"
@@ -44,9 +44,9 @@ def run_item(plot: pg.PlotItem, items: list, k: int, symbol_size: int) -> pg.Plo
 
 
 def make_legend(plot: pg.PlotItem, offset=(-10, 10)) -> pg.LegendItem:
-    return plot.addLegend(offset=offset, labelTextColor=FOREGROUND,
-                          brush=pg.mkBrush(255, 255, 255, 220),
-                          pen=pg.mkPen("#c8c8c8"))  # fmt: skip
+    return plot_legend(plot, offset=offset, labelTextColor=FOREGROUND,
+                       brush=pg.mkBrush(255, 255, 255, 220),
+                       pen=pg.mkPen("#c8c8c8"))  # fmt: skip
 
 
 class FineLogAxis(LogAxis):

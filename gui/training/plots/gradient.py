@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from core.notation import fmt
 from gui.plot_style import (
     LogAxis,
+    ScaledLegend,
     SteppedRange,
     data_limits,
     finite_xy,
@@ -30,8 +31,8 @@ class GradientPlot(PlotPanel):
 
     def __init__(self, controller, parent=None) -> None:
         super().__init__(controller, parent)
-        self.legend = pg.LegendItem(colCount=5, labelTextColor="#303030", horSpacing=12,
-                                    verSpacing=-6)  # above the plot: it never covers a curve
+        self.legend = ScaledLegend(colCount=5, labelTextColor="#303030", horSpacing=12,
+                                   verSpacing=-6)  # above the plot: it never covers a curve
         self.view.addItem(self.legend, row=0, col=0)
         plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)

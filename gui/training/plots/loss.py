@@ -15,6 +15,7 @@ from gui.plot_style import (
     TEST_COLOUR,
     TRAIN_COLOUR,
     LogAxis,
+    ScaledLegend,
     SteppedRange,
     data_limits,
     finite_xy,
@@ -37,8 +38,8 @@ class LossPlot(PlotPanel):
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self.set_log)
         self.add_header_widget(self.log_box)
-        legend = pg.LegendItem(colCount=4, labelTextColor="#303030", horSpacing=6,
-                               verSpacing=-6)  # fmt: skip
+        legend = ScaledLegend(colCount=4, labelTextColor="#303030", horSpacing=6,
+                              verSpacing=-6)  # fmt: skip
         self.view.addItem(legend, row=0, col=0)
         plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)

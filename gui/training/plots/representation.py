@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.inside import Representation, representation
-from gui.plot_style import BACKGROUND, style_plot
+from gui.plot_style import BACKGROUND, style_plot, title_size
 
 # One colour and one symbol per class, so that classes stay apart in print and in SVG.
 CLASS_COLOURS = ("#d6604d", "#2166ac", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
@@ -130,7 +130,7 @@ class RepresentationPanel(QWidget):
         colours = key if classification else "regression: one colour, no class line"
         self.note.setText(f"The training data as each hidden layer sees them{more} · {colours}.")
         for rep, plot, scatters, line in zip(self.reps, self.plots, self.scatters, self.lines):
-            plot.setTitle(describe(rep), size="9pt")
+            plot.setTitle(describe(rep), size=title_size(plot))
             plot.setLabel("bottom", rep.axes[0])
             plot.setLabel("left", rep.axes[1])
             for c, item in enumerate(scatters):
