@@ -74,6 +74,14 @@ def heading_for(op: Operation, network) -> str:
     return f"{PHASE_WORDS.get(op.phase, op.phase)} · {what}"
 
 
+PARTS = ";  "  # separates the rules of one step (an optimizer's averages, then the update)
+
+
+def lines_html(markup: str) -> str:
+    """Rich text of ``markup`` with each of its parts on a line of its own."""
+    return "<br>".join(to_html(part) for part in markup.split(PARTS))
+
+
 def full_precision(value: float) -> str:
     """``value`` to 9 significant digits with a true minus sign: 0.298371109."""
     return f"{value:.9g}".replace("-", MINUS)
@@ -190,9 +198,11 @@ class EquationPanel(QWidget):
             texts["hint"] = START_HINT
         else:
             texts["heading"] = heading_for(op, stepper.network)
-            texts["formula"] = to_html(op.formula)
-            texts["substituted"] = to_html(op.substituted)
-            lhs = re.split(r" = | ← ", op.substituted, maxsplit=1)[0]
+            texts["formula"] = lines_html(op.formula)
+            texts["substituted"] = lines_html(op.substituted)
+            # The last part names the result (before it come an optimizer's running averages).
+            last = op.substituted.rsplit(PARTS, 1)[-1]
+            lhs = re.split(r" = | ← ", last, maxsplit=1)[0]
             self.result_text = fmt(op.value)
             result = f"{to_html(lhs)}&nbsp;=&nbsp;<b>{self.result_text}</b>"
             precise = full_precision(op.value)
@@ -217,8 +227,8 @@ class EquationPanel(QWidget):
             texts["hint"] = "Press → or Space to compute Z⁽¹⁾ for the whole batch."
             return
         texts["heading"] = layer_heading(op, B)
-        texts["formula"] = to_html(op.formula)
-        texts["substituted"] = to_html(op.substituted)
+        texts["formula"] = lines_html(op.formula)
+        texts["substituted"] = lines_html(op.substituted)
         if op.quantity == "loss":
             self.result_text = fmt(op.value[0, 0])
             texts["result"] = f"L&nbsp;=&nbsp;<b>{self.result_text}</b>"
@@ -230,7 +240,7 @@ class EquationPanel(QWidget):
             general, substituted, value = entry
             row, col = layers.entry
             self.result_text = fmt(value)
-            texts["entry"] = (f"entry ({row + 1}, {col + 1}): {to_html(general)}<br>"
-                              f"{to_html(substituted)}")
+            texts["entry"] = (f"entry ({row + 1}, {col + 1}): {lines_html(general)}<br>"
+                              f"{lines_html(substituted)}")
         texts["sentence"] = op.text
         texts["hint"] = LAYER_END_HINT if ls.at_end else LAYER_HINT

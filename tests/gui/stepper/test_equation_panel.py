@@ -124,3 +124,27 @@ def test_adams_hats_are_kept_and_set_in_a_font_that_draws_them(panel, controller
     # The first accent font is installed here and has a glyph for the accent.
     font = QFont(ACCENT_FONTS[0])
     assert QFontMetricsF(font).inFontUcs4(0x302)
+
+
+def test_adams_update_shows_each_rule_on_its_line_and_the_result_names_the_weight(panel,
+                                                                                  controller):
+    from core.netfile import LoadedNetwork
+    from core.network import OptimizerConfig
+    from tests.core.helpers import mazur
+
+    net = mazur()
+    net.optimizer = OptimizerConfig("adam", 0.1, {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8})
+    controller.set_loaded(LoadedNetwork(net))
+    stepper = controller.stepper
+    while stepper.current is None or stepper.current.key != "new_w:2:0:0":
+        controller.step()
+    op = stepper.current
+    lines = panel.substituted_html.split("<br>")
+    assert len(lines) == 5 and lines[2].startswith("<span") and "m\u0302" in lines[2]
+    assert "v\u0302" in lines[3] and "0.999<sup>1</sup>" in lines[3]  # 1 − β₂ᵗ with t = 1
+    assert lines[4].startswith("w<sup>(2)</sup><sub>1,1</sub> ← 0.4 − 0.1·")
+    formula = panel.formula_html.split("<br>")
+    assert any("m\u0302" in f and "<sup>t</sup>" in f for f in formula)
+    # The result line names the weight, not m: w⁽²⁾₁,₁ = its new value.
+    assert panel.result_html.startswith("w<sup>(2)</sup><sub>1,1</sub>&nbsp;=&nbsp;<b>")
+    assert panel.result_text == fmt(op.value)
