@@ -191,6 +191,12 @@ def positive_log10(y: np.ndarray) -> np.ndarray:
     return out
 
 
+def epoch_rows(epochs: np.ndarray, *columns: np.ndarray) -> list[list]:
+    """CSV rows of the values at each epoch, the epoch written as a whole number (1, not 1.0)."""
+    values = np.column_stack(columns).tolist() if columns else [[] for _ in epochs]
+    return [[int(e), *row] for e, row in zip(np.asarray(epochs), values)]
+
+
 def write_csv(path: str, header: list[str], rows) -> None:
     """Rows of numbers; NaN and infinite values are written as empty cells."""
     with open(path, "w", newline="", encoding="utf-8") as f:

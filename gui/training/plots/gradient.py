@@ -12,6 +12,7 @@ from gui.plot_style import (
     ScaledLegend,
     SteppedRange,
     data_limits,
+    epoch_rows,
     finite_xy,
     history_curve,
     layer_colours,
@@ -93,4 +94,4 @@ class GradientPlot(PlotPanel):
             return ["epoch"], []
         norms = self.arrays["grad_norm"]
         header = ["epoch"] + [f"grad_norm_{k + 1}" for k in range(norms.shape[1])]
-        return header, np.column_stack([self.arrays["epoch"], norms]).tolist()
+        return header, epoch_rows(self.arrays["epoch"], norms)

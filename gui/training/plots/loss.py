@@ -18,6 +18,7 @@ from gui.plot_style import (
     ScaledLegend,
     SteppedRange,
     data_limits,
+    epoch_rows,
     finite_xy,
     history_curve,
     positive_log10,
@@ -193,4 +194,4 @@ class LossPlot(PlotPanel):
         a = self.arrays
         if a is None:
             return list(COLUMNS), []
-        return list(COLUMNS), np.column_stack([a[c] for c in COLUMNS]).tolist()
+        return list(COLUMNS), epoch_rows(a["epoch"], *(a[c] for c in COLUMNS[1:]))
