@@ -425,13 +425,12 @@ class TrainingDock(QDockWidget):
             return ""
         newest = c.trainer.epoch if c.trainer is not None else None
         now = f" (epoch {newest:,})" if newest is not None else ""
-        text = (f"The views show epoch {epoch:,}. The settings below are the current ones{now}, "
-                f"not necessarily those of epoch {epoch:,}")
+        text = f"Showing epoch {epoch:,}; the settings below are the current ones{now}"
         changed = [f"{what[:1].lower()}{what[1:]} at epoch {at:,}"
                    for at, what in c.store.markers if at > epoch]  # fmt: skip
         if changed:
-            return text + ". Changed since then: " + "; ".join(changed) + "."
-        return text + "; none of them changed since then."
+            return f"{text}, not epoch {epoch:,}'s. Changed since: {'; '.join(changed)}."
+        return f"{text}, unchanged since epoch {epoch:,}."
 
     def _show_settings_note(self) -> None:
         text = self.settings_note_text()
