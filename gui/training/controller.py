@@ -29,18 +29,16 @@ from gui.training.settings import (
     CSV,
     GRID,
     MAX_GUI_EPOCHS,
-    TASK_OUTPUTS,
     DataSettings,
     TrainSettings,
     build_for,
+    choose_output,
     dataset_block,
-    default_output,
     divergence_text,
     fit_data,
     kind_of,
     load_data,
     mismatch,
-    output_note,
     outputs_for,
     parse_learning_rate,
     settings_from_loaded,
@@ -88,9 +86,7 @@ class TrainingController(QObject):
         self.step = step
         self.settings = TrainSettings()
         self.data: Dataset | None = None
-        # The output layer last used for each kind of data, so that circle → spiral3 → circle
-        # (sigmoid → softmax, forced → back) returns to the two-class output it had.
-        self.output_by_kind: dict[str, str] = {}
+        self.output_by_kind: dict[str, str] = {}  # see settings.choose_output
         self.train: Dataset | None = None
         self.test: Dataset | None = None
         self.grid_xs: np.ndarray | None = None
@@ -335,13 +331,8 @@ class TrainingController(QObject):
         note = ""
         try:
             data = self._load(new.data)
-            back = self._output_back(new, data)
-            if back is not None:
-                new = dataclasses.replace(new, output=back)
-                note = output_note(data, back)
-            if new.output not in TASK_OUTPUTS[kind_of(data)]:
-                new = dataclasses.replace(new, output=default_output(kind_of(data)))
-                note = output_note(data, new.output)
+            new, note = choose_output(new, data, self.data, self.settings.output,
+                                      self.output_by_kind)  # fmt: skip
             new.optimizer_params()
             TrainConfig(batch_size=new.batch_size, l2=new.l2)
         except (ValueError, OSError) as exc:
@@ -357,20 +348,6 @@ class TrainingController(QObject):
         if note and not self.can_train():
             self.status_changed.emit("info", note)  # said, not done silently
         return True
-
-    def _output_back(self, new: TrainSettings, data: Dataset) -> str | None:
-        """The output layer the new data's kind had before, when only the data change and
-        their kind does (None: keep the output as it is)."""
-        if self.data is None or new.output != self.settings.output:
-            return None  # the first data, or the user chose the output in this same change
-        old_kind, new_kind = kind_of(self.data), kind_of(data)
-        if old_kind == new_kind:
-            return None
-        self.output_by_kind[old_kind] = self.settings.output
-        back = self.output_by_kind.get(new_kind)
-        if back is None or back == new.output or back not in TASK_OUTPUTS[new_kind]:
-            return None
-        return back
 
     def reset(self) -> None:
         """Fresh weights from the settings, a new run (undoable): also the way out of a

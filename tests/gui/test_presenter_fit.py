@@ -13,7 +13,9 @@ def present(window, qtbot, on: bool = True) -> None:
     window.presenter_action.setChecked(on)
     window.showNormal()  # offscreen there is no screen to fill
     window.resize(1280, 800)
-    qtbot.wait(5)  # the resize and the deferred fit of the toolbar
+    # The resize, the toolbar's deferred fit and its new layout (waited for, not timed).
+    qtbot.waitUntil(lambda: window.width() == 1280 and not window.step_controls._fit_pending)
+    qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
 
 
 def all_on_the_toolbar(window) -> bool:
@@ -52,8 +54,7 @@ def test_larger_text_in_normal_mode_also_keeps_every_action(make_window, qtbot):
     window = make_window("mazur", size=(1280, 800))
     for _ in range(3):
         window.scale_text(1.15)
-    qtbot.wait(5)
-    assert all_on_the_toolbar(window)
+    qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
 
 
 def test_an_open_lesson_keeps_its_panel_in_presenter_mode(make_window, qtbot):
