@@ -62,3 +62,19 @@ def test_lesson_figure_legends_grow_in_presenter_mode(make_window):
     window.presenter_action.trigger()
     text2, swatch2 = legend_heights(window.lesson_tab)
     assert text2 > text * 1.3 and swatch2 > swatch * 1.4, (text, text2, swatch, swatch2)
+
+
+def test_plot_header_controls_grow_in_presenter_mode(make_window):
+    window = make_window("circle", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.training_tab)
+    window.train_headless(2)
+    tab = window.training_tab
+    boxes = [tab.loss_plot.log_box, tab.boundary_plot.export_button]
+
+    def heights():
+        return [box.fontMetrics().height() for box in boxes]
+
+    before = heights()
+    window.presenter_action.trigger()
+    after = heights()
+    assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
