@@ -347,8 +347,14 @@ def scale_plot_fonts(plot: pg.PlotItem, scale: float) -> None:
 
 
 def scale_plots_in(widget, scale: float) -> None:
-    """:func:`scale_plot_fonts` for every pyqtgraph plot inside ``widget``, and the same scale
-    for the legends and texts drawn over or beside them."""
+    """:func:`scale_plot_fonts` for every pyqtgraph plot inside ``widget``, the same scale for
+    the legends and texts drawn over them, and ``set_text_scale(scale)`` of every figure inside
+    ``widget`` that has one (its title, numbers and controls beside the plot)."""
+    from PySide6.QtWidgets import QWidget
+
+    for child in widget.findChildren(QWidget):
+        if hasattr(type(child), "set_text_scale"):
+            child.set_text_scale(scale)
     views = widget.findChildren(pg.GraphicsView)
     if isinstance(widget, pg.GraphicsView):
         views.append(widget)

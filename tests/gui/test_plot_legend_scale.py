@@ -78,3 +78,21 @@ def test_plot_header_controls_grow_in_presenter_mode(make_window):
     window.presenter_action.trigger()
     after = heights()
     assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
+
+
+def test_lesson_figure_titles_and_numbers_grow_in_presenter_mode(make_window):
+    window = make_window("mazur", size=(1280, 800))
+    window.open_lesson("learning-rate")
+    window.tabs.setCurrentWidget(window.lesson_tab)
+    figure = window.lesson_tab.figure("loss")
+    labels = [figure.heading, figure.info]
+
+    def heights():
+        for label in labels:
+            label.ensurePolished()
+        return [label.fontMetrics().height() for label in labels]
+
+    before = heights()
+    window.presenter_action.trigger()
+    after = heights()
+    assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)

@@ -76,3 +76,21 @@ def test_without_a_lesson_presenter_mode_hides_every_dock(make_window, qtbot):
     window = make_window("mazur", size=(1280, 800))
     present(window, qtbot)
     assert not window.lesson_panel.isVisible()
+
+
+def test_the_lesson_panels_buttons_and_controls_grow_in_presenter_mode(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    window.open_lesson("learning-rate")
+    panel = window.lesson_panel
+    widgets = [panel.next_button, *panel.control_boxes.values()]
+    assert len(widgets) >= 2  # this lesson has a control of its own
+
+    def heights():
+        for widget in widgets:
+            widget.ensurePolished()
+        return [widget.fontMetrics().height() for widget in widgets]
+
+    before = heights()
+    present(window, qtbot)
+    after = heights()
+    assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
