@@ -91,8 +91,9 @@ def rules_table(formula: str, numbers: str) -> str | None:
     """A step of several rules (an optimizer's averages, then the update) as a table, each rule
     beside its numbers; None when the formula and the numbers do not pair up."""
     rules, values = formula.split(PARTS), numbers.split(PARTS)
-    if len(rules) < 2 or len(rules) != len(values):
+    if len(rules) < 2 or len(values) not in (len(rules), len(rules) + 1):
         return None
+    rules += [""] * (len(values) - len(rules))  # layer mode: the whole matrix, last
     rows = "".join(f'<tr><td style="padding-right: 1.2em;">{to_html(rule)}</td>'
                    f"<td>{to_html(value)}</td></tr>"
                    for rule, value in zip(rules, values))  # fmt: skip
@@ -305,8 +306,12 @@ class EquationPanel(QWidget):
             texts["hint"] = "Press → or Space to compute Z⁽¹⁾ for the whole batch."
             return
         texts["heading"] = layer_heading(op, B)
-        texts["formula"] = lines_html(op.formula)
-        texts["substituted"] = lines_html(op.substituted)
+        table = rules_table(op.formula, op.substituted)
+        if table is not None:
+            texts["formula"] = table
+        else:
+            texts["formula"] = lines_html(op.formula)
+            texts["substituted"] = lines_html(op.substituted)
         if op.quantity == "loss":
             self.result_text = fmt(op.value[0, 0])
             texts["result"] = f"L&nbsp;=&nbsp;<b>{self.result_text}</b>"
