@@ -96,3 +96,17 @@ def test_lesson_figure_titles_and_numbers_grow_in_presenter_mode(make_window):
     window.presenter_action.trigger()
     after = heights()
     assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
+
+
+def test_representation_plots_made_in_presenter_mode_are_scaled(make_window):
+    window = make_window("circle", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.training_tab)
+    window.train_headless(2)
+    window.presenter_action.trigger()
+    tab = window.training_tab
+    tab.representation_box.setChecked(True)  # its plots are made now, after the scale was set
+    plots = tab.representation.plots
+    assert plots
+    tick = plots[0].getAxis("bottom").style["tickFont"]
+    assert tick is not None and tick.pointSizeF() >= 1.5 * 9.0
+    assert plots[0].titleLabel.opts.get("size") == "17.3pt"  # 9 pt × 1.2 × 1.6
