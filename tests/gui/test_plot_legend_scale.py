@@ -98,7 +98,7 @@ def test_lesson_figure_titles_and_numbers_grow_in_presenter_mode(make_window):
     assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
 
 
-def test_representation_plots_made_in_presenter_mode_are_scaled(make_window):
+def test_representation_plots_made_in_presenter_mode_are_scaled(make_window, qtbot):
     window = make_window("circle", size=(1280, 800))
     window.tabs.setCurrentWidget(window.training_tab)
     window.train_headless(2)
@@ -110,3 +110,8 @@ def test_representation_plots_made_in_presenter_mode_are_scaled(make_window):
     tick = plots[0].getAxis("bottom").style["tickFont"]
     assert tick is not None and tick.pointSizeF() >= 1.5 * 9.0
     assert plots[0].titleLabel.opts.get("size") == "17.3pt"  # 9 pt × 1.2 × 1.6
+    # Its row shares the height with the plots above (not squeezed under their large text).
+    window.showNormal()
+    window.resize(1280, 800)
+    above = tab.loss_plot.view
+    qtbot.waitUntil(lambda: tab.representation.view.height() >= 0.6 * above.height())

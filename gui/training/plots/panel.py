@@ -84,6 +84,10 @@ class PlotPanel(QWidget):
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
         self.view = TimedLayoutWidget()
+        # Rows share the tab's height by their stretch, not by the axes' and legend's own minimum
+        # (which in large text would squeeze the representation row below to nothing).
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.view.setMinimumHeight(120)
         self.view.setBackground(BACKGROUND)
         self.view.ci.setContentsMargins(2, 2, 2, 2)
         export = QAction("Export…", self)
