@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.network import Network
+from core.trace import _sym, unit_name
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,12 @@ class GradCheck:
     """
 
     max_relative_error: float
-    worst_parameter: str
+    worst_parameter: str  # as the app names it, one-based: w^{(3)}_{16,3} (formula markup)
     analytic: float
     numeric: float
     parameters: int  # how many were checked
     total: int = 0  # how many the network has (0: not given, as many as were checked)
+    worst_words: str = ""  # the worst parameter in words: "weight from input 1 to output 1"
 
     @property
     def sampled(self) -> bool:
@@ -72,7 +74,7 @@ def _check(network: Network, X: np.ndarray, Y: np.ndarray, h: float, limit: int 
     analytic = []
     for gw, gb in zip(grad_w, grad_b):
         analytic += [gw, gb]
-    worst = (0.0, "", 0.0, 0.0)
+    worst = (0.0, "", 0.0, 0.0, "")
     params = network.parameters()
     chosen = _chosen(network, limit, seed)
     total = sum(p.size for p in params)
@@ -91,8 +93,14 @@ def _check(network: Network, X: np.ndarray, Y: np.ndarray, h: float, limit: int 
         if not np.isfinite(error):
             error = np.inf  # an overflowing gradient is a failed check, never a pass
         if error > worst[0] or not worst[1]:
-            name = f"{kind}{layer}[{','.join(str(i) for i in idx)}]"
-            worst = (error, name, a, numeric)
+            worst = (error, _sym(kind, layer, *idx), a, numeric, _words(network, kind, layer, idx))
         if progress is not None:
             progress(count, len(chosen))
-    return GradCheck(worst[0], worst[1], worst[2], worst[3], len(chosen), total)
+    return GradCheck(worst[0], worst[1], worst[2], worst[3], len(chosen), total, worst[4])
+
+
+def _words(network: Network, kind: str, layer: int, idx: tuple) -> str:
+    if kind == "b":
+        return f"bias of {unit_name(network, layer, idx[0])}"
+    j, i = idx
+    return f"weight from {unit_name(network, layer - 1, i)} to {unit_name(network, layer, j)}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -57,6 +58,15 @@ def check_config(name: str, learning_rate: float, params: dict[str, float]) -> d
             raise ValueError(f"optimizer.epsilon must be positive, not {value}")
         full[key] = float(value)
     return full
+
+
+class Preview(NamedTuple):
+    """One parameter's update worked out: see :meth:`Optimizer.preview`."""
+
+    new: float
+    formula: str
+    numbers: str
+    where: str
 
 
 @dataclass
@@ -121,47 +131,56 @@ class Optimizer:
             v += (1.0 - b2) * g * g
             p -= lr * (m / c1) / (np.sqrt(v / c2) + eps)
 
-    def preview(self, w: float, g: float, state: dict[str, float]) -> tuple[float, str, str]:
+    def preview(self, w: float, g: float, state: dict[str, float]) -> Preview:
         """The next value of one weight ``w`` with gradient ``g`` and its state before the step.
 
-        Returns the new value, the general formula and the formula with numbers filled in.
+        Returns the new value, the general formula (every rule the step uses, Adam's bias
+        correction included), the right-hand side of ``w ← …`` with numbers, and ``where``: the
+        running averages this step computes first, each with its numbers and value ("" for SGD).
         Nothing is changed: the stepper commits a sample's updates with :meth:`step`.
         """
         lr = self.learning_rate
         t = self.t + 1
         if self.name == "sgd":
             new = w - lr * g
-            return new, "w ← w − η ∂L/∂w", f"{fmt(w)} − {fmt(lr)}·{fmt_factor(g)}"
+            return Preview(new, "w ← w − η ∂L/∂w", f"{fmt(w)} − {fmt(lr)}·{fmt_factor(g)}", "")
         if self.name == "momentum":
             mu = self.params["momentum"]
             v = mu * state["v"] + g
             new = w - lr * v
-            return (
+            return Preview(
                 new,
                 "v ← μ v + ∂L/∂w;  w ← w − η v",
-                f"v = {fmt(mu)}·{fmt_factor(state['v'])} + {fmt_factor(g)} = {fmt(v)};  "
                 f"{fmt(w)} − {fmt(lr)}·{fmt_factor(v)}",
+                f"v = {fmt(mu)}·{fmt_factor(state['v'])} + {fmt_factor(g)} = {fmt(v)}",
             )
         if self.name == "rmsprop":
             rho, eps = self.params["rho"], self.params["epsilon"]
             s = rho * state["s"] + (1 - rho) * g * g
             new = w - lr * g / (math.sqrt(s) + eps)
-            return (
+            return Preview(
                 new,
                 "s ← ρ s + (1 − ρ)(∂L/∂w)^{2};  w ← w − η ∂L/∂w / (√s + ε)",
-                f"s = {fmt(s)};  {fmt(w)} − {fmt(lr)}·{fmt_factor(g)} / (√{fmt(s)} + {fmt(eps)})",
+                f"{fmt(w)} − {fmt(lr)}·{fmt_factor(g)} / (√{fmt(s)} + {fmt(eps)})",
+                f"s = {fmt(rho)}·{fmt_factor(state['s'])} + {fmt(1 - rho)}·{fmt_factor(g)}^{{2}}"
+                f" = {fmt(s)}",
             )
         b1, b2, eps = self.params["beta1"], self.params["beta2"], self.params["epsilon"]
         m = b1 * state["m"] + (1 - b1) * g
         v = b2 * state["v"] + (1 - b2) * g * g
-        mh, vh = m / (1 - b1**t), v / (1 - b2**t)
+        c1, c2 = 1 - b1**t, 1 - b2**t
+        mh, vh = m / c1, v / c2
         new = w - lr * mh / (math.sqrt(vh) + eps)
-        return (
+        return Preview(
             new,
             "m ← β_{1} m + (1 − β_{1}) ∂L/∂w;  v ← β_{2} v + (1 − β_{2})(∂L/∂w)^{2};  "
-            "w ← w − η m̂ / (√v̂ + ε)",
-            f"m̂ = {fmt(mh)}, v̂ = {fmt(vh)};  "
+            "m̂ = m / (1 − β_{1}^{t});  v̂ = v / (1 − β_{2}^{t});  w ← w − η m̂ / (√v̂ + ε)",
             f"{fmt(w)} − {fmt(lr)}·{fmt_factor(mh)} / (√{fmt(vh)} + {fmt(eps)})",
+            f"m = {fmt(b1)}·{fmt_factor(state['m'])} + {fmt(1 - b1)}·{fmt_factor(g)} = {fmt(m)};  "
+            f"v = {fmt(b2)}·{fmt_factor(state['v'])} + {fmt(1 - b2)}·{fmt_factor(g)}^{{2}}"
+            f" = {fmt(v)};  "
+            f"m̂ = {fmt(m)} / (1 − {fmt(b1)}^{{{t}}}) = {fmt(mh)};  "
+            f"v̂ = {fmt(v)} / (1 − {fmt(b2)}^{{{t}}}) = {fmt(vh)}",
         )
 
     def state_of(self, index: int, flat: int) -> dict[str, float]:
@@ -169,6 +188,12 @@ class Optimizer:
         if index >= len(self.state):
             return {k: 0.0 for k in STATE_NAMES[self.name]}
         return {k: float(v.flat[flat]) for k, v in self.state[index].items()}
+
+
+def update_text(name: str, numbers: str, where: str, new: float) -> str:
+    """An update with its numbers, ending in the new value: the optimizer's running averages
+    first (``where``, when it has any), then ``name ← numbers = new``."""
+    return f"{where + ';  ' if where else ''}{name} ← {numbers} = {fmt(new)}"
 
 
 def make_optimizer(config) -> Optimizer:

@@ -19,7 +19,7 @@ import numpy as np
 
 from core.network import Network
 from core.notation import fmt, fmt_factor
-from core.optimizers import Optimizer
+from core.optimizers import Optimizer, update_text
 
 PHASES = ("forward", "loss", "backward", "gradient", "update")
 
@@ -255,17 +255,18 @@ def _build_trace(
             for i in range(layer.inputs):
                 g_val = grads[f"w:{l}:{j}:{i}"]
                 state = optimizer.state_of(2 * (l - 1), j * layer.inputs + i)
-                new, formula, sub = optimizer.preview(layer.W[j, i], g_val, state)
+                new, formula, sub, where = optimizer.preview(layer.W[j, i], g_val, state)
                 add("update", "w", l, j, i, new, formula,
-                    f"{_sym('w', l, j, i)} ← {sub} = {fmt(new)}",
+                    update_text(_sym("w", l, j, i), sub, where, new),
                     [f"w:{l}:{j}:{i}", f"grad_w:{l}:{j}:{i}"],
                     f"Update the weight from {unit_name(network, l - 1, i)} to "
                     f"{unit_name(network, l, j)}: a step against its gradient.")
             if network.train_biases:
                 state = optimizer.state_of(2 * (l - 1) + 1, j)
-                new, formula, sub = optimizer.preview(layer.b[j], grads[f"b:{l}:{j}"], state)
+                new, formula, sub, where = optimizer.preview(layer.b[j], grads[f"b:{l}:{j}"],
+                                                             state)
                 add("update", "b", l, j, None, new, formula.replace("w", "b"),
-                    f"{_sym('b', l, j)} ← {sub} = {fmt(new)}",
+                    update_text(_sym("b", l, j), sub, where, new),
                     [f"b:{l}:{j}", f"grad_b:{l}:{j}"],
                     f"Update the bias of {unit_name(network, l, j)}: a step against its "
                     "gradient.")

@@ -446,6 +446,8 @@ class MainWindow(QMainWindow):
             self._docks_before = {dock: dock.isVisible() for dock in docks}
             for dock in docks:
                 dock.hide()
+            if self.lessons.lesson is not None:  # its text and buttons stay within reach
+                self.lesson_panel.show()
             self.matrix_dock.show_if_layer_mode()
             self.showFullScreen()
         else:

@@ -8,11 +8,10 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-)
+from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "#ffffff"
 FOREGROUND = "#303030"
@@ -192,6 +191,12 @@ def positive_log10(y: np.ndarray) -> np.ndarray:
     return out
 
 
+def epoch_rows(epochs: np.ndarray, *columns: np.ndarray) -> list[list]:
+    """CSV rows of the values at each epoch, the epoch written as a whole number (1, not 1.0)."""
+    values = np.column_stack(columns).tolist() if columns else [[] for _ in epochs]
+    return [[int(e), *row] for e, row in zip(np.asarray(epochs), values)]
+
+
 def write_csv(path: str, header: list[str], rows) -> None:
     """Rows of numbers; NaN and infinite values are written as empty cells."""
     with open(path, "w", newline="", encoding="utf-8") as f:
@@ -202,15 +207,116 @@ def write_csv(path: str, header: list[str], rows) -> None:
                              for v in row])  # fmt: skip
 
 
-
-
 # -- text scale -------------------------------------------------------------------------------
 
 BASE_PLOT_POINTS = 9.0  # tick labels; axis labels, legends and titles are a little larger
+SAMPLE_SIDE = 20  # pyqtgraph's legend swatch, in pixels at text scale 1
 
 
 def _points(scale: float, factor: float = 1.0) -> float:
     return round(BASE_PLOT_POINTS * factor * scale, 1)
+
+
+def text_scale_of(item) -> float:
+    """The text scale last given to ``item`` by :func:`scale_plots_in` (1 before that)."""
+    return getattr(item, "text_scale", 1.0)
+
+
+def title_size(plot: pg.PlotItem) -> str:
+    """The font size for a title set on ``plot`` after its fonts were scaled."""
+    return f"{_points(text_scale_of(plot), 1.2)}pt"
+
+
+class ScaledSample(ItemSample):
+    """A legend swatch (line, symbol) that grows with the text beside it."""
+
+    def __init__(self, item) -> None:
+        super().__init__(item)
+        self.factor = 1.0
+
+    def set_factor(self, factor: float) -> None:
+        self.factor = factor
+        side = SAMPLE_SIDE * factor
+        self.prepareGeometryChange()
+        self.setFixedWidth(side)
+        self.setFixedHeight(side)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt)
+        side = SAMPLE_SIDE * self.factor
+        return QRectF(0, 0, side, side)
+
+    def paint(self, painter, *args) -> None:
+        painter.scale(self.factor, self.factor)
+        super().paint(painter, *args)
+
+
+class ScaledLegend(pg.LegendItem):
+    """A legend whose labels and swatches follow the app's text scale, entries added later too."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("sampleType", ScaledSample)
+        super().__init__(**kwargs)
+        self.text_scale = 1.0
+        self.opts["labelTextSize"] = f"{_points(1.0, 1.1)}pt"
+
+    def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph)
+        super().addItem(item, name)
+        sample = self.items[-1][0]
+        if isinstance(sample, ScaledSample):
+            sample.set_factor(self.text_scale)
+        self.layout.activate()
+        self.updateSize()
+
+    def set_text_scale(self, scale: float) -> None:
+        self.text_scale = scale
+        size = f"{_points(scale, 1.1)}pt"
+        self.opts["labelTextSize"] = size
+        for sample, label in self.items:
+            label.setText(label.text, size=size)
+            if isinstance(sample, ScaledSample):
+                sample.set_factor(scale)
+        self.layout.invalidate()
+        self.layout.activate()
+        self.updateSize()
+
+
+def plot_legend(plot: pg.PlotItem, offset=(30, 30), **kwargs) -> ScaledLegend:
+    """A :class:`ScaledLegend` over ``plot``'s data, as ``plot.addLegend`` places its own."""
+    if plot.legend is None:
+        plot.legend = ScaledLegend(offset=offset, **kwargs)
+        plot.legend.setParentItem(plot.vb)
+    return plot.legend
+
+
+def scale_legend(legend: pg.LegendItem, scale: float) -> None:
+    """A legend's labels (and, for a :class:`ScaledLegend`, its swatches) at ``scale``."""
+    if isinstance(legend, ScaledLegend):
+        legend.set_text_scale(scale)
+        return
+    size = f"{_points(scale, 1.1)}pt"
+    legend.opts["labelTextSize"] = size
+    for _, label in legend.items:
+        label.setText(label.text, size=size)
+    legend.updateSize()
+
+
+def scale_text_item(item: pg.TextItem, scale: float) -> None:
+    """A text drawn over the data at ``scale`` times the size it was made with."""
+    base = getattr(item, "base_points", None)
+    if base is None:
+        base = item.textItem.font().pointSizeF()
+        item.base_points = base if base > 0 else BASE_PLOT_POINTS
+    font = item.textItem.font()
+    font.setPointSizeF(item.base_points * scale)
+    item.setFont(font)
+
+
+def scaled_text(plot: pg.PlotItem, text: str = "", **kwargs) -> pg.TextItem:
+    """A :class:`pyqtgraph.TextItem` for ``plot`` at the text scale its fonts were last given."""
+    item = pg.TextItem(text, **kwargs)
+    scale_text_item(item, text_scale_of(plot))
+    return item
 
 
 def scale_plot_fonts(plot: pg.PlotItem, scale: float) -> None:
@@ -218,6 +324,7 @@ def scale_plot_fonts(plot: pg.PlotItem, scale: float) -> None:
     and the title; axes with a fixed width grow with their text."""
     from PySide6.QtGui import QFont
 
+    plot.text_scale = scale
     tick_font = QFont()
     tick_font.setPointSizeF(_points(scale))
     label_size = f"{_points(scale, 1.1)}pt"
@@ -234,16 +341,20 @@ def scale_plot_fonts(plot: pg.PlotItem, scale: float) -> None:
             axis.setHeight(None)  # room for the larger tick labels and axis label
     title = plot.titleLabel
     if title.text:
-        title.setText(title.text, size=f"{_points(scale, 1.2)}pt")
-    legend = plot.legend
-    if legend is not None:
-        legend.opts["labelTextSize"] = label_size
-        for _, label in legend.items:
-            label.setText(label.text, size=label_size)
+        title.setText(title.text, size=title_size(plot))
+    if plot.legend is not None:
+        scale_legend(plot.legend, scale)
 
 
 def scale_plots_in(widget, scale: float) -> None:
-    """:func:`scale_plot_fonts` for every pyqtgraph plot inside ``widget``."""
+    """:func:`scale_plot_fonts` for every pyqtgraph plot inside ``widget``, the same scale for
+    the legends and texts drawn over them, and ``set_text_scale(scale)`` of every figure inside
+    ``widget`` that has one (its title, numbers and controls beside the plot)."""
+    from PySide6.QtWidgets import QWidget
+
+    for child in widget.findChildren(QWidget):
+        if hasattr(type(child), "set_text_scale"):
+            child.set_text_scale(scale)
     views = widget.findChildren(pg.GraphicsView)
     if isinstance(widget, pg.GraphicsView):
         views.append(widget)
@@ -254,3 +365,7 @@ def scale_plots_in(widget, scale: float) -> None:
         for item in scene.items():
             if isinstance(item, pg.PlotItem):
                 scale_plot_fonts(item, scale)
+            elif isinstance(item, pg.LegendItem):
+                scale_legend(item, scale)
+            elif isinstance(item, pg.TextItem):
+                scale_text_item(item, scale)

@@ -300,7 +300,8 @@ def cmd_gradcheck(args) -> int:
     if result.sampled:
         checked = (f"{result.parameters} of {result.total} parameters (drawn at random; --all "
                    "checks every one)")
-    print(f"largest relative error {result.max_relative_error:.3e} at {result.worst_parameter} "
+    where = f"{to_plain(result.worst_parameter)} ({result.worst_words})"
+    print(f"largest relative error {result.max_relative_error:.3e} at {where} "
           f"(backprop {result.analytic:.10g}, finite difference {result.numeric:.10g}) over "
           f"{checked} and {len(X)} sample(s): {verdict}")
     return 0 if verdict == "ok" else 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from core.layers.trace import LayerOperation
 from core.network import Network
 from core.notation import fmt, fmt_factor
-from core.optimizers import Optimizer
+from core.optimizers import Optimizer, update_text
 
 _FUNCTION = {"sigmoid": "σ", "leaky_relu": "leaky relu", "linear": "id"}
 
@@ -111,9 +111,10 @@ def entry_formula(
         index = 2 * (l - 1) + (0 if q == "w" else 1)
         flat = j * old.shape[1] + col if q == "w" else j
         state = optimizer.state_of(index, flat)
-        _, general, sub = optimizer.preview(float(old[j, col]), float(grad[j, col]), state)
+        _, general, sub, where = optimizer.preview(float(old[j, col]), float(grad[j, col]),
+                                                   state)
         sub_name = f"{j + 1},{col + 1}" if q == "w" else f"{j + 1}"
         if q == "b":
             general = general.replace("w", "b")
-        text = f"{q}^{{({l})}}_{{{sub_name}}} ← {sub}"
+        return general, update_text(f"{q}^{{({l})}}_{{{sub_name}}}", sub, where, value), value
     return general, f"{text} = {fmt(value)}", value

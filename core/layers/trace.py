@@ -23,7 +23,7 @@ import numpy as np
 
 from core.network import Network
 from core.notation import fmt, fmt_factor
-from core.optimizers import Optimizer
+from core.optimizers import Optimizer, update_text
 
 Array = np.ndarray
 
@@ -398,7 +398,7 @@ class _Builder:
                 new = params[index].reshape(old.shape)
                 grad = flat_grads[index].reshape(old.shape)
                 state = self.opt.state_of(index, 0)
-                _, formula, sub = self.opt.preview(old[0, 0], grad[0, 0], state)
+                _, formula, sub, where = self.opt.preview(old[0, 0], grad[0, 0], state)
                 formula = formula.replace("∂L/∂w", f"∂L/∂{sym(letter, l)}")
                 formula = formula.replace("w ← w", f"{sym(letter, l)} ← {sym(letter, l)}")
                 self.add(
@@ -407,7 +407,7 @@ class _Builder:
                     "whole batch)",
                     [Operand(sym(letter, l), old, "same"),
                      Operand(f"∂L/∂{sym(letter, l)}", grad, "same")],
-                    f"{sym(letter, l)}_{{1,1}} ← {sub} = {fmt(new[0, 0])};  "
+                    f"{update_text(sym(letter, l) + '_{1,1}', sub, where, new[0, 0])};  "
                     f"{sym(letter, l)} = {matrix_text(new)}",
                     f"Update every {'weight' if letter == 'W' else 'bias'} of layer {l} at "
                     f"once by the {self.opt.name} rule, with the batch gradient.")

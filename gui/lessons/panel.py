@@ -170,6 +170,16 @@ class LessonPanel(QDockWidget):
         font.setPointSizeF(BASE_POINTS["text"] * scale)
         self.text.setFont(font)
         self.text.document().setDefaultFont(font)
+        # The buttons and the lesson's own controls: set on each (under the presenter's style
+        # sheet a widget takes no font from its parent).
+        own = (self.title_label, self.position_label)
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, (QPushButton, QCheckBox, QComboBox, QLabel)) and (
+                widget not in own
+            ):
+                font = QFont(widget.font())
+                font.setPointSizeF(9.5 * scale)
+                widget.setFont(font)
 
     def _on_lesson_changed(self) -> None:
         c = self.lessons
@@ -210,6 +220,7 @@ class LessonPanel(QDockWidget):
             self.controls_form.addRow(label, box)
             self.control_boxes[control.name] = box
         self.controls_box.setVisible(bool(controls))
+        self.set_font_scale(self._scale)  # the new controls at the text scale
 
     def _on_control(self, name: str, index: int) -> None:
         if index >= 0 and not self.lessons.set_control(name, index):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from core.notation import MINUS, fmt, to_html
 from core.trace import Operation, unit_name
@@ -74,6 +74,32 @@ def heading_for(op: Operation, network) -> str:
     return f"{PHASE_WORDS.get(op.phase, op.phase)} · {what}"
 
 
+PARTS = ";  "  # separates the rules of one step (an optimizer's averages, then the update)
+
+
+# When the panel's text is taller than the room it has, its fonts shrink in these steps (never
+# below 75% of the app's text scale); what still does not fit scrolls.
+FIT_STEPS = (1.0, 0.92, 0.85, 0.8, 0.75)
+
+
+def lines_html(markup: str) -> str:
+    """Rich text of ``markup`` with each of its parts on a line of its own."""
+    return "<br>".join(to_html(part) for part in markup.split(PARTS))
+
+
+def rules_table(formula: str, numbers: str) -> str | None:
+    """A step of several rules (an optimizer's averages, then the update) as a table, each rule
+    beside its numbers; None when the formula and the numbers do not pair up."""
+    rules, values = formula.split(PARTS), numbers.split(PARTS)
+    if len(rules) < 2 or len(values) not in (len(rules), len(rules) + 1):
+        return None
+    rules += [""] * (len(values) - len(rules))  # layer mode: the whole matrix, last
+    rows = "".join(f'<tr><td style="padding-right: 1.2em;">{to_html(rule)}</td>'
+                   f"<td>{to_html(value)}</td></tr>"
+                   for rule, value in zip(rules, values))  # fmt: skip
+    return f'<table cellspacing="0" cellpadding="1">{rows}</table>'
+
+
 def full_precision(value: float) -> str:
     """``value`` to 9 significant digits with a true minus sign: 0.298371109."""
     return f"{value:.9g}".replace("-", MINUS)
@@ -86,6 +112,8 @@ class EquationPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._scale = 1.0
+        self._fit = 1.0  # fonts shrunk by this factor so that the text fits its scroll area
+        self._fitting = False
         self._labels: dict[str, QLabel] = {}
         self._captions: dict[str, QLabel] = {}
         self.result_text = ""  # the rounded result shown in bold, "" when there is none
@@ -155,14 +183,66 @@ class EquationPanel(QWidget):
     def set_font_scale(self, scale: float) -> None:
         """Scale every font of the panel (presenter mode uses about 1.6–2.0)."""
         self._scale = scale
+        self._apply_fonts()
+        self._refit()
+
+    @property
+    def fit(self) -> float:
+        """How much the fonts are shrunk below the text scale to fit the room (1: not at all)."""
+        return self._fit
+
+    def _apply_fonts(self) -> None:
+        self.layout().setVerticalSpacing(round(8 * self._fit**4))  # tighter once shrinking
         for name, label in self._labels.items():
             self._set_size(label, BASE_SIZES[name], bold=name == "heading")
         for caption in self._captions.values():
             self._set_size(caption, BASE_SIZES["caption"])
 
+    def _viewport(self) -> QWidget | None:
+        """The scroll area's viewport that holds the panel, if it is in one."""
+        parent = self.parentWidget()
+        grand = parent.parentWidget() if parent is not None else None
+        return parent if isinstance(grand, QScrollArea) else None
+
+    def needed_height(self, width: int | None = None) -> int:
+        """The height the panel's text takes at ``width`` (its own width by default)."""
+        layout = self.layout()
+        layout.invalidate()
+        width = self.width() if width is None else width
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return layout.totalSizeHint().height()
+
+    def _refit(self) -> None:
+        """Shrink the fonts (a little, in steps) when the text is taller than the scroll area
+        shows, and grow them back when there is room; what still does not fit scrolls."""
+        viewport = self._viewport()
+        if viewport is None or self._fitting or not self.isVisible():
+            return
+        width, room = viewport.width(), viewport.height()
+        if self._fit == 1.0 and self.needed_height(width) <= room:
+            return
+        self._fitting = True
+        try:
+            for fit in FIT_STEPS:
+                self._fit = fit
+                self._apply_fonts()
+                if self.needed_height(width) <= room:
+                    break
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._refit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self._refit()
+
     def _set_size(self, label: QLabel, points: float, bold: bool = False) -> None:
         font = label.font()
-        font.setPointSizeF(points * self._scale)
+        font.setPointSizeF(points * self._scale * self._fit)
         font.setBold(bold)
         label.setFont(font)
 
@@ -190,9 +270,15 @@ class EquationPanel(QWidget):
             texts["hint"] = START_HINT
         else:
             texts["heading"] = heading_for(op, stepper.network)
-            texts["formula"] = to_html(op.formula)
-            texts["substituted"] = to_html(op.substituted)
-            lhs = re.split(r" = | ← ", op.substituted, maxsplit=1)[0]
+            table = rules_table(op.formula, op.substituted)
+            if table is not None:  # each rule beside its numbers: half the lines
+                texts["formula"] = table
+            else:
+                texts["formula"] = lines_html(op.formula)
+                texts["substituted"] = lines_html(op.substituted)
+            # The last part names the result (before it come an optimizer's running averages).
+            last = op.substituted.rsplit(PARTS, 1)[-1]
+            lhs = re.split(r" = | ← ", last, maxsplit=1)[0]
             self.result_text = fmt(op.value)
             result = f"{to_html(lhs)}&nbsp;=&nbsp;<b>{self.result_text}</b>"
             precise = full_precision(op.value)
@@ -204,6 +290,9 @@ class EquationPanel(QWidget):
                 texts["hint"] = END_HINT
         for name, text in texts.items():
             self._show(name, text)
+        self._captions["formula"].setText(
+            "Formula, numbers" if texts["formula"].startswith("<table") else CAPTIONS["formula"])
+        self._refit()
 
     def _show_layer(self, texts: dict[str, str]) -> None:
         """Layer mode: the matrix formula with shapes, the first entry worked out, and the
@@ -217,8 +306,12 @@ class EquationPanel(QWidget):
             texts["hint"] = "Press → or Space to compute Z⁽¹⁾ for the whole batch."
             return
         texts["heading"] = layer_heading(op, B)
-        texts["formula"] = to_html(op.formula)
-        texts["substituted"] = to_html(op.substituted)
+        table = rules_table(op.formula, op.substituted)
+        if table is not None:
+            texts["formula"] = table
+        else:
+            texts["formula"] = lines_html(op.formula)
+            texts["substituted"] = lines_html(op.substituted)
         if op.quantity == "loss":
             self.result_text = fmt(op.value[0, 0])
             texts["result"] = f"L&nbsp;=&nbsp;<b>{self.result_text}</b>"
@@ -230,7 +323,7 @@ class EquationPanel(QWidget):
             general, substituted, value = entry
             row, col = layers.entry
             self.result_text = fmt(value)
-            texts["entry"] = (f"entry ({row + 1}, {col + 1}): {to_html(general)}<br>"
-                              f"{to_html(substituted)}")
+            texts["entry"] = (f"entry ({row + 1}, {col + 1}): {lines_html(general)}<br>"
+                              f"{lines_html(substituted)}")
         texts["sentence"] = op.text
         texts["hint"] = LAYER_END_HINT if ls.at_end else LAYER_HINT

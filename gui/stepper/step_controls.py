@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QWidget
 
@@ -21,6 +21,10 @@ STEP_ACTIONS = (
      QStyle.StandardPixmap.SP_BrowserReload),
 )
 
+# When the toolbar is too narrow for every label (presenter mode at 1280 pixels, large text),
+# these buttons show their icon only (their name stays in the tooltip); the frequent ones keep it.
+SECONDARY = ("start", "phase", "end", "next")
+
 PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backward",
                "gradient": "gradients", "update": "update"}
 
@@ -37,7 +41,7 @@ class StepControls(QObject):
             action = QAction(style.standardIcon(icon), label, window)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(f"{tip} ({', '.join(keys)})")
+            action.setToolTip(f"{label}: {tip} ({', '.join(keys)})")  # named when icon-only
             action.triggered.connect(lambda checked=False, m=method: self._dispatch(m))
             window.addAction(action)
             self.actions[name] = action
@@ -73,7 +77,50 @@ class StepControls(QObject):
         self.toolbar.addWidget(self.speed)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.progress)
+        self.compact = False
+        self._fit_pending = False
+        self.toolbar.installEventFilter(self)
         controller.state_changed.connect(self._on_state_changed)
+
+    # -- fitting the toolbar's width ---------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
+        kind = event.type()
+        if watched is self.toolbar:
+            if kind in (QEvent.Type.Resize, QEvent.Type.FontChange):
+                self._schedule_fit()
+            elif kind == QEvent.Type.LayoutRequest and not self.compact and (
+                self.toolbar.sizeHint().width() > self.toolbar.width()
+            ):  # a longer progress line: only then, so that a step costs nothing more
+                self._schedule_fit()
+        return False
+
+    def _schedule_fit(self) -> None:
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self.fit_toolbar)
+
+    def set_compact(self, on: bool) -> None:
+        """Icon-only :data:`SECONDARY` buttons (on) or every label beside its icon (off)."""
+        self.compact = on
+        style = (Qt.ToolButtonStyle.ToolButtonIconOnly if on
+                 else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)  # fmt: skip
+        for name in SECONDARY:
+            button = self.toolbar.widgetForAction(self.actions[name])
+            if button is not None and button.toolButtonStyle() != style:
+                button.setToolButtonStyle(style)
+        self.toolbar.layout().invalidate()
+
+    def fit_toolbar(self) -> None:
+        """Every label when they all fit, else the secondary buttons icon-only, so that no
+        action hides in the toolbar's » menu."""
+        self._fit_pending = False
+        width = self.toolbar.width()
+        if width <= 1:
+            return
+        self.set_compact(False)
+        if self.toolbar.sizeHint().width() > width:
+            self.set_compact(True)
 
     def _dispatch(self, method: str) -> None:
         getattr(self.controller, method)()

@@ -29,18 +29,16 @@ from gui.training.settings import (
     CSV,
     GRID,
     MAX_GUI_EPOCHS,
-    TASK_OUTPUTS,
     DataSettings,
     TrainSettings,
     build_for,
+    choose_output,
     dataset_block,
-    default_output,
     divergence_text,
     fit_data,
     kind_of,
     load_data,
     mismatch,
-    output_note,
     outputs_for,
     parse_learning_rate,
     settings_from_loaded,
@@ -88,6 +86,7 @@ class TrainingController(QObject):
         self.step = step
         self.settings = TrainSettings()
         self.data: Dataset | None = None
+        self.output_by_kind: dict[str, str] = {}  # see settings.choose_output
         self.train: Dataset | None = None
         self.test: Dataset | None = None
         self.grid_xs: np.ndarray | None = None
@@ -332,9 +331,8 @@ class TrainingController(QObject):
         note = ""
         try:
             data = self._load(new.data)
-            if new.output not in TASK_OUTPUTS[kind_of(data)]:
-                new = dataclasses.replace(new, output=default_output(kind_of(data)))
-                note = output_note(data, new.output)
+            new, note = choose_output(new, data, self.data, self.settings.output,
+                                      self.output_by_kind)  # fmt: skip
             new.optimizer_params()
             TrainConfig(batch_size=new.batch_size, l2=new.l2, grad_noise=new.grad_noise)
         except (ValueError, OSError) as exc:

@@ -97,6 +97,15 @@ class TrainingDock(QDockWidget):
         self.message.setStyleSheet("color: #b00020;")
         self.message.hide()
         layout.addWidget(self.message)
+        # While the timeline shows an earlier epoch: the settings below are today's, not its.
+        self.settings_note = QLabel()
+        self.settings_note.setWordWrap(True)
+        self.settings_note.setObjectName("settings_note")
+        self.settings_note.setStyleSheet(
+            "QLabel#settings_note { background: #fff4cc; border: 1px solid #e0c060; "
+            "border-radius: 3px; padding: 3px; color: #3a3000; }")
+        self.settings_note.hide()
+        layout.addWidget(self.settings_note)
         layout.addWidget(self._data_group())
         layout.addWidget(self._network_group())
         layout.addWidget(self._optimizer_group())
@@ -107,6 +116,7 @@ class TrainingDock(QDockWidget):
         self.setWidget(scroll)
 
         controller.settings_changed.connect(self.show_settings)
+        controller.settings_changed.connect(self._show_settings_note)
         controller.running_changed.connect(self._on_running_changed)
         controller.frame_ready.connect(self._on_snapshot)  # the frame the plots show too
         controller.input_rejected.connect(self.show_message)
@@ -406,6 +416,28 @@ class TrainingDock(QDockWidget):
             self.batch.setValue(s.batch_size)
             self.l2.setEditText(f"{s.l2:g}")
 
+    def settings_note_text(self) -> str:
+        """While the timeline shows a recorded epoch: that the settings shown are the current
+        ones, and which of them changed after that epoch ("" while live)."""
+        c = self.controller
+        epoch = c.scrubbed
+        if epoch is None:
+            return ""
+        newest = c.trainer.epoch if c.trainer is not None else None
+        now = f" (epoch {newest:,})" if newest is not None else ""
+        text = f"Showing epoch {epoch:,}; the settings below are the current ones{now}"
+        changed = [f"{what[:1].lower()}{what[1:]} at epoch {at:,}"
+                   for at, what in c.store.markers if at > epoch]  # fmt: skip
+        if changed:
+            return f"{text}, not epoch {epoch:,}'s. Changed since: {'; '.join(changed)}."
+        return f"{text}, unchanged since epoch {epoch:,}."
+
+    def _show_settings_note(self) -> None:
+        text = self.settings_note_text()
+        if self.settings_note.text() != text:
+            self.settings_note.setText(text)
+        self.settings_note.setVisible(bool(text))
+
     def _on_running_changed(self, running: bool) -> None:
         self.train_action.blockSignals(True)
         self.train_action.setChecked(running)
@@ -419,8 +451,10 @@ class TrainingDock(QDockWidget):
         if snapshot is None:  # no run
             self.shown_epoch = None
             self.progress.setText("no run (see the message above the plots)")
+            self._show_settings_note()
             return
         self.shown_epoch = snapshot.epoch
+        self._show_settings_note()
         text = f"epoch {snapshot.epoch}"
         losses = snapshot.arrays["train_loss"] if snapshot.arrays is not None else ()
         if len(losses):

@@ -8,7 +8,7 @@ change and the controller can compare two of them field by field to decide what 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.datasets import DATASETS, MULTICLASS, REGRESSION, Dataset, for_outputs, generate, load_csv
 from core.netfile import LoadedNetwork
@@ -207,6 +207,24 @@ def output_note(data: Dataset, output: str) -> str:
             "regression": "numbers other than class labels"}[kind]  # fmt: skip
     return (f"The targets of {data.name} are {what}: the output layer is now "
             f"{OUTPUTS[output][2]}.")
+
+
+def choose_output(new: TrainSettings, data: Dataset, old_data: Dataset | None, old_output: str,
+                  memory: dict[str, str]) -> tuple[TrainSettings, str]:
+    """``new`` with an output layer that suits ``data``, and the sentence saying so when it
+    was changed ("" when not). ``memory`` keeps the output last used for each kind of data, so
+    that circle → spiral3 → circle (sigmoid, then softmax by force) gives the sigmoid back."""
+    output = new.output
+    if old_data is not None and output == old_output:  # the data change, not the output
+        old_kind, kind = kind_of(old_data), kind_of(data)
+        if old_kind != kind:
+            memory[old_kind] = old_output
+            output = memory.get(kind, output)
+    if output not in TASK_OUTPUTS[kind_of(data)]:
+        output = default_output(kind_of(data))
+    if output == new.output:
+        return new, ""
+    return replace(new, output=output), output_note(data, output)
 
 
 def fit_data(data: Dataset, settings: TrainSettings) -> Dataset:

@@ -114,6 +114,8 @@ class TrainingTab(QWidget):
         representation view's."""
         self.font_scale = scale
         scale_plots_in(self, scale)
+        self.representation.set_text_scale(scale)  # not in the tab while it is hidden
+        scale_plots_in(self.representation, scale)
         for plot in self.plots:
             font = QFont(plot.font())
             font.setPointSizeF(9.5 * scale)

@@ -83,7 +83,7 @@ def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
     monkeypatch.setattr(type(net), "gradients", broken)
     result = gradient_check(net, net.sample_x, net.sample_y)
     assert result.max_relative_error > 1e-3
-    assert result.worst_parameter.startswith("w1")
+    assert result.worst_parameter.startswith("w^{(1)}_")
     with pytest.raises(AssertionError):
         assert result.max_relative_error < 1e-7
 

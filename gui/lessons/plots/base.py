@@ -13,10 +13,10 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QImage, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QImage, QPen
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
-from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis
+from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis, plot_legend
 
 RUN_COLOURS = ("#1f77b4", "#e6550d", "#2ca02c", "#7b3294", "#8c564b", "#d62728")
 FOCUS_STYLE = "QFrame#focused { border: 3px solid #f0b400; border-radius: 4px; }"
@@ -68,9 +68,9 @@ def live_note(live) -> str:
 
 
 def make_legend(plot: pg.PlotItem, offset=(-10, 10)) -> pg.LegendItem:
-    return plot.addLegend(offset=offset, labelTextColor=FOREGROUND,
-                          brush=pg.mkBrush(255, 255, 255, 220),
-                          pen=pg.mkPen("#c8c8c8"))  # fmt: skip
+    return plot_legend(plot, offset=offset, labelTextColor=FOREGROUND,
+                       brush=pg.mkBrush(255, 255, 255, 220),
+                       pen=pg.mkPen("#c8c8c8"))  # fmt: skip
 
 
 class FineLogAxis(LogAxis):
@@ -134,6 +134,19 @@ class LessonFigure(QFrame):
         layout.addLayout(self.body, 1)
         self.view: pg.GraphicsLayoutWidget | None = None
         self.ask_image_path = self._ask_image_path
+
+    def set_text_scale(self, scale: float) -> None:
+        """Title, line of numbers, colour key and header controls at the app's text scale. Set
+        on each widget: one with a style sheet (or under the presenter's) takes no parent font."""
+        sizes = {self.heading: 10.5, self.info: 9.0, self.key: 9.0}
+        for k in range(self.header.count()):
+            widget = self.header.itemAt(k).widget()
+            if widget is not None:
+                sizes.setdefault(widget, 9.0)
+        for widget, points in sizes.items():
+            font = QFont(widget.font())
+            font.setPointSizeF(points * scale)
+            widget.setFont(font)
 
     def add_plot_view(self) -> pg.GraphicsLayoutWidget:
         view = pg.GraphicsLayoutWidget()

@@ -18,7 +18,7 @@ from gui.lessons.plots.base import (
     run_colour,
     run_pen,
 )
-from gui.plot_style import finite_xy, positive_log10, set_log_axis, style_plot
+from gui.plot_style import finite_xy, positive_log10, scaled_text, set_log_axis, style_plot
 
 DIVERGED_BRUSH = pg.mkBrush("#c62828")
 
@@ -55,7 +55,7 @@ class RunLossPlot(LessonFigure):
             curve = pg.PlotDataItem(pen=run_pen(len(self.curves)))
             self.plot.addItem(curve)
             self.curves.append(curve)
-            label = pg.TextItem("", color="#c62828", anchor=(0, 1))
+            label = scaled_text(self.plot, "", color="#c62828", anchor=(0, 1))
             self.plot.addItem(label, ignoreBounds=True)
             self.end_labels.append(label)
         return self.curves[k]

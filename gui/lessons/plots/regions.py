@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox
 
 from gui.lessons.numbers import encloses
 from gui.lessons.plots.base import LessonFigure, live_note
-from gui.plot_style import grid_rect, heat_map, plane_plot
+from gui.plot_style import grid_rect, heat_map, plane_plot, scaled_text
 
 # Pale colours for the output, so that the points (full colours) and the lines stand out.
 COLOURS = pg.ColorMap([0.0, 0.5, 1.0], [(246, 196, 168), (250, 250, 250), (170, 202, 235)])
@@ -100,7 +100,7 @@ class BoundaryMap(LessonFigure):
         self.lines.setData(seen[:, :, 0].ravel(), seen[:, :, 1].ravel())
         self._labelled = [False] * max(len(self.labels), len(segments))
         while len(self.labels) < len(segments):
-            label = pg.TextItem("", color="#1d1d1f", anchor=(0.5, 0.5),
+            label = scaled_text(self.plot, "", color="#1d1d1f", anchor=(0.5, 0.5),
                                 fill=pg.mkBrush(255, 255, 255, 210))  # fmt: skip
             self.plot.addItem(label, ignoreBounds=True)
             self.labels.append(label)

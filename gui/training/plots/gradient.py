@@ -9,8 +9,10 @@ import pyqtgraph as pg
 from core.notation import fmt
 from gui.plot_style import (
     LogAxis,
+    ScaledLegend,
     SteppedRange,
     data_limits,
+    epoch_rows,
     finite_xy,
     history_curve,
     layer_colours,
@@ -30,8 +32,8 @@ class GradientPlot(PlotPanel):
 
     def __init__(self, controller, parent=None) -> None:
         super().__init__(controller, parent)
-        self.legend = pg.LegendItem(colCount=5, labelTextColor="#303030", horSpacing=12,
-                                    verSpacing=-6)  # above the plot: it never covers a curve
+        self.legend = ScaledLegend(colCount=5, labelTextColor="#303030", horSpacing=12,
+                                   verSpacing=-6)  # above the plot: it never covers a curve
         self.view.addItem(self.legend, row=0, col=0)
         plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
@@ -92,4 +94,4 @@ class GradientPlot(PlotPanel):
             return ["epoch"], []
         norms = self.arrays["grad_norm"]
         header = ["epoch"] + [f"grad_norm_{k + 1}" for k in range(norms.shape[1])]
-        return header, np.column_stack([self.arrays["epoch"], norms]).tolist()
+        return header, epoch_rows(self.arrays["epoch"], norms)

@@ -15,8 +15,10 @@ from gui.plot_style import (
     TEST_COLOUR,
     TRAIN_COLOUR,
     LogAxis,
+    ScaledLegend,
     SteppedRange,
     data_limits,
+    epoch_rows,
     finite_xy,
     history_curve,
     positive_log10,
@@ -37,8 +39,8 @@ class LossPlot(PlotPanel):
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self.set_log)
         self.add_header_widget(self.log_box)
-        legend = pg.LegendItem(colCount=4, labelTextColor="#303030", horSpacing=6,
-                               verSpacing=-6)  # fmt: skip
+        legend = ScaledLegend(colCount=4, labelTextColor="#303030", horSpacing=6,
+                              verSpacing=-6)  # fmt: skip
         self.view.addItem(legend, row=0, col=0)
         plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
@@ -192,4 +194,4 @@ class LossPlot(PlotPanel):
         a = self.arrays
         if a is None:
             return list(COLUMNS), []
-        return list(COLUMNS), np.column_stack([a[c] for c in COLUMNS]).tolist()
+        return list(COLUMNS), epoch_rows(a["epoch"], *(a[c] for c in COLUMNS[1:]))

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QImage, QPainter
+from PySide6.QtGui import QAction, QColor, QFont, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -78,10 +78,16 @@ class PlotPanel(QWidget):
         self.info = QLabel()
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.info.setStyleSheet(f"color: {FOREGROUND};")
-        # A long line of numbers may be cut off; it must not widen the window.
+        # A long line of numbers wraps (large text, a narrow column); it must not widen the
+        # window.
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.info.setWordWrap(True)
         layout.addWidget(self.info)
         self.view = TimedLayoutWidget()
+        # Rows share the tab's height by their stretch, not by the axes' and legend's own minimum
+        # (which in large text would squeeze the representation row below to nothing).
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.view.setMinimumHeight(120)
         self.view.setBackground(BACKGROUND)
         self.view.ci.setContentsMargins(2, 2, 2, 2)
         export = QAction("Export…", self)
@@ -104,6 +110,12 @@ class PlotPanel(QWidget):
         sheets: a label with a style sheet does not take its parent's font)."""
         self.heading.setStyleSheet(f"font-size: {round(13 * scale)}px;")
         self.info.setStyleSheet(f"color: {FOREGROUND}; font-size: {round(12 * scale)}px;")
+        for k in range(self.header.count()):  # the header's check boxes, menus and buttons
+            widget = self.header.itemAt(k).widget()
+            if widget is not None and widget is not self.heading:
+                font = QFont(widget.font())
+                font.setPointSizeF(9.5 * scale)
+                widget.setFont(font)
 
     # -- subclasses -----------------------------------------------------------------------
 

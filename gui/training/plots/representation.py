@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.inside import Representation, representation
-from gui.plot_style import BACKGROUND, style_plot
+from gui.plot_style import BACKGROUND, scale_plot_fonts, style_plot, title_size
 
 # One colour and one symbol per class, so that classes stay apart in print and in SVG.
 CLASS_COLOURS = ("#d6604d", "#2166ac", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
@@ -73,6 +73,11 @@ class RepresentationPanel(QWidget):
         self.lines: list[pg.PlotDataItem] = []
         self.reps: list[Representation] = []
         self._classes = 0
+        self.text_scale = 1.0
+
+    def set_text_scale(self, scale: float) -> None:
+        """The scale for plots made later (those shown now are scaled with the tab's)."""
+        self.text_scale = scale
 
     def _build(self, layers: int, classes: int) -> None:
         if len(self.plots) == layers and self._classes == classes:
@@ -83,6 +88,7 @@ class RepresentationPanel(QWidget):
         for k in range(layers):
             plot = self.view.addPlot(row=k // columns, col=k % columns)
             style_plot(plot)
+            scale_plot_fonts(plot, self.text_scale)
             scatters = []
             for c in range(classes):
                 colour = CLASS_COLOURS[c % len(CLASS_COLOURS)]
@@ -130,7 +136,7 @@ class RepresentationPanel(QWidget):
         colours = key if classification else "regression: one colour, no class line"
         self.note.setText(f"The training data as each hidden layer sees them{more} · {colours}.")
         for rep, plot, scatters, line in zip(self.reps, self.plots, self.scatters, self.lines):
-            plot.setTitle(describe(rep), size="9pt")
+            plot.setTitle(describe(rep), size=title_size(plot))
             plot.setLabel("bottom", rep.axes[0])
             plot.setLabel("left", rep.axes[1])
             for c, item in enumerate(scatters):

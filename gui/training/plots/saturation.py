@@ -15,6 +15,7 @@ from core.activations import ACTIVATIONS
 from core.training import SATURATION_THRESHOLD
 from gui.plot_style import (
     SteppedRange,
+    epoch_rows,
     finite_xy,
     history_curve,
     layer_colours,
@@ -233,4 +234,4 @@ class SaturationPlot(PlotPanel):
         a = self.snapshot.arrays
         sat = a["saturation"]
         header = ["epoch"] + [f"saturation_{k + 1}" for k in range(sat.shape[1])]
-        return header, np.column_stack([a["epoch"], sat]).tolist()
+        return header, epoch_rows(a["epoch"], sat)

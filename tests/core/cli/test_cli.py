@@ -164,3 +164,26 @@ def test_targets_that_do_not_fit_the_loss_are_an_error(capsys, tmp_path):
     status, out, err = run(capsys, "train", "--example", "circle", "--csv", str(data))
     assert status == 2 and out == ""
     assert "binary cross-entropy needs targets from 0 to 1" in err and "2 and −1" in err
+
+
+def test_gradcheck_names_the_worst_weight_one_based_as_the_app_does(capsys, monkeypatch):
+    from core.network import Network
+    from core.stepper import Stepper
+    from tests.core.helpers import mazur
+
+    real = Network.gradients
+
+    def broken(self, X, Y):  # only the weight of layer 2 into unit index 1 from unit index 0
+        loss, gw, gb = real(self, X, Y)
+        gw = [g.copy() for g in gw]
+        gw[1][1, 0] *= 1.01
+        return loss, gw, gb
+
+    monkeypatch.setattr(Network, "gradients", broken)
+    status, out, _ = run(capsys, "gradcheck", "--example", "mazur")
+    assert status == 1
+    assert " at w^{(2)}_{2,1} (weight from hidden unit 1 to output unit 2) " in out
+    # The stepper names the same weight the same way.
+    op = next(op for op in Stepper(mazur()).trace if op.key == "grad_w:2:1:0")
+    assert op.substituted.startswith("∂L/∂w^{(2)}_{2,1} = ")
+    assert "from hidden unit 1 to output unit 2" in op.text

@@ -120,7 +120,31 @@ def test_adams_hats_are_kept_and_set_in_a_font_that_draws_them(panel, controller
     html = panel.formula_html
     assert "m\u0302" in html and "v\u0302" in html  # the accent itself is in the label
     assert f"font-family: '{ACCENT_FONTS[0]}'" in html
-    assert "m\u0302" in panel.substituted_html
+    assert panel.formula_html.count("m\u0302") >= 3  # the rule, and its numbers: m̂ = …, η m̂
     # The first accent font is installed here and has a glyph for the accent.
     font = QFont(ACCENT_FONTS[0])
     assert QFontMetricsF(font).inFontUcs4(0x302)
+
+
+def test_adams_update_shows_each_rule_on_its_line_and_the_result_names_the_weight(panel,
+                                                                                  controller):
+    from core.netfile import LoadedNetwork
+    from core.network import OptimizerConfig
+    from tests.core.helpers import mazur
+
+    net = mazur()
+    net.optimizer = OptimizerConfig("adam", 0.1, {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8})
+    controller.set_loaded(LoadedNetwork(net))
+    stepper = controller.stepper
+    while stepper.current is None or stepper.current.key != "new_w:2:0:0":
+        controller.step()
+    op = stepper.current
+    rows = [row.split("</td><td>") for row in panel.formula_html.split("<tr>")[1:]]
+    assert len(rows) == 5 and panel.substituted_html == ""  # each rule beside its numbers
+    rules, numbers = [r[0] for r in rows], [r[1] for r in rows]
+    assert "m\u0302" in rules[2] and "<sup>t</sup>" in rules[2] and "m\u0302" in numbers[2]
+    assert "v\u0302" in numbers[3] and "0.999<sup>1</sup>" in numbers[3]  # 1 − β₂ᵗ with t = 1
+    assert numbers[4].startswith("w<sup>(2)</sup><sub>1,1</sub> ← 0.4 − 0.1·")
+    # The result line names the weight, not m: w⁽²⁾₁,₁ = its new value.
+    assert panel.result_html.startswith("w<sup>(2)</sup><sub>1,1</sub>&nbsp;=&nbsp;<b>")
+    assert panel.result_text == fmt(op.value)

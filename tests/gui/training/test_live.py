@@ -391,3 +391,26 @@ def test_softmax_over_two_classes(window):
     assert training.train.Y.shape[1] == 2 and training.trainer is not None
     training.train_sync(2)
     assert window.training_tab.boundary_plot.image.image.shape == (60, 60, 3)
+
+
+def test_circle_spiral3_circle_returns_to_the_two_class_output(window):
+    training, dock = window.training, window.training_dock
+    choose_data(dock, "circle")
+    assert training.settings.output == "sigmoid_bce"
+    training.start()  # while training, as a user would switch
+    choose_data(dock, "spiral3")
+    assert training.settings.output == "softmax_ce"
+    assert window.controller.network.sizes[-1] == 3
+    choose_data(dock, "circle")
+    assert training.settings.output == "sigmoid_bce"
+    assert window.controller.network.sizes[-1] == 1
+    assert dock.output.currentData() == "sigmoid_bce"
+    banner = window.training_tab.banner  # and it is said, not done silently
+    assert "sigmoid · cross-entropy" in banner.text() and "two classes" in banner.text()
+    training.pause()
+    # A softmax chosen by the user for two classes is what comes back.
+    dock.output.setCurrentIndex(dock.output.findData("softmax_ce"))
+    dock.output.activated.emit(dock.output.currentIndex())
+    choose_data(dock, "spiral3")
+    choose_data(dock, "circle")
+    assert training.settings.output == "softmax_ce" and window.controller.network.sizes[-1] == 2

@@ -178,3 +178,22 @@ def test_representation_planes_wrap_into_rows(qtbot):
     panel.show_network(net, X, (X[:, :1] > 0).astype(float))
     rows = {panel.view.ci.items[plot][0][0] for plot in panel.plots}
     assert len(panel.plots) == 5 and rows == {0, 1}
+
+
+def test_the_dock_says_its_settings_are_the_current_ones_while_an_epoch_shows(window):
+    training, tab, dock = window.training, window.training_tab, window.training_dock
+    window.train_headless(20)
+    assert training.set_learning_rate_text("0.03")  # marked at epoch 20
+    window.train_headless(10)
+    note = dock.settings_note
+    assert not note.isVisible()  # live: the settings are those of the newest epoch
+    tab.timeline_bar.scrub_to(10)
+    assert note.isVisible()
+    text = note.text()
+    assert text.startswith("Showing epoch 10; the settings below are the current ones (epoch 30)")
+    assert "not epoch 10's. Changed since: learning rate 0.03 at epoch 20." in text
+    assert dock.rate.currentText() == "0.03"  # the current value, as the note says
+    tab.timeline_bar.scrub_to(25)  # after the change: nothing changed since
+    assert note.text().endswith("(epoch 30), unchanged since epoch 25.")
+    tab.timeline_bar.live_button.click()
+    assert not note.isVisible()

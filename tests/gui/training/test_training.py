@@ -318,6 +318,19 @@ def test_every_plot_exports_png_svg_and_csv(window, tmp_path):
         window.training_tab.loss_plot.export(str(tmp_path / "loss.txt"))
 
 
+def test_csv_exports_write_epochs_as_whole_numbers(window, tmp_path):
+    import csv
+
+    window.training.train_sync(3)
+    for plot in window.training_tab.plots[:3]:  # loss, saturation, gradients: by epoch
+        path = tmp_path / f"{type(plot).__name__}.csv"
+        plot.export(str(path))
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        assert rows[0][0] == "epoch"
+        assert [row[0] for row in rows[1:]] == ["0", "1", "2", "3"], path.name
+        float(rows[1][1])  # the values stay numbers
+
+
 def test_headless_train_and_screenshot(qtbot, tmp_path):
     out = tmp_path / "trained.png"
     argv = ["--example", "circle", "--train", "20", "--screenshot", str(out)]

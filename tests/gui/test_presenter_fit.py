@@ -1,0 +1,96 @@
+"""Presenter mode at 1280x800: every toolbar action stays on the toolbar (none in its » menu),
+the secondary ones as icons with their names in the tooltip, the labels come back when there is
+room; an open lesson keeps its panel, so its text and buttons stay within reach."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
+from gui.stepper.step_controls import SECONDARY
+
+
+def present(window, qtbot, on: bool = True) -> None:
+    """Presenter mode at 1280x800, as the screenshot command does offscreen."""
+    window.presenter_action.setChecked(on)
+    window.showNormal()  # offscreen there is no screen to fill
+    window.resize(1280, 800)
+    # The resize, the toolbar's deferred fit and its new layout (waited for, not timed).
+    qtbot.waitUntil(lambda: window.width() == 1280 and not window.step_controls._fit_pending)
+    qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
+
+
+def all_on_the_toolbar(window) -> bool:
+    toolbar = window.step_controls.toolbar
+    overflow = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    if overflow is not None and overflow.isVisible():
+        return False
+    inside = toolbar.rect()
+    for action in toolbar.actions():
+        if action.isSeparator():
+            continue
+        widget = toolbar.widgetForAction(action)
+        if widget is None or not widget.isVisible() or not inside.contains(widget.geometry()):
+            return False
+    return True
+
+
+def test_presenter_toolbar_shows_every_action_at_1280(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    controls = window.step_controls
+    assert all_on_the_toolbar(window) and not controls.compact
+    present(window, qtbot)
+    assert all_on_the_toolbar(window)
+    assert controls.compact
+    for name in SECONDARY:
+        button = controls.toolbar.widgetForAction(controls.actions[name])
+        assert button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+        assert button.toolTip().startswith(controls.actions[name].text())  # named on hover
+    step = controls.toolbar.widgetForAction(controls.actions["step"])
+    assert step.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    present(window, qtbot, False)
+    assert all_on_the_toolbar(window) and not controls.compact  # labels back
+
+
+def test_larger_text_in_normal_mode_also_keeps_every_action(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    for _ in range(3):
+        window.scale_text(1.15)
+    qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
+
+
+def test_an_open_lesson_keeps_its_panel_in_presenter_mode(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    window.open_lesson("backprop-one-sample")
+    present(window, qtbot)
+    panel = window.lesson_panel
+    assert panel.isVisible()
+    assert not window.values_dock.isVisible() and not window.training_dock.isVisible()
+    button = panel.next_button
+    assert button.isVisible()
+    corner = button.mapTo(window, button.rect().bottomRight())
+    assert window.rect().contains(corner)  # within the window, reachable
+    present(window, qtbot, False)
+    assert panel.isVisible()
+
+
+def test_without_a_lesson_presenter_mode_hides_every_dock(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    present(window, qtbot)
+    assert not window.lesson_panel.isVisible()
+
+
+def test_the_lesson_panels_buttons_and_controls_grow_in_presenter_mode(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    window.open_lesson("learning-rate")
+    panel = window.lesson_panel
+    widgets = [panel.next_button, *panel.control_boxes.values()]
+    assert len(widgets) >= 2  # this lesson has a control of its own
+
+    def heights():
+        for widget in widgets:
+            widget.ensurePolished()
+        return [widget.fontMetrics().height() for widget in widgets]
+
+    before = heights()
+    present(window, qtbot)
+    after = heights()
+    assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
