@@ -8,6 +8,8 @@ that would make the name longer than ``limit`` characters is written ``…``.
 
 from __future__ import annotations
 
+import re
+
 from core.expressions.graph import Graph, Node
 
 SYMBOLS = {"add": "+", "sub": "−", "mul": "*", "div": "/", "pow": "**"}
@@ -62,3 +64,47 @@ def short_names(graph: Graph, limit: int = 16) -> dict[str, str]:
                     break
         names[node.id] = text
     return names
+
+
+def name_limit(graph: Graph) -> int:
+    """How long a node's name may be: small graphs have room for longer names than large ones
+    (the cards of the graph view and the formulas of the step use the same names)."""
+    return 18 if len(graph.nodes) <= 10 else 13
+
+
+def display_names(graph: Graph) -> dict[str, str]:
+    """The names a student reads for ``graph``'s nodes, by id: :func:`short_names` within
+    :func:`name_limit`."""
+    return short_names(graph, name_limit(graph))
+
+
+def step_names(graph: Graph) -> dict[str, str]:
+    """:func:`display_names`, except that an unnamed output is called by the graph's output name
+    (``f``), as the formulas of the steps call it: f = (y − σ(…))**2, ∂f/∂f = 1."""
+    names = display_names(graph)
+    out = graph.node(graph.output)
+    if out.op not in ("var", "const") and not out.name:
+        names[out.id] = graph.output_name
+    return names
+
+
+def _one_term(name: str) -> bool:
+    """Whether ``name`` reads as one term: a name, a number, ``f(…)`` or ``|…|`` as a whole."""
+    if re.fullmatch(r"[−-]?[\w.]+|…", name):
+        return True
+    if name.startswith("|") and name.endswith("|") and name.count("|") == 2:
+        return True
+    m = re.match(r"[\w√σ]+\(", name)
+    if not m or not name.endswith(")"):
+        return False
+    depth = 0
+    for k in range(m.end() - 1, len(name)):  # the opening bracket must close at the very end
+        depth += {"(": 1, ")": -1}.get(name[k], 0)
+        if depth == 0 and k < len(name) - 1:
+            return False
+    return True
+
+
+def operand(name: str) -> str:
+    """``name`` ready to follow ∂ or to be an operand: ``(w1*x1 + b)``, but ``w1``, ``σ(…)``."""
+    return name if _one_term(name) else f"({name})"

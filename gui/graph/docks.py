@@ -9,17 +9,21 @@ restores every dock itself, so nothing is done while it is on.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
 
-class DocksAside:
+class DocksAside(QObject):
     """Hides ``docks`` while ``page`` is the current tab of ``tabs``; restores them after."""
 
     def __init__(self, window, tabs: QTabWidget, page, docks: list[QDockWidget],
-                 applies=lambda dock: False) -> None:
+                 applies=lambda dock: False, share: float = 0.32) -> None:
+        super().__init__(window)
         self.window, self.tabs, self.page, self.docks = window, tabs, page, docks
         self.applies = applies  # a dock for which this says True stays
+        self.share = share
         self.hidden: list[QDockWidget] = []
+        self.narrowed: list[tuple[QDockWidget, int]] = []
         tabs.currentChanged.connect(self._on_tab_changed)
 
     def _on_tab_changed(self, index: int) -> None:
@@ -29,9 +33,39 @@ class DocksAside:
             self.hidden = [d for d in self.docks if d.isVisible() and not self.applies(d)]
             for dock in self.hidden:
                 dock.hide()
-        elif self.hidden:
+            self._narrow()
+            return
+        if self.narrowed:
+            narrowed, self.narrowed = self.narrowed, []
+            docks = [d for d, _ in narrowed if d.isVisible() and not d.isFloating()]
+            widths = [w for d, w in narrowed if d in docks]
+            if docks:
+                self.window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+        if self.hidden:
             hidden, self.hidden = self.hidden, []
             for dock in hidden:
                 dock.show()
             # Shown again, the first of a tabified group goes to the front.
             hidden[0].raise_()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.window and event.type() == QEvent.Type.Show:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self._narrow)  # once the docks have their shown widths
+        return False
+
+    def _narrow(self) -> None:
+        """The docks that stay beside the graph give it width, down to ``share`` of the window."""
+        if not self.window.isVisible():  # chosen before the window shows: when it does
+            self.window.installEventFilter(self)
+            return
+        if self.tabs.currentWidget() is not self.page or getattr(self.window, "presenter", False):
+            return
+        limit = round(self.share * self.window.width())
+        self.narrowed = [(d, d.width()) for d in self.docks
+                         if d.isVisible() and not d.isFloating() and d.width() > limit
+                         and self.window.dockWidgetArea(d) in (Qt.DockWidgetArea.LeftDockWidgetArea,
+                                                               Qt.DockWidgetArea.RightDockWidgetArea)]
+        if self.narrowed:
+            self.window.resizeDocks([d for d, _ in self.narrowed], [limit] * len(self.narrowed),
+                                    Qt.Orientation.Horizontal)

@@ -27,10 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.expressions import PRESETS, ExpressionError, GraphOperation, operation_counts
+from core.expressions import (
+    PRESETS,
+    ExpressionError,
+    GraphOperation,
+    operand,
+    operation_counts,
+    step_names,
+)
 from core.notation import MINUS, fmt, to_html
 from gui.graph.controller import GraphController
-from gui.graph.view import GraphView, node_symbol
+from gui.graph.view import GraphView
 from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
@@ -74,7 +81,8 @@ def heading_for(op: GraphOperation, controller: GraphController) -> str:
     """Plain words for a record: "Backward · ∂f/∂b by the chain rule"."""
     graph = controller.graph
     node = graph.node(op.node)
-    sym = node_symbol(node)
+    sym = step_names(graph)[node.id]  # a name or a sub-expression, never an id
+    d_sym = operand(sym)
     if node.op == "const":
         return f"Constant {sym}"
     if op.phase == "forward":
@@ -82,9 +90,9 @@ def heading_for(op: GraphOperation, controller: GraphController) -> str:
     if op.phase == "backward":
         f = graph.output_name
         if node.id == graph.output:
-            return f"Backward · seed ∂{f}/∂{sym} = 1"
-        return f"Backward · ∂{f}/∂{sym} by the chain rule"
-    return f"Forward mode · {sym} and d{sym}/d{controller.wrt}"
+            return f"Backward · seed ∂{f}/∂{d_sym} = 1"
+        return f"Backward · ∂{f}/∂{d_sym} by the chain rule"
+    return f"Forward mode · {sym} and d{d_sym}/d{controller.wrt}"
 
 
 def result_html(op: GraphOperation) -> str:
