@@ -69,7 +69,7 @@ def short_names(graph: Graph, limit: int = 16) -> dict[str, str]:
 def name_limit(graph: Graph) -> int:
     """How long a node's name may be: small graphs have room for longer names than large ones
     (the cards of the graph view and the formulas of the step use the same names)."""
-    return 18 if len(graph.nodes) <= 10 else 13
+    return 18 if len(graph.nodes) <= 10 else 15
 
 
 def display_names(graph: Graph) -> dict[str, str]:

@@ -29,6 +29,9 @@ class DocksAside(QObject):
     def _on_tab_changed(self, index: int) -> None:
         if getattr(self.window, "presenter", False):
             return
+        if not self.window.isVisible():  # chosen before the window shows: decide when it does
+            self.window.installEventFilter(self)
+            return
         if self.tabs.widget(index) is self.page:
             self.hidden = [d for d in self.docks if d.isVisible() and not self.applies(d)]
             for dock in self.hidden:
@@ -51,16 +54,12 @@ class DocksAside(QObject):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         if watched is self.window and event.type() == QEvent.Type.Show:
             self.window.removeEventFilter(self)
-            QTimer.singleShot(0, self._narrow)  # once the docks have their shown widths
+            # Once the docks have their shown widths.
+            QTimer.singleShot(0, lambda: self._on_tab_changed(self.tabs.currentIndex()))
         return False
 
     def _narrow(self) -> None:
         """The docks that stay beside the graph give it width, down to ``share`` of the window."""
-        if not self.window.isVisible():  # chosen before the window shows: when it does
-            self.window.installEventFilter(self)
-            return
-        if self.tabs.currentWidget() is not self.page or getattr(self.window, "presenter", False):
-            return
         limit = round(self.share * self.window.width())
         self.narrowed = [(d, d.width()) for d in self.docks
                          if d.isVisible() and not d.isFloating() and d.width() > limit

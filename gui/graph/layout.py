@@ -87,7 +87,7 @@ def _nearest_free(want: float, taken: list[tuple[float, float]]) -> float:
 
 
 def wrap_bands(columns: dict[str, int], rows: dict[str, float], size: tuple, port: tuple,
-               spread: float = 1.8) -> dict:
+               spread: float = 1.8, cap: float = 1.0, floor: float = 0.0) -> dict:
     """Wrap the columns into the bands (one under the other) that fill the view best.
 
     ``size`` is (dx, dy, card_w, card_h, fs): the column and row pitch, the card size and the
@@ -122,8 +122,10 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], size: tuple, por
         if bands > 1 and -(-count // (bands - 1)) == per:
             continue
         width, height = extent(per, dx, dy)
-        scale = min(w_port / width, h_port / height)
-        if best is None or scale > best[0] * 1.05:
+        scale = min(w_port / width, h_port / height, cap)  # all that fit at ``cap`` tie
+        # A band more only for a clear gain, unless the graph would not be legible (below
+        # ``floor``) without it.
+        if best is None or scale > best[0] * (1.2 if best[0] >= floor else 1.0):
             best = (scale, per)
     per = best[1]
     tops, span = spans(per)

@@ -34,10 +34,10 @@ NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
 # view instead of blown up (so Ctrl+= / Ctrl+− still change the text), and a large one is
 # shrunk at most to the legible size (line height 13 px at the normal text size), beyond which
 # the view scrolls and follows the cursor.
-MAX_FIT_SCALE = 1.0
+MAX_FIT_SCALE = 1.2
 MIN_FIT_SCALE = 0.86
 MIN_FIT_SCALE_LARGE = 0.91  # presenter mode's bound is 22 px, a little more than 1.6 × 13 px
-MAX_SPREAD = 1.8  # how far the gaps between cards may grow to fill the view
+MAX_SPREAD = 2.4  # how far the gaps between cards may grow to fill the view
 
 
 def node_symbol(node: Node, names: dict[str, str]) -> str | None:
@@ -209,7 +209,8 @@ class GraphView(ZoomView):
         port = self.viewport().size()
         self._built_for = (port.width(), port.height(), self.font_scale)
         wrap = wrap_bands(self._columns, rows, (card_w + gap, pitch, card_w, card_h, fs),
-                          (port.width(), port.height()), MAX_SPREAD)
+                          (port.width(), port.height()), MAX_SPREAD, self.max_fit_scale,
+                          self._least_scale())
         per, dx, dy = wrap["per"], wrap["dx"], wrap["dy"]
         self.bands = len(wrap["tops"])
         self._band_of = {n.id: max(self._columns[n.id], 0) // per for n in graph.nodes}
@@ -356,7 +357,7 @@ class GraphView(ZoomView):
 
     def _keep_legible(self) -> None:
         """Fitted below the legible scale: show it at that scale around the cursor instead."""
-        least = MIN_FIT_SCALE if self.font_scale < 1.3 else MIN_FIT_SCALE_LARGE
+        least = self._least_scale()
         if self.transform().m11() >= least or self.controller.graph is None:
             return
         self.resetTransform()
@@ -364,6 +365,9 @@ class GraphView(ZoomView):
         self.auto_fit = True
         self._follow_cursor(centre=True)
         self.zoom_changed()
+
+    def _least_scale(self) -> float:
+        return MIN_FIT_SCALE if self.font_scale < 1.3 else MIN_FIT_SCALE_LARGE
 
     def _follow_cursor(self, centre: bool = False) -> None:
         """Keep the current node in view when the graph is larger than the view."""
