@@ -86,21 +86,32 @@ def _nearest_free(want: float, taken: list[tuple[float, float]]) -> float:
     return min(free, key=lambda c: (abs(c - want), c))
 
 
-def wrap_bands(columns: dict[str, int], rows: dict[str, float], size: tuple, port: tuple,
-               spread: float = 1.8, cap: float = 1.0, floor: float = 0.0) -> dict:
+def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int, float],
+               size: tuple, port: tuple, spread: float = 1.8, cap: float = 1.0,
+               floor: float = 0.0) -> dict:
     """Wrap the columns into the bands (one under the other) that fill the view best.
 
-    ``size`` is (dx, dy, card_w, card_h, fs): the column and row pitch, the card size and the
-    text size; ``port`` the view's (width, height). A band is as tall as its own nodes need, so a
-    tall first column does not make every band tall. When the best wrapping leaves room, the
-    pitches grow by at most ``spread`` to use it. Returns ``per`` (columns per band), ``dx``,
-    ``dy``, and for each band ``tops`` (its top row), ``ys`` (the scene height of that row) and
-    ``lanes`` (the height of the lane under it, where edges run to a later band).
+    ``widths`` is the width of each column's widest card; ``size`` is (gap, dy, card_h, fs): the
+    room between two columns, the row pitch, the tallest card and the text size; ``port`` the
+    view's (width, height). A band is as tall as its own nodes need, so a tall first column does
+    not make every band tall, and the k-th column of every band shares one x. Wrappings that
+    all fit at the largest scale the view uses (``cap``) count as equal and the one with fewer
+    bands wins, unless it would be shown below ``floor``. When the chosen wrapping leaves room,
+    the gaps and the row pitch grow by at most ``spread`` to use it. Returns ``per`` (columns per
+    band), ``xs`` (each column's centre within its band), ``dy``, and for each band ``tops`` (its
+    top row), ``ys`` (the scene height of that row) and ``lanes`` (the height of the lane under
+    it, where edges run to a later band).
     """
-    dx, dy, card_w, card_h, fs = size
+    gap, dy, card_h, fs = size
     w_port, h_port = max(port[0], 100), max(port[1], 100)
     count = max(max(columns.values()), 0) + 1
-    between = 2.5 * fs  # the lane between two bands
+    between = 2.0 * fs  # the lane between two bands
+
+    def slots(per: int) -> list[float]:
+        out = [0.0] * per
+        for column, width in widths.items():
+            out[max(column, 0) % per] = max(out[max(column, 0) % per], width)
+        return out
 
     def spans(per: int) -> tuple[list[float], list[float]]:
         tops, bottoms = [], []
@@ -110,9 +121,10 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], size: tuple, por
             bottoms.append(max(inside, default=0.0))
         return tops, [b - t for t, b in zip(tops, bottoms)]
 
-    def extent(per: int, dx: float, dy: float) -> tuple[float, float]:
+    def extent(per: int, gap: float, dy: float) -> tuple[float, float]:
         _, span = spans(per)
-        width = (per - 1) * dx + card_w + 1.2 * fs
+        lane = gap if len(span) > 1 else 0.0  # edges into a later band come in from the left
+        width = sum(slots(per)) + (per - 1) * gap + lane + 1.2 * fs
         height = sum(s * dy + card_h for s in span) + between * (len(span) - 1) + 1.2 * fs
         return width, height
 
@@ -121,7 +133,7 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], size: tuple, por
         per = -(-count // bands)
         if bands > 1 and -(-count // (bands - 1)) == per:
             continue
-        width, height = extent(per, dx, dy)
+        width, height = extent(per, gap, dy)
         scale = min(w_port / width, h_port / height, cap)  # all that fit at ``cap`` tie
         # A band more only for a clear gain, unless the graph would not be legible (below
         # ``floor``) without it.
@@ -129,14 +141,22 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], size: tuple, por
             best = (scale, per)
     per = best[1]
     tops, span = spans(per)
-    width, height = extent(per, dx, dy)
+    width, height = extent(per, gap, dy)
+    # Spread to fill the view at the scale the graph will be shown at.
+    shown = max(best[0], floor)
+    w_port, h_port = w_port / shown, h_port / shown
     if per > 1 and width < w_port:
-        dx *= min(1 + (w_port - width) / ((per - 1) * dx), spread)
+        gap *= min(1 + (w_port - width) / ((per - 1) * gap), spread)
     if sum(span) > 0 and height < h_port:
         dy *= min(1 + (h_port - height) / (sum(span) * dy), spread)
+    xs, x = [], 0.0
+    for k, w in enumerate(slots(per)):
+        x += (w / 2 if k == 0 else w / 2 + gap)
+        xs.append(x)
+        x += w / 2
     ys, lanes, y = [], [], 0.0
     for s in span:
         ys.append(y)
-        lanes.append(y + s * dy + card_h / 2 + 1.0 * fs)
+        lanes.append(y + s * dy + card_h / 2 + 0.8 * fs)
         y += s * dy + card_h + between
-    return {"per": per, "dx": dx, "dy": dy, "tops": tops, "ys": ys, "lanes": lanes}
+    return {"per": per, "xs": xs, "gap": gap, "dy": dy, "tops": tops, "ys": ys, "lanes": lanes}

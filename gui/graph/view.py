@@ -34,7 +34,7 @@ NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
 # view instead of blown up (so Ctrl+= / Ctrl+− still change the text), and a large one is
 # shrunk at most to the legible size (line height 13 px at the normal text size), beyond which
 # the view scrolls and follows the cursor.
-MAX_FIT_SCALE = 1.2
+MAX_FIT_SCALE = 1.0
 MIN_FIT_SCALE = 0.86
 MIN_FIT_SCALE_LARGE = 0.91  # presenter mode's bound is 22 px, a little more than 1.6 × 13 px
 MAX_SPREAD = 2.4  # how far the gaps between cards may grow to fill the view
@@ -174,61 +174,79 @@ class GraphView(ZoomView):
         final = {}
         for op in self.controller.trace:
             final[op.node] = op
-        widths = [5 * fs]
+        # A titled card (an operation) has its title, a value line and a derivative line; an
+        # untitled one (a variable, whose value line names it: w1 = 0.5) has no title, and in a
+        # column of untitled cards only (the inputs' column) puts both numbers on one line.
+        self._columns = draw_columns(graph)
+        titled_columns = {self._columns[n.id] for n in graph.nodes
+                          if n.op != "const" and not self._untitled(n, titles)}
+        one_line = {n.id for n in graph.nodes if n.op != "const" and self._untitled(n, titles)
+                    and self._columns[n.id] not in titled_columns}
+        widths, value_ws, derivative_ws = [5 * fs], [0.0], [0.0]
         for n in graph.nodes:
             if n.op == "const":
                 continue
-            widths.append(metrics["label"].horizontalAdvance(titles[n.id]))
+            untitled = n.id in one_line
+            if not untitled:
+                widths.append(metrics["label"].horizontalAdvance(titles[n.id]))
             sym, prefix = self.value_prefix(n), self.derivative_prefix(n)
             self._derivative_prefixes[n.id] = prefix
             value = fmt(self.controller.node_values[n.id])
-            for number in (NUMBER_TEMPLATE, value):
-                widths.append(metrics["value"].horizontalAdvance(f"{sym} = {number}"))
             derivative = final[n.id].derivative if n.id in final else None
-            for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None else ""):
-                widths.append(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}"))
-        pad_x, pad_y = 0.5 * fs, 0.3 * fs
+            v = max(metrics["value"].horizontalAdvance(f"{sym} = {number}")
+                    for number in (NUMBER_TEMPLATE, value))
+            d = max(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}")
+                    for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None
+                                   else ""))
+            if untitled:
+                value_ws.append(v)
+                derivative_ws.append(d)
+            else:
+                widths += [v, d]
+        pad_x, pad_y = 0.5 * fs, 0.25 * fs
         card_w = max(widths) + 2 * pad_x
+        line_w = max(value_ws) + 0.9 * fs + max(derivative_ws) + 2 * pad_x
         h_label, h_line = metrics["label"].height(), metrics["value"].height()
         card_h = 2 * pad_y + h_label + 0.15 * fs + 2 * h_line
-        # A variable's card has no title: its first line names it (w1 = 0.5).
-        small_h = 2 * pad_y + 2 * h_line
+        small_h = 2 * pad_y + h_line  # one line
+        two_h = 2 * pad_y + 2 * h_line  # untitled, beside titled cards
         const_h = h_label + 2 * pad_y
-        row_gap = 0.6 * fs
+        row_gap = 0.5 * fs
         pitch = small_h + row_gap
 
-        def size(n: Node) -> float:
-            h = const_h if n.op == "const" else small_h if self._untitled(n, titles) else card_h
-            return (h + row_gap) / pitch
+        def card_size(n: Node) -> tuple[float, float]:
+            if n.op == "const":
+                return max(metrics["label"].horizontalAdvance(titles[n.id]) + 2 * pad_x,
+                           2.6 * fs), const_h
+            if n.id in one_line:
+                return line_w, small_h
+            return (card_w, two_h) if self._untitled(n, titles) else (card_w, card_h)
 
-        # An edge shows its local derivative's number; the formula ∂n4/∂b is its tooltip.
+        sizes = {n.id: card_size(n) for n in graph.nodes}
+        # An edge shows its local derivative's number; the formula ∂(a + b)/∂a is its tooltip.
         local_w = metrics["local"].horizontalAdvance(NUMBER_TEMPLATE) + fs
-        gap = local_w + 0.8 * fs
-        rows = layout_rows(graph, size)
-        self._columns = draw_columns(graph)
+        rows = layout_rows(graph, lambda n: (sizes[n.id][1] + row_gap) / pitch)
+        column_ws: dict[int, float] = {}
+        for n in graph.nodes:
+            k = self._columns[n.id]
+            column_ws[k] = max(column_ws.get(k, 0.0), sizes[n.id][0])
         port = self.viewport().size()
         self._built_for = (port.width(), port.height(), self.font_scale)
-        wrap = wrap_bands(self._columns, rows, (card_w + gap, pitch, card_w, card_h, fs),
+        wrap = wrap_bands(self._columns, rows, column_ws, (local_w + 0.8 * fs, pitch, card_h, fs),
                           (port.width(), port.height()), MAX_SPREAD, self.max_fit_scale,
                           self._least_scale())
-        per, dx, dy = wrap["per"], wrap["dx"], wrap["dy"]
+        per, dy, gap = wrap["per"], wrap["dy"], wrap["gap"]
         self.bands = len(wrap["tops"])
         self._band_of = {n.id: max(self._columns[n.id], 0) // per for n in graph.nodes}
         for n in graph.nodes:
             band, column = divmod(max(self._columns[n.id], 0), per)
             y = wrap["ys"][band] + (rows[n.id] - wrap["tops"][band]) * dy
-            self.centres[n.id] = QPointF(column * dx, y)
+            self.centres[n.id] = QPointF(wrap["xs"][column], y)
 
         # Cards.
-        sizes = {}
         for n in graph.nodes:
             c = self.centres[n.id]
-            if n.op == "const":
-                w = max(metrics["label"].horizontalAdvance(titles[n.id]) + 2 * pad_x, 2.6 * fs)
-                h = const_h
-            else:
-                w, h = card_w, small_h if self._untitled(n, titles) else card_h
-            sizes[n.id] = (w, h)
+            w, h = sizes[n.id]
             rect = QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
             path = QPainterPath()
             path.addRoundedRect(rect, 0.6 * fs, 0.6 * fs)
@@ -254,28 +272,25 @@ class GraphView(ZoomView):
             if n.op == "const":
                 continue
             y = top + h_line / 2
-            self._add_label(
-                f"value:{n.id}", "", QPointF(c.x(), y), fonts["value"], theme.foreground
-            )
-            self._add_label(
-                f"derivative:{n.id}",
-                "",
-                QPointF(c.x(), y + h_line),
-                fonts["derivative"],
-                theme.delta,
-            )
+            value_at, derivative_at = QPointF(c.x(), y), QPointF(c.x(), y + h_line)
+            if n.id in one_line:  # side by side
+                value_at = QPointF(rect.left() + pad_x + max(value_ws) / 2, y)
+                derivative_at = QPointF(rect.right() - pad_x - max(derivative_ws) / 2, y)
+            self._add_label(f"value:{n.id}", "", value_at, fonts["value"], theme.foreground)
+            self._add_label(f"derivative:{n.id}", "", derivative_at, fonts["derivative"],
+                            theme.delta)
 
         # Edges: from the source's right side to the target's left side, one entry per slot.
         pairs: dict[tuple[str, str], int] = {}
         label_spots: dict[int, list[tuple[float, str]]] = {}
         for e in graph.edges:
             source, target = graph.node(e.source), graph.node(e.target)
-            (sw, _), (tw, th) = sizes[e.source], sizes[e.target]
+            (sw, sh), (tw, th) = sizes[e.source], sizes[e.target]
             s, t = self.centres[e.source], self.centres[e.target]
             k = len(target.inputs)
             repeat = pairs.get((e.source, e.target), 0)
             pairs[(e.source, e.target)] = repeat + 1
-            p1 = QPointF(s.x() + sw / 2, s.y() + repeat * 0.3 * card_h)
+            p1 = QPointF(s.x() + sw / 2, s.y() + repeat * 0.3 * sh)
             p2 = QPointF(t.x() - tw / 2, t.y() + (e.slot - (k - 1) / 2) * 0.42 * th)
             via = []
             if self._band_of[e.target] != self._band_of[e.source]:
@@ -338,7 +353,7 @@ class GraphView(ZoomView):
             if key.startswith(("value:", "derivative:", "local:")):
                 a = self._anchors[key]
                 rect = rect.united(QRectF(a.x() - local_w / 2, a.y() - fs, local_w, 2 * fs))
-        scene.setSceneRect(rect.adjusted(-0.6 * fs, -0.6 * fs, 0.6 * fs, 0.6 * fs))
+        scene.setSceneRect(rect.adjusted(-0.4 * fs, -0.4 * fs, 0.4 * fs, 0.4 * fs))
         if self.auto_fit:
             super().fit()
             self._keep_legible()
