@@ -32,19 +32,16 @@ from PySide6.QtWidgets import (
 from core.expressions import (
     PRESETS,
     ExpressionError,
-    GraphOperation,
-    operand,
     operation_counts,
-    step_names,
 )
-from core.notation import MINUS, fmt, to_html
+from core.notation import MINUS
 from gui.graph.controller import GraphController
+from gui.graph.equation import equation_texts
 from gui.graph.view import GraphView
 from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.38  # of the tab's height, at most, for the step's formulas and sentence
-SUMMARY_LIMIT = 6  # derivatives listed in the sentence at the end
 MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
@@ -78,38 +75,6 @@ def parse_values(text: str) -> dict[str, float]:
         except ValueError:
             raise ValueError(f"the value of '{name}' is not a number: '{number}'") from None
     return values
-
-
-def heading_for(op: GraphOperation, controller: GraphController) -> str:
-    """Plain words for a record: "Backward · ∂f/∂b by the chain rule"."""
-    graph = controller.graph
-    node = graph.node(op.node)
-    sym = step_names(graph)[node.id]  # a name or a sub-expression, never an id
-    d_sym = operand(sym)
-    if node.op == "const":
-        return f"Constant {sym}"
-    if op.phase == "forward":
-        return f"Forward · input {sym}" if node.op == "var" else f"Forward · value of {sym}"
-    if op.phase == "backward":
-        f = graph.output_name
-        if node.id == graph.output:
-            return f"Backward · seed ∂{f}/∂{d_sym} = 1"
-        return f"Backward · ∂{f}/∂{d_sym} by the chain rule"
-    return f"Forward mode · {sym} and d{d_sym}/d{controller.wrt}"
-
-
-def result_html(op: GraphOperation) -> str:
-    """The left-hand sides of the substituted formula with the rounded results in bold."""
-    numbers = {
-        "forward": [op.value],
-        "backward": [op.derivative],
-        "tangent": [op.value, op.derivative],
-    }[op.phase]
-    parts = []
-    for part, number in zip(op.substituted.split(";  "), numbers):
-        lhs = part.split(" = ")[0] if " = " in part else "constant"
-        parts.append(f"{to_html(lhs)}&nbsp;=&nbsp;<b>{fmt(number)}</b>")
-    return ",&nbsp;&nbsp;".join(parts)
 
 
 class GraphTab(QWidget):
@@ -326,7 +291,7 @@ class GraphTab(QWidget):
             doc.setTextWidth(width)
             tallest = 0.0
             for k, op in enumerate(steps):
-                text = self._equation_texts(op, last=k == len(steps) - 1)[name]
+                text = equation_texts(c, op, last=k == len(steps) - 1)[name]
                 if label.textFormat() == Qt.TextFormat.RichText:
                     doc.setHtml(text)
                 else:
@@ -517,7 +482,7 @@ class GraphTab(QWidget):
     def _on_state_changed(self) -> None:
         c = self.controller
         op = c.current
-        texts = self._equation_texts(op, last=c.at_end)
+        texts = equation_texts(c, op, last=c.at_end)
         for name, text in texts.items():
             label = self.equation_labels[name]
             if label.text() != text:
@@ -527,52 +492,3 @@ class GraphTab(QWidget):
         progress = self.progress_text()
         if self.progress_label.text() != progress:
             self.progress_label.setText(progress)
-
-    def _equation_texts(self, op: GraphOperation | None, last: bool) -> dict[str, str]:
-        """What the equation area says at the record ``op`` (None: the start); ``last`` adds
-        the summary of the whole pass."""
-        c = self.controller
-        texts = dict.fromkeys(self.equation_labels, "")
-        if op is None:
-            texts["heading"] = "Start"
-            texts["sentence"] = (
-                "Press → or Space: first every node's value, left to right, then the "
-                "derivatives from the output back to the inputs."
-                if c.mode == "reverse"
-                else f"Press → or Space: each node's value and its derivative by {c.wrt}, left to "
-                "right, in one pass."
-            )
-        else:
-            texts["heading"] = heading_for(op, c)
-            texts["formula"] = to_html(op.formula)
-            texts["substituted"] = to_html(op.substituted)
-            texts["result"] = result_html(op)
-            texts["sentence"] = op.text
-            summary = self._summary() if last else ""
-            if summary:
-                texts["sentence"] += "  " + summary
-        return texts
-
-    def _summary(self) -> str:
-        c = self.controller
-        graph, f = c.graph, c.graph.output_name
-        known = {f"derivative:{op.node}": op.derivative for op in c.trace}  # at the end
-        if c.mode == "reverse":
-            parts = [
-                f"∂{f}/∂{x} = {fmt(known[f'derivative:{graph.variable(x).id}'])}"
-                for x in graph.variables[:SUMMARY_LIMIT]
-            ]
-            if len(graph.variables) > SUMMARY_LIMIT:
-                parts.append("…")
-            return ("Done: " + ", ".join(parts) + " from one backward pass.") if parts else ""
-        if c.wrt is None:
-            return ""
-        d = fmt(known[f"derivative:{graph.output}"])
-        others = [x for x in graph.variables if x != c.wrt]
-        more = (
-            f" The other {len(others)} derivative{'' if len(others) == 1 else 's'} "
-            f"need{'s' if len(others) == 1 else ''} one more pass each."
-            if others
-            else ""
-        )
-        return f"Done: d{f}/d{c.wrt} = {d}.{more}"
