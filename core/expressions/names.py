@@ -52,18 +52,30 @@ def short_names(graph: Graph, limit: int = 16) -> dict[str, str]:
             # a − (b + c) and a / (b * c) need parentheses on the right as well
             right = slot == 1 and node.op in ("sub", "div", "pow") and theirs == mine
             wrap.append(mine < 9 and (theirs < mine or right))
-        args = [names[o.id] for o in operands]
-        text = _write(node, args, wrap)
-        if len(text) > limit:
-            # Abbreviate the longest operands first until the name fits.
-            order = sorted(range(len(args)), key=lambda k: -len(args[k]))
-            for k in order:
-                args[k], wrap[k] = ELLIPSIS, False
-                text = _write(node, args, wrap)
-                if len(text) <= limit:
-                    break
-        names[node.id] = text
+        names[node.id] = _abbreviate(node, [names[o.id] for o in operands], wrap, limit,
+                                     set(names.values()))
     return names
+
+
+def _abbreviate(node: Node, args: list[str], wrap: list[bool], limit: int, taken: set[str]) -> str:
+    """``node`` written with ``args``, operands replaced by … (the longest first) until it
+    fits ``limit``, and different from the names ``taken`` by other nodes: a name that would
+    repeat another keeps an operand and runs a little past the limit instead."""
+    order = sorted(range(len(args)), key=lambda k: -len(args[k]))
+    candidates = []
+    for count in range(len(args) + 1):  # elide none, the longest, the two longest, …
+        for first in range(len(args) if 0 < count < len(args) else 1):
+            chosen = set((order[first:] + order[:first])[:count])
+            texts = [ELLIPSIS if k in chosen else a for k, a in enumerate(args)]
+            brackets = [w and k not in chosen for k, w in enumerate(wrap)]
+            candidates.append((count, _write(node, texts, brackets)))
+    every = len(args)
+    for bound, allow_all in ((limit, False), (limit + 6, False), (limit, True)):
+        for count, text in candidates:
+            if len(text) <= bound and text not in taken and (allow_all or count < every
+                                                             or every == 1):
+                return text
+    return next((t for _, t in candidates if len(t) <= limit), candidates[-1][1])
 
 
 def name_limit(graph: Graph) -> int:

@@ -37,7 +37,7 @@ NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
 MAX_FIT_SCALE = 1.0
 MIN_FIT_SCALE = 0.86
 MIN_FIT_SCALE_LARGE = 0.91  # presenter mode's bound is 22 px, a little more than 1.6 × 13 px
-MAX_SPREAD = 2.4  # how far the gaps between cards may grow to fill the view
+MAX_SPREAD = 3.0  # how far the gaps between cards may grow to fill the view
 
 
 def node_symbol(node: Node, names: dict[str, str]) -> str | None:

@@ -197,3 +197,33 @@ def test_wrapping_chooses_bands_that_fit_the_view():
     # Bands are stacked: each starts below the one before, its lane in between.
     ys, lanes = narrow["ys"], narrow["lanes"]
     assert all(y0 < lane < y1 for y0, lane, y1 in zip(ys, lanes, ys[1:]))
+
+
+MICROGRAD_Z = "(2*x + 2 + x)"
+MICROGRAD_Q = f"(relu{MICROGRAD_Z} + {MICROGRAD_Z}*x)"
+# micrograd's sanity check as one expression (13 nodes); its published result at x = −4 is
+# y = −20 and dy/dx = 46.
+MICROGRAD = f"relu({MICROGRAD_Z}*{MICROGRAD_Z}) + {MICROGRAD_Q} + {MICROGRAD_Q}*x"
+
+
+@pytest.mark.parametrize("size, presenter", [((1280, 800), False), ((1920, 1080), False),
+                                             ((1920, 1080), True)])
+def test_micrograds_expression_is_legible_at_every_step(make_window, qtbot, size, presenter):
+    window = make_window("mazur", size=size)
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(*size)
+    window.tabs.setCurrentWidget(window.graph_tab)
+    c, view = window.graph_tab.controller, window.graph_tab.view
+    c.set_expression(MICROGRAD, {"x": -4.0})
+    qtbot.wait(20)
+    while True:
+        check_everything_legible(view, c, 22.0 if presenter else 13.0)
+        if c.at_end:
+            break
+        c.step()
+    known = c.known()
+    out, x = c.graph.output, c.graph.variable("x").id
+    assert (known[f"value:{out}"], known[f"derivative:{x}"]) == (-20.0, 46.0)
+    assert drawing_share(view) > 0.5
