@@ -36,7 +36,10 @@ class DocksAside(QObject):
             self.hidden = [d for d in self.docks if d.isVisible() and not self.applies(d)]
             for dock in self.hidden:
                 dock.hide()
-            self._narrow()
+            for dock in self.docks:  # one that stays goes to the front of its tab group
+                if dock.isVisible() and self.applies(dock):
+                    dock.raise_()
+            QTimer.singleShot(30, self._narrow)  # after a lesson that chose the tab shows its dock
             return
         if self.narrowed:
             narrowed, self.narrowed = self.narrowed, []
@@ -60,11 +63,13 @@ class DocksAside(QObject):
 
     def _narrow(self) -> None:
         """The docks that stay beside the graph give it width, down to ``share`` of the window."""
+        if self.tabs.currentWidget() is not self.page or getattr(self.window, "presenter", False):
+            return
         limit = round(self.share * self.window.width())
-        self.narrowed = [(d, d.width()) for d in self.docks
-                         if d.isVisible() and not d.isFloating() and d.width() > limit
-                         and self.window.dockWidgetArea(d) in (Qt.DockWidgetArea.LeftDockWidgetArea,
-                                                               Qt.DockWidgetArea.RightDockWidgetArea)]
-        if self.narrowed:
-            self.window.resizeDocks([d for d, _ in self.narrowed], [limit] * len(self.narrowed),
-                                    Qt.Orientation.Horizontal)
+        sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        wide = [d for d in self.docks if d.isVisible() and not d.isFloating()
+                and d.width() > limit and self.window.dockWidgetArea(d) in sides]
+        known = {d for d, _ in self.narrowed}
+        self.narrowed += [(d, d.width()) for d in wide if d not in known]
+        if wide:
+            self.window.resizeDocks(wide, [limit] * len(wide), Qt.Orientation.Horizontal)

@@ -20,6 +20,7 @@ NODE_ID = re.compile(r"\bn\d+\b")
 def open_lesson_3(make_window, qtbot, size, presenter=False):
     window = make_window("mazur", size=size)
     assert window.open_lesson("3")
+    qtbot.waitUntil(lambda: window.lesson_panel.width() <= 0.33 * window.width())
     if presenter:
         window.presenter_action.trigger()
         window.showNormal()  # offscreen there is no screen to fill: keep the size
@@ -227,3 +228,17 @@ def test_micrograds_expression_is_legible_at_every_step(make_window, qtbot, size
     out, x = c.graph.output, c.graph.variable("x").id
     assert (known[f"value:{out}"], known[f"derivative:{x}"]) == (-20.0, 46.0)
     assert drawing_share(view) > 0.5
+
+
+def test_the_lesson_dock_makes_room_for_the_graph_and_gets_its_width_back(make_window, qtbot):
+    window, view, c = open_lesson_3(make_window, qtbot, (1280, 800))
+    dock = window.lesson_panel
+    assert dock.isVisible() and not window.values_dock.isVisible()
+    assert dock.width() <= 0.33 * window.width()
+    assert window.graph_tab.expression_edit.width() >= 250  # not squeezed to a sliver
+    narrowed = dock.width()
+    window.tabs.setCurrentWidget(window.stepper_tab)
+    qtbot.wait(20)
+    assert dock.width() > narrowed + 40  # the lesson's width is back
+    window.tabs.setCurrentWidget(window.graph_tab)
+    qtbot.waitUntil(lambda: abs(dock.width() - narrowed) <= 8)  # narrowed again
