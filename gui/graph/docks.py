@@ -26,7 +26,9 @@ class DocksAside(QObject):
         self.narrowed: list[tuple[QDockWidget, int]] = []
         tabs.currentChanged.connect(self._on_tab_changed)
 
-    def _on_tab_changed(self, index: int) -> None:
+    def _on_tab_changed(self, index: int, delay: int = 30) -> None:
+        """``delay``: milliseconds before narrowing, time for a lesson that chose the tab to
+        show its dock and for the docks just hidden to give up their room."""
         if getattr(self.window, "presenter", False):
             return
         if not self.window.isVisible():  # chosen before the window shows: decide when it does
@@ -39,7 +41,7 @@ class DocksAside(QObject):
             for dock in self.docks:  # one that stays goes to the front of its tab group
                 if dock.isVisible() and self.applies(dock):
                     dock.raise_()
-            QTimer.singleShot(30, self._narrow)  # after a lesson that chose the tab shows its dock
+            QTimer.singleShot(delay, self._narrow)
             return
         if self.narrowed:
             narrowed, self.narrowed = self.narrowed, []
@@ -58,7 +60,7 @@ class DocksAside(QObject):
         if watched is self.window and event.type() == QEvent.Type.Show:
             self.window.removeEventFilter(self)
             # Once the docks have their shown widths.
-            QTimer.singleShot(0, lambda: self._on_tab_changed(self.tabs.currentIndex()))
+            QTimer.singleShot(0, lambda: self._on_tab_changed(self.tabs.currentIndex(), 0))
         return False
 
     def _narrow(self) -> None:

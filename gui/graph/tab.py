@@ -41,7 +41,7 @@ from gui.graph.view import GraphView
 from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
-EQUATION_SHARE = 0.38  # of the tab's height, at most, for the step's formulas and sentence
+EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
 MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
@@ -145,6 +145,7 @@ class GraphTab(QWidget):
             label = QLabel()
             rich = name in captions
             label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+            label.setContentsMargins(0, 0, 8, 0)  # a wrapped line with scripts can run over
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.equation_labels[name] = label
