@@ -43,7 +43,13 @@ from core.expressions.graph import (  # noqa: F401 (the package's public names)
     operation_counts,
     tangents,
 )
-from core.expressions.names import short_names  # noqa: F401 (the package's public names)
+from core.expressions.names import (  # noqa: F401 (the package's public names)
+    display_names,
+    name_limit,
+    operand,
+    short_names,
+    step_names,
+)
 from core.expressions.parse import (  # noqa: F401 (the package's public names)
     MAX_DEPTH,
     MAX_LENGTH,

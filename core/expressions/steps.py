@@ -15,6 +15,7 @@ from core.expressions.graph import (
     local_derivatives,
     tangents,
 )
+from core.expressions.names import operand, step_names
 from core.notation import fmt, fmt_factor
 
 # -- the trace --------------------------------------------------------------------------------
@@ -65,13 +66,17 @@ def _markup_name(name: str) -> str:
     return name.replace("_", "\u2009")  # the markup has no escape: a bare _ starts a subscript
 
 
-def _sym(n: Node, markup: bool) -> str:
-    """How formulas refer to a node: its name, its number, or its id."""
+def _symbol(n: Node, markup: bool, names: Mapping[str, str], bare: bool = False) -> str:
+    """How formulas refer to a node: its number, its name, or its sub-expression (``w1*x1``,
+    bracketed as an operand unless ``bare``), never its id."""
     if n.op == "const":
         return n.label
     if n.name:
         return _markup_name(n.name) if markup else n.name
-    return n.id
+    text = names[n.id] if bare else operand(names[n.id])
+    if markup:
+        text = re.sub(r"[A-Za-z_]\w*", lambda m: _markup_name(m[0]), text)
+    return text
 
 
 def _rhs(n: Node, args: list[str]) -> str:
@@ -100,6 +105,11 @@ def trace(
     if mode == "forward" and wrt is None:
         raise ValueError("forward mode needs the variable to differentiate with respect to")
     node_values = forward_values(graph, values)
+    names = step_names(graph)
+
+    def _sym(n: Node, markup: bool, bare: bool = False) -> str:
+        return _symbol(n, markup, names, bare)
+
     local = local_derivatives(graph, node_values)
     ops: list[GraphOperation] = []
     F = graph.output_name
@@ -111,19 +121,20 @@ def trace(
     def value_parts(n: Node) -> tuple[str, str, str]:
         """(formula, substituted, plain sentence) of the node's value."""
         v = fmt(node_values[n.id])
-        me, plain_me = _sym(n, True), _sym(n, False)
+        me, plain_me = _sym(n, True, bare=True), _sym(n, False, bare=True)
         if n.op == "var":
             return f"{me} = {v}", f"{me} = {v}", f"Input {plain_me} = {v}."
         if n.op == "const":
             return n.label, n.label, f"Constant {n.label}."
         ins = [graph.node(i) for i in n.inputs]
-        general = _rhs(n, [_sym(i, True) for i in ins])
+        bare = n.op not in ("add", "sub", "mul", "div", "pow", "neg")  # f(…) has its brackets
+        general = _rhs(n, [_sym(i, True, bare) for i in ins])
         numbers = [fmt(node_values[i.id]) for i in ins]
         numbers = numbers[:1] + [fmt_factor(node_values[i.id]) for i in ins[1:]]
         if n.op in ("mul", "pow", "neg"):
             numbers[0] = fmt_factor(node_values[ins[0].id])
         filled = _rhs(n, numbers)
-        plain = _rhs(n, [_sym(i, False) for i in ins])
+        plain = _rhs(n, [_sym(i, False, bare) for i in ins])
         return (f"{me} = {general}", f"{me} = {filled} = {v}",
                 f"{plain_me} = {plain} = {filled} = {v}.")
 
@@ -132,7 +143,7 @@ def trace(
         tan = tangents(graph, values, wrt)
         for n in graph.nodes:
             formula, substituted, sentence = value_parts(n)
-            me, plain_me, t = _sym(n, True), _sym(n, False), fmt(tan[n.id])
+            me, plain_me, t = _sym(n, True), _sym(n, False, bare=True), fmt(tan[n.id])
             d_me = f"d{me}/d{_markup_name(wrt)}"
             if n.op == "const":
                 add("tangent", n, 0.0, n.label, n.label, (),
@@ -164,7 +175,7 @@ def trace(
     for n in reversed(graph.nodes):
         if n.op == "const":
             continue
-        me, plain_me, d = _sym(n, True), _sym(n, False), fmt(adj[n.id])
+        me, plain_me, d = _sym(n, True), _sym(n, False, bare=True), fmt(adj[n.id])
         if n.id == graph.output:
             add("backward", n, 1.0, f"∂{F}/∂{me} = 1", f"∂{F}/∂{me} = 1", (),
                 f"Seed: the output's derivative with respect to itself, ∂{F}/∂{plain_me} = 1.")
@@ -175,10 +186,11 @@ def trace(
         nums = [f"{fmt_factor(adj[e.target])}·{fmt_factor(local[e.id])}" for e in edges]
         filled = " + ".join(nums)
         if len(edges) == 1:
-            how = f"one path, through {_sym(graph.node(edges[0].target), False)}"
+            how = f"one path, through {_sym(graph.node(edges[0].target), False, bare=True)}"
         elif len(n.consumers) == 1:
             times = "twice" if len(edges) == 2 else f"{_count(len(edges))} times"
-            how = (f"it feeds {_sym(graph.node(n.consumers[0]), False)} {times}, so add the "
+            how = (f"it feeds {_sym(graph.node(n.consumers[0]), False, bare=True)} {times}, "
+                   "so add the "
                    f"{_count(len(edges))} paths")
         else:
             how = (f"it feeds {_count(len(n.consumers))} nodes, so add the "

@@ -9,29 +9,69 @@ restores every dock itself, so nothing is done while it is on.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
 
-class DocksAside:
+class DocksAside(QObject):
     """Hides ``docks`` while ``page`` is the current tab of ``tabs``; restores them after."""
 
     def __init__(self, window, tabs: QTabWidget, page, docks: list[QDockWidget],
-                 applies=lambda dock: False) -> None:
+                 applies=lambda dock: False, share: float = 0.32) -> None:
+        super().__init__(window)
         self.window, self.tabs, self.page, self.docks = window, tabs, page, docks
         self.applies = applies  # a dock for which this says True stays
+        self.share = share
         self.hidden: list[QDockWidget] = []
+        self.narrowed: list[tuple[QDockWidget, int]] = []
         tabs.currentChanged.connect(self._on_tab_changed)
 
-    def _on_tab_changed(self, index: int) -> None:
+    def _on_tab_changed(self, index: int, delay: int = 30) -> None:
+        """``delay``: milliseconds before narrowing, time for a lesson that chose the tab to
+        show its dock and for the docks just hidden to give up their room."""
         if getattr(self.window, "presenter", False):
+            return
+        if not self.window.isVisible():  # chosen before the window shows: decide when it does
+            self.window.installEventFilter(self)
             return
         if self.tabs.widget(index) is self.page:
             self.hidden = [d for d in self.docks if d.isVisible() and not self.applies(d)]
             for dock in self.hidden:
                 dock.hide()
-        elif self.hidden:
+            for dock in self.docks:  # one that stays goes to the front of its tab group
+                if dock.isVisible() and self.applies(dock):
+                    dock.raise_()
+            QTimer.singleShot(delay, self._narrow)
+            return
+        if self.narrowed:
+            narrowed, self.narrowed = self.narrowed, []
+            docks = [d for d, _ in narrowed if d.isVisible() and not d.isFloating()]
+            widths = [w for d, w in narrowed if d in docks]
+            if docks:
+                self.window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+        if self.hidden:
             hidden, self.hidden = self.hidden, []
             for dock in hidden:
                 dock.show()
             # Shown again, the first of a tabified group goes to the front.
             hidden[0].raise_()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.window and event.type() == QEvent.Type.Show:
+            self.window.removeEventFilter(self)
+            # Once the docks have their shown widths.
+            QTimer.singleShot(0, lambda: self._on_tab_changed(self.tabs.currentIndex(), 0))
+        return False
+
+    def _narrow(self) -> None:
+        """The docks that stay beside the graph give it width, down to ``share`` of the window."""
+        if self.tabs.currentWidget() is not self.page or getattr(self.window, "presenter", False):
+            return
+        limit = round(self.share * self.window.width())
+        sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        wide = [d for d in self.docks if d.isVisible() and not d.isFloating()
+                and d.width() > limit and self.window.dockWidgetArea(d) in sides]
+        known = {d for d, _ in self.narrowed}
+        self.narrowed += [(d, d.width()) for d in wide if d not in known]
+        if wide:
+            self.window.resizeDocks(wide, [limit] * len(wide), Qt.Orientation.Horizontal)

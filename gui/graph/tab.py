@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetrics
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableWidget,
@@ -27,14 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.expressions import PRESETS, ExpressionError, GraphOperation, operation_counts
-from core.notation import MINUS, fmt, to_html
+from core.expressions import (
+    PRESETS,
+    ExpressionError,
+    operation_counts,
+)
+from core.notation import MINUS
 from gui.graph.controller import GraphController
-from gui.graph.view import GraphView, node_symbol
+from gui.graph.equation import equation_texts
+from gui.graph.view import GraphView
 from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
-SUMMARY_LIMIT = 6  # derivatives listed in the sentence at the end
+EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
 MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
@@ -68,37 +75,6 @@ def parse_values(text: str) -> dict[str, float]:
         except ValueError:
             raise ValueError(f"the value of '{name}' is not a number: '{number}'") from None
     return values
-
-
-def heading_for(op: GraphOperation, controller: GraphController) -> str:
-    """Plain words for a record: "Backward · ∂f/∂b by the chain rule"."""
-    graph = controller.graph
-    node = graph.node(op.node)
-    sym = node_symbol(node)
-    if node.op == "const":
-        return f"Constant {sym}"
-    if op.phase == "forward":
-        return f"Forward · input {sym}" if node.op == "var" else f"Forward · value of {sym}"
-    if op.phase == "backward":
-        f = graph.output_name
-        if node.id == graph.output:
-            return f"Backward · seed ∂{f}/∂{sym} = 1"
-        return f"Backward · ∂{f}/∂{sym} by the chain rule"
-    return f"Forward mode · {sym} and d{sym}/d{controller.wrt}"
-
-
-def result_html(op: GraphOperation) -> str:
-    """The left-hand sides of the substituted formula with the rounded results in bold."""
-    numbers = {
-        "forward": [op.value],
-        "backward": [op.derivative],
-        "tangent": [op.value, op.derivative],
-    }[op.phase]
-    parts = []
-    for part, number in zip(op.substituted.split(";  "), numbers):
-        lhs = part.split(" = ")[0] if " = " in part else "constant"
-        parts.append(f"{to_html(lhs)}&nbsp;=&nbsp;<b>{fmt(number)}</b>")
-    return ",&nbsp;&nbsp;".join(parts)
 
 
 class GraphTab(QWidget):
@@ -169,6 +145,7 @@ class GraphTab(QWidget):
             label = QLabel()
             rich = name in captions
             label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+            label.setContentsMargins(0, 0, 8, 0)  # a wrapped line with scripts can run over
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.equation_labels[name] = label
@@ -181,6 +158,8 @@ class GraphTab(QWidget):
             else:
                 grid.addWidget(label, row, 0, 1, 2)
         grid.setRowStretch(5, 1)
+        for name in ("formula", "sentence"):  # the two widths the texts wrap at
+            self.equation_labels[name].installEventFilter(self)
 
         # How many passes each mode needs for the whole gradient.
         self.counts_table = QTableWidget(2, 3)
@@ -240,7 +219,13 @@ class GraphTab(QWidget):
         lower_layout = QGridLayout(lower)
         lower_layout.setContentsMargins(0, 4, 0, 0)
         lower_layout.addWidget(self.step_bar, 0, 0, 1, 2)
-        lower_layout.addWidget(equation, 1, 0)
+        # A step whose formulas need more lines than the room kept for them scrolls.
+        self.equation_area = QScrollArea()
+        self.equation_area.setWidget(equation)
+        self.equation_area.setWidgetResizable(True)
+        self.equation_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.equation_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lower_layout.addWidget(self.equation_area, 1, 0)
         lower_layout.addWidget(counts, 1, 1, Qt.AlignmentFlag.AlignTop)
         lower_layout.setColumnStretch(0, 1)
         self._lower = lower
@@ -286,13 +271,44 @@ class GraphTab(QWidget):
         self.counts_table.setStyleSheet(
             f"QHeaderView {{ font-size: {BASE_POINTS['tab'] * scale:.1f}pt; }}")
         self._fit_counts_table()
-        # Room for the heading, three formula lines and a sentence of up to three lines.
-        lines = {"heading": 1, "formula": 1, "substituted": 1, "result": 1, "sentence": 3}
-        height = sum(
-            QFontMetrics(self.equation_labels[name].font()).lineSpacing() * count + 4
-            for name, count in lines.items()
-        )
-        self._lower.setMinimumHeight(height + self.step_bar.sizeHint().height() + 12)
+        self._reserve_room()
+
+    def _reserve_room(self) -> None:
+        """Keep room under the graph for the tallest text any step of this trace shows at the
+        labels' present width, and no more: the rest is the graph's. The room is at most
+        ``EQUATION_SHARE`` of the tab's height; a step that needs more scrolls."""
+        c = self.controller
+        steps = [None, *c.trace] if c.graph is not None else [None]
+        height = 0.0
+        for name, label in self.equation_labels.items():
+            lines = {"heading": 1, "sentence": 3}.get(name, 1)  # before the first layout
+            width = label.contentsRect().width()
+            if not self.isVisible() or width < 100 or not c.trace:
+                height += QFontMetrics(label.font()).lineSpacing() * lines + 4
+                continue
+            doc = QTextDocument()
+            doc.setDefaultFont(label.font())
+            doc.setDocumentMargin(0)
+            doc.setTextWidth(width)
+            tallest = 0.0
+            for k, op in enumerate(steps):
+                text = equation_texts(c, op, last=k == len(steps) - 1)[name]
+                if label.textFormat() == Qt.TextFormat.RichText:
+                    doc.setHtml(text)
+                else:
+                    doc.setPlainText(text)
+                tallest = max(tallest, doc.size().height())
+            height += tallest + 4
+        # The step bar counts only where it shows (the main window steps with its toolbar).
+        bar = 0 if self.step_bar.isHidden() else self.step_bar.sizeHint().height()
+        cap = EQUATION_SHARE * self.height() if self.isVisible() else height
+        self._lower.setMinimumHeight(round(min(height, cap) + bar + 12))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        """A formula or sentence label of a new width may need more or fewer lines."""
+        if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self._reserve_room)
+        return False
 
     @staticmethod
     def _set_points(widget: QWidget, points: float, bold: bool = False) -> None:
@@ -401,6 +417,7 @@ class GraphTab(QWidget):
         self.wrt_combo.setEnabled(forward)
         self.wrt_caption.setEnabled(forward)
         self._update_counts()
+        self._reserve_room()
 
     def _update_counts(self) -> None:
         c = self.controller
@@ -466,25 +483,7 @@ class GraphTab(QWidget):
     def _on_state_changed(self) -> None:
         c = self.controller
         op = c.current
-        texts = dict.fromkeys(self.equation_labels, "")
-        if op is None:
-            texts["heading"] = "Start"
-            texts["sentence"] = (
-                "Press → or Space: first every node's value, left to right, then the "
-                "derivatives from the output back to the inputs."
-                if c.mode == "reverse"
-                else f"Press → or Space: each node's value and its derivative by {c.wrt}, left to "
-                "right, in one pass."
-            )
-        else:
-            texts["heading"] = heading_for(op, c)
-            texts["formula"] = to_html(op.formula)
-            texts["substituted"] = to_html(op.substituted)
-            texts["result"] = result_html(op)
-            texts["sentence"] = op.text
-            summary = self._summary() if c.at_end else ""
-            if summary:
-                texts["sentence"] += "  " + summary
+        texts = equation_texts(c, op, last=c.at_end)
         for name, text in texts.items():
             label = self.equation_labels[name]
             if label.text() != text:
@@ -494,27 +493,3 @@ class GraphTab(QWidget):
         progress = self.progress_text()
         if self.progress_label.text() != progress:
             self.progress_label.setText(progress)
-
-    def _summary(self) -> str:
-        c = self.controller
-        graph, f = c.graph, c.graph.output_name
-        known = c.known()
-        if c.mode == "reverse":
-            parts = [
-                f"∂{f}/∂{x} = {fmt(known[f'derivative:{graph.variable(x).id}'])}"
-                for x in graph.variables[:SUMMARY_LIMIT]
-            ]
-            if len(graph.variables) > SUMMARY_LIMIT:
-                parts.append("…")
-            return ("Done: " + ", ".join(parts) + " from one backward pass.") if parts else ""
-        if c.wrt is None:
-            return ""
-        d = fmt(known[f"derivative:{graph.output}"])
-        others = [x for x in graph.variables if x != c.wrt]
-        more = (
-            f" The other {len(others)} derivative{'' if len(others) == 1 else 's'} "
-            f"need{'s' if len(others) == 1 else ''} one more pass each."
-            if others
-            else ""
-        )
-        return f"Done: d{f}/d{c.wrt} = {d}.{more}"

@@ -1,11 +1,13 @@
 """A computation graph drawn left to right: one card per node with its value and derivative.
 
 Variables are in the left column and the output on the right (``node.column``); within a column
-each node sits near the mean height of its inputs, so the drawing is the same every run. Each
-card shows the node's label (``a``, ``+``, ``×``, ``sin``), its value and its derivative (∂f/∂node
-in reverse mode, dnode/dx in forward mode), or "—" while the cursor has not computed it. An edge
-shows its local derivative ∂target/∂source (the number; the formula on hover) once a step has
-used it.
+each node sits near the mean height of its inputs, so the drawing is the same every run; a graph
+too wide for the view wraps into bands (``layout.wrap_bands``). An operation's card is titled by
+the sub-expression it computes (``w1*x1 + b``) over its value and derivative (``grad``, ∂f/∂ of
+it, in reverse mode; ``d/dx`` in forward mode); an input's card says ``w1 = 0.5  ∂f/∂w1 = …`` on
+one line; "—" stands for what the cursor has not computed. No card or formula shows a node id.
+An edge shows its local derivative ∂target/∂source (the number; the formula on hover) once a
+step has used it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from core.expressions import Node, short_names
+from core.expressions import Node, display_names, operand, step_names
 from core.notation import fmt
-from gui.graph.layout import draw_columns, layout_rows  # noqa: F401 (tests import them here)
+from gui.graph.layout import (  # noqa: F401 (tests import draw_columns and layout_rows here)
+    draw_columns,
+    layout_rows,
+    wrap_bands,
+)
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
@@ -33,21 +39,28 @@ NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
 MAX_FIT_SCALE = 1.0
 MIN_FIT_SCALE = 0.86
 MIN_FIT_SCALE_LARGE = 0.91  # presenter mode's bound is 22 px, a little more than 1.6 × 13 px
-MAX_SPREAD = 1.8  # how far the gaps between cards may grow to fill the view
+MAX_SPREAD = 3.0  # how far the gaps between cards may grow to fill the view
 
 
-def node_symbol(node: Node) -> str:
-    """How the formulas name a node: the variable, the number, or the id (n2)."""
-    if node.op == "const":
-        return node.label
-    return node.name or node.id
+def node_symbol(node: Node, names: dict[str, str]) -> str | None:
+    """The short name a card's lines use (``w1 = 0.5``, ``∂f/∂w1``; ``f`` for the output), or
+    None for an unnamed operation, whose card is titled by its sub-expression and whose lines
+    say ``value`` and ``grad``. ``names`` is :func:`core.expressions.step_names`."""
+    if node.op in ("var", "const") or node.name:
+        return names[node.id]
+    name = names[node.id]
+    return name if _is_symbol(name) else None
+
+
+def _is_symbol(name: str) -> bool:
+    return name.replace("_", "").isalnum()
 
 
 class GraphView(ZoomView):
     """Shows the controller's graph with the numbers known at its cursor.
 
     Attributes for tests and callers: ``cards`` (node id → card item), ``labels`` (``label:``,
-    ``value:``, ``derivative:``, ``local:`` and ``tag:`` keys → text item), ``edges`` (edge id
+    ``value:``, ``derivative:`` and ``local:`` keys → text item), ``edges`` (edge id
     → arrow item) and ``centres`` (node id → scene point).
     """
 
@@ -106,16 +119,26 @@ class GraphView(ZoomView):
     # -- building the scene -----------------------------------------------------------------
 
     def derivative_prefix(self, node: Node) -> str:
-        """``∂f/∂b`` in reverse mode, ``db/da`` in forward mode by a."""
+        """``∂f/∂b`` in reverse mode, ``db/da`` in forward mode by a; ``grad`` and ``d/da`` on
+        the card of an unnamed operation (its title says what it is)."""
         c = self.controller
+        sym = node_symbol(node, self._names)
         if c.mode == "forward":
-            return f"d{node_symbol(node)}/d{c.wrt}" if c.wrt else ""
-        return f"∂{c.graph.output_name}/∂{node_symbol(node)}"
+            return (f"d{sym}/d{c.wrt}" if sym else f"d/d{c.wrt}") if c.wrt else ""
+        return f"∂{c.graph.output_name}/∂{sym}" if sym else "grad"
+
+    def value_prefix(self, node: Node) -> str:
+        sym = node_symbol(node, self._names)
+        return sym if sym else "value"
+
+    def _untitled(self, node: Node, titles: dict[str, str]) -> bool:
+        """A card whose value line already names it (``w1 = 0.5``) needs no title."""
+        return node.op != "const" and titles[node.id] == node_symbol(node, self._names)
 
     def local_prefix(self, edge) -> str:
-        graph = self.controller.graph
-        target, source = graph.node(edge.target), graph.node(edge.source)
-        return f"∂{node_symbol(target)}/∂{node_symbol(source)}"
+        """The formula of an edge's local derivative: ``∂(w1*x1 + b)/∂(w1*x1)``."""
+        target, source = self._names[edge.target], self._names[edge.source]
+        return f"∂{operand(target)}/∂{operand(source)}"
 
     def _build_scene(self) -> None:
         scene = self.scene()
@@ -135,6 +158,7 @@ class GraphView(ZoomView):
         graph = self.controller.graph
         if graph is None:
             return
+        self._names = step_names(graph)
         theme, fs = self.theme, 13 * self.font_scale
         self.setBackgroundBrush(QBrush(theme.background))
         pens = self._pens()
@@ -142,59 +166,89 @@ class GraphView(ZoomView):
             "label": self._font(1.05, bold=True),
             "value": self._font(),
             "derivative": self._font(),
-            "tag": self._font(0.9),
-            "local": self._font(0.9),
+            "local": self._font(),
         }
         # Small graphs have room for longer names; large ones need narrow cards.
-        titles = short_names(graph, 18 if len(graph.nodes) <= 10 else 13)
+        titles = display_names(graph)
         metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
 
         # Card sizes: wide enough for every text this trace will show.
         final = {}
         for op in self.controller.trace:
             final[op.node] = op
-        widths = [5 * fs]
+        # A titled card (an operation) has its title, a value line and a derivative line; an
+        # untitled one (a variable, whose value line names it: w1 = 0.5) has no title, and in a
+        # column of untitled cards only (the inputs' column) puts both numbers on one line.
+        self._columns = draw_columns(graph)
+        titled_columns = {self._columns[n.id] for n in graph.nodes
+                          if n.op != "const" and not self._untitled(n, titles)}
+        one_line = {n.id for n in graph.nodes if n.op != "const" and self._untitled(n, titles)
+                    and self._columns[n.id] not in titled_columns}
+        widths, value_ws, derivative_ws = [5 * fs], [0.0], [0.0]
         for n in graph.nodes:
             if n.op == "const":
                 continue
-            widths.append(metrics["label"].horizontalAdvance(titles[n.id]))
-            sym, prefix = node_symbol(n), self.derivative_prefix(n)
+            untitled = n.id in one_line
+            if not untitled:
+                widths.append(metrics["label"].horizontalAdvance(titles[n.id]))
+            sym, prefix = self.value_prefix(n), self.derivative_prefix(n)
             self._derivative_prefixes[n.id] = prefix
             value = fmt(self.controller.node_values[n.id])
-            for number in (NUMBER_TEMPLATE, value):
-                widths.append(metrics["value"].horizontalAdvance(f"{sym} = {number}"))
             derivative = final[n.id].derivative if n.id in final else None
-            for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None else ""):
-                widths.append(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}"))
-        pad_x, pad_y = 0.5 * fs, 0.35 * fs
+            v = max(metrics["value"].horizontalAdvance(f"{sym} = {number}")
+                    for number in (NUMBER_TEMPLATE, value))
+            d = max(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}")
+                    for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None
+                                   else ""))
+            if untitled:
+                value_ws.append(v)
+                derivative_ws.append(d)
+            else:
+                widths += [v, d]
+        pad_x, pad_y = 0.5 * fs, 0.25 * fs
         card_w = max(widths) + 2 * pad_x
+        line_w = max(value_ws) + 0.9 * fs + max(derivative_ws) + 2 * pad_x
         h_label, h_line = metrics["label"].height(), metrics["value"].height()
         card_h = 2 * pad_y + h_label + 0.15 * fs + 2 * h_line
-        # An edge shows its local derivative's number; the formula ∂n4/∂b is its tooltip.
+        small_h = 2 * pad_y + h_line  # one line
+        two_h = 2 * pad_y + 2 * h_line  # untitled, beside titled cards
+        const_h = h_label + 2 * pad_y
+        row_gap = 0.5 * fs
+        pitch = small_h + row_gap
+
+        def card_size(n: Node) -> tuple[float, float]:
+            if n.op == "const":
+                return max(metrics["label"].horizontalAdvance(titles[n.id]) + 2 * pad_x,
+                           2.6 * fs), const_h
+            if n.id in one_line:
+                return line_w, small_h
+            return (card_w, two_h) if self._untitled(n, titles) else (card_w, card_h)
+
+        sizes = {n.id: card_size(n) for n in graph.nodes}
+        # An edge shows its local derivative's number; the formula ∂(a + b)/∂a is its tooltip.
         local_w = metrics["local"].horizontalAdvance(NUMBER_TEMPLATE) + fs
-        gap = local_w + 0.8 * fs
-        dx, dy = card_w + gap, card_h + 1.45 * fs
-        rows = layout_rows(graph)
-        self._columns = draw_columns(graph)
-        bands, per_band, band_h, top, dx, dy = self._bands(graph, rows, dx, dy, card_w, card_h,
-                                                           fs)
-        self.bands = bands
+        rows = layout_rows(graph, lambda n: (sizes[n.id][1] + row_gap) / pitch)
+        column_ws: dict[int, float] = {}
         for n in graph.nodes:
-            band, column = divmod(max(self._columns[n.id], 0), per_band)
-            self.centres[n.id] = QPointF(column * dx, band * band_h + (rows[n.id] - top) * dy)
-        self._band_of = {n.id: max(self._columns[n.id], 0) // per_band for n in graph.nodes}
-        self._band_h = band_h
+            k = self._columns[n.id]
+            column_ws[k] = max(column_ws.get(k, 0.0), sizes[n.id][0])
+        port = self.viewport().size()
+        self._built_for = (port.width(), port.height(), self.font_scale)
+        wrap = wrap_bands(self._columns, rows, column_ws, (local_w + 0.8 * fs, pitch, card_h, fs),
+                          (port.width(), port.height()), MAX_SPREAD, self.max_fit_scale,
+                          self._least_scale())
+        per, dy, gap = wrap["per"], wrap["dy"], wrap["gap"]
+        self.bands = len(wrap["tops"])
+        self._band_of = {n.id: max(self._columns[n.id], 0) // per for n in graph.nodes}
+        for n in graph.nodes:
+            band, column = divmod(max(self._columns[n.id], 0), per)
+            y = wrap["ys"][band] + (rows[n.id] - wrap["tops"][band]) * dy
+            self.centres[n.id] = QPointF(wrap["xs"][column], y)
 
         # Cards.
-        sizes = {}
         for n in graph.nodes:
             c = self.centres[n.id]
-            if n.op == "const":
-                w = max(metrics["label"].horizontalAdvance(titles[n.id]) + 2 * pad_x, 2.6 * fs)
-                h = h_label + 2 * pad_y
-            else:
-                w, h = card_w, card_h
-            sizes[n.id] = (w, h)
+            w, h = sizes[n.id]
             rect = QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
             path = QPainterPath()
             path.addRoundedRect(rect, 0.6 * fs, 0.6 * fs)
@@ -203,67 +257,50 @@ class GraphView(ZoomView):
             card.setBrush(QBrush(theme.node))
             card.setZValue(1)
             card.setData(0, n.id)
-            card.setToolTip(
-                f"{node_symbol(n)}: {n.source}" if n.op not in ("var", "const") else n.source
-            )
+            card.setToolTip(n.source)
             scene.addItem(card)
             self.cards[n.id] = card
             top = rect.top() + pad_y
             colour = theme.muted if n.op == "const" else theme.foreground
-            self._add_label(
-                f"label:{n.id}",
-                titles[n.id],
-                QPointF(c.x(), top + h_label / 2),
-                self._font(1.05, bold=True, italic=n.op == "var"),
-                colour,
-            )
+            if not self._untitled(n, titles):
+                self._add_label(
+                    f"label:{n.id}",
+                    titles[n.id],
+                    QPointF(c.x(), top + h_label / 2),
+                    self._font(1.05, bold=True, italic=n.op == "var"),
+                    colour,
+                )
+                top += h_label + 0.15 * fs
             if n.op == "const":
                 continue
-            y = top + h_label + 0.15 * fs + h_line / 2
-            self._add_label(
-                f"value:{n.id}", "", QPointF(c.x(), y), fonts["value"], theme.foreground
-            )
-            self._add_label(
-                f"derivative:{n.id}",
-                "",
-                QPointF(c.x(), y + h_line),
-                fonts["derivative"],
-                theme.delta,
-            )
-            if n.op != "var":
-                # The id the formulas below use, and the whole sub-expression on hover.
-                tag = node_symbol(n)
-                if n.id == graph.output:
-                    tag = f"{tag} · output {graph.output_name}" if tag != graph.output_name else (
-                        f"output {tag}")
-                tag = metrics["tag"].elidedText(tag, Qt.TextElideMode.ElideMiddle, card_w)
-                self._add_label(
-                    f"tag:{n.id}",
-                    tag,
-                    QPointF(c.x(), rect.top() - 0.68 * fs),
-                    fonts["tag"],
-                    theme.muted,
-                )
+            y = top + h_line / 2
+            value_at, derivative_at = QPointF(c.x(), y), QPointF(c.x(), y + h_line)
+            if n.id in one_line:  # side by side
+                value_at = QPointF(rect.left() + pad_x + max(value_ws) / 2, y)
+                derivative_at = QPointF(rect.right() - pad_x - max(derivative_ws) / 2, y)
+            self._add_label(f"value:{n.id}", "", value_at, fonts["value"], theme.foreground)
+            self._add_label(f"derivative:{n.id}", "", derivative_at, fonts["derivative"],
+                            theme.delta)
 
         # Edges: from the source's right side to the target's left side, one entry per slot.
         pairs: dict[tuple[str, str], int] = {}
         label_spots: dict[int, list[tuple[float, str]]] = {}
         for e in graph.edges:
             source, target = graph.node(e.source), graph.node(e.target)
-            (sw, _), (tw, th) = sizes[e.source], sizes[e.target]
+            (sw, sh), (tw, th) = sizes[e.source], sizes[e.target]
             s, t = self.centres[e.source], self.centres[e.target]
             k = len(target.inputs)
             repeat = pairs.get((e.source, e.target), 0)
             pairs[(e.source, e.target)] = repeat + 1
-            p1 = QPointF(s.x() + sw / 2, s.y() + repeat * 0.3 * card_h)
+            p1 = QPointF(s.x() + sw / 2, s.y() + repeat * 0.3 * sh)
             p2 = QPointF(t.x() - tw / 2, t.y() + (e.slot - (k - 1) / 2) * 0.42 * th)
             via = []
             if self._band_of[e.target] != self._band_of[e.source]:
                 # Into a later band: out to the right, along the gap below the source's band,
                 # then in from the left.
-                lane = self._band_of[e.source] * band_h + self._content_h + 1.0 * fs
+                lane = wrap["lanes"][self._band_of[e.source]]
                 via = [QPointF(p1.x() + 0.5 * gap, p1.y()), QPointF(p1.x() + 0.5 * gap, lane),
-                       QPointF(p2.x() - 0.5 * gap, lane), QPointF(p2.x() - 0.5 * gap, p2.y())]
+                       QPointF(p2.x() - 0.85 * gap, lane), QPointF(p2.x() - 0.85 * gap, p2.y())]
             arrow = QGraphicsPathItem(self._arrow_path(p1, p2, 0.65 * fs, via))
             constant = source.op == "const"
             arrow.setPen(pens["constant_edge" if constant else "edge"])
@@ -275,7 +312,7 @@ class GraphView(ZoomView):
             if constant:
                 continue
             # The local derivative sits in the middle of the gap in front of the target.
-            x = t.x() - tw / 2 - gap / 2
+            x = t.x() - tw / 2 - (0.4 if via else 0.5) * gap  # clear of a wrapped edge's bend
             f = (x - p1.x()) / (p2.x() - p1.x()) if p2.x() != p1.x() else 0.5
             y = p2.y() - 0.6 * fs if via else p1.y() + f * (p2.y() - p1.y())
             label_spots.setdefault(self._columns[target.id], []).append((y, e.id))
@@ -318,46 +355,10 @@ class GraphView(ZoomView):
             if key.startswith(("value:", "derivative:", "local:")):
                 a = self._anchors[key]
                 rect = rect.united(QRectF(a.x() - local_w / 2, a.y() - fs, local_w, 2 * fs))
-        scene.setSceneRect(rect.adjusted(-0.6 * fs, -0.6 * fs, 0.6 * fs, 0.6 * fs))
+        scene.setSceneRect(rect.adjusted(-0.4 * fs, -0.4 * fs, 0.4 * fs, 0.4 * fs))
         if self.auto_fit:
             super().fit()
             self._keep_legible()
-
-    def _bands(self, graph, rows, dx, dy, card_w, card_h, fs):
-        """How many bands of columns fill the view best (a wide graph wraps into several):
-        (bands, columns per band, band height, top row)."""
-        columns = max(max(self._columns.values()), 0) + 1
-        top, bottom = min(rows.values()), max(rows.values())
-        span = (bottom - top) * dy + card_h + 2.5 * fs  # with the tags above the cards
-        self._content_h = (bottom - top) * dy + card_h / 2
-        port = self.viewport().size()
-        self._built_for = (port.width(), port.height(), self.font_scale)
-        w_port, h_port = max(port.width(), 100), max(port.height(), 100)
-        best = None
-        for bands in range(1, columns + 1):
-            per = -(-columns // bands)
-            if bands > 1 and -(-columns // (bands - 1)) == per:
-                continue
-            band_h = span + (2.5 * fs if bands > 1 else 0)
-            width = (per - 1) * dx + card_w + 1.2 * fs
-            height = bands * band_h
-            scale = min(w_port / width, h_port / height)
-            if best is None or scale > best[0] * 1.08:
-                best = (scale, bands, per, band_h)
-        _, bands, per, band_h = best
-        # Room to spare: spread the columns and rows over it (the cards keep their size).
-        width = (per - 1) * dx + card_w + 1.2 * fs
-        if per > 1 and width < w_port:
-            spare = (w_port - width) / ((per - 1) * dx)
-            dx *= min(1 + spare, MAX_SPREAD)
-        height = bands * band_h
-        if bottom > top and height < h_port:
-            spare = (h_port - height) / (bands * (bottom - top) * dy)
-            grow = min(1 + spare, MAX_SPREAD)
-            band_h += (grow - 1) * (bottom - top) * dy
-            dy *= grow
-        self._content_h = (bottom - top) * dy + card_h / 2
-        return bands, per, band_h, top, dx, dy
 
     def fit(self) -> None:
         """Wrap the graph into as many bands as suit the view's shape, then fit it."""
@@ -373,7 +374,7 @@ class GraphView(ZoomView):
 
     def _keep_legible(self) -> None:
         """Fitted below the legible scale: show it at that scale around the cursor instead."""
-        least = MIN_FIT_SCALE if self.font_scale < 1.3 else MIN_FIT_SCALE_LARGE
+        least = self._least_scale()
         if self.transform().m11() >= least or self.controller.graph is None:
             return
         self.resetTransform()
@@ -381,6 +382,9 @@ class GraphView(ZoomView):
         self.auto_fit = True
         self._follow_cursor(centre=True)
         self.zoom_changed()
+
+    def _least_scale(self) -> float:
+        return MIN_FIT_SCALE if self.font_scale < 1.3 else MIN_FIT_SCALE_LARGE
 
     def _follow_cursor(self, centre: bool = False) -> None:
         """Keep the current node in view when the graph is larger than the view."""
@@ -399,6 +403,7 @@ class GraphView(ZoomView):
         path = QPainterPath(p1)
         for point in via:
             path.lineTo(point)
+        start, via = p1, list(via)
         if via:
             p1 = via[-1]
         line = p2 - p1
@@ -406,6 +411,8 @@ class GraphView(ZoomView):
         ux, uy = line.x() / length, line.y() / length
         base = QPointF(p2.x() - ux * size * 1.4, p2.y() - uy * size * 1.4)
         path.lineTo(base)
+        for point in reversed([start, *via]):  # back along the line: a path that encloses
+            path.lineTo(point)  # nothing, so the arrowhead's brush does not fill a bend
         normal = QPointF(-uy * size * 0.6, ux * size * 0.6)
         path.addPolygon(QPolygonF([p2, base + normal, base - normal, p2]))
         return path
@@ -446,7 +453,7 @@ class GraphView(ZoomView):
             value = known.get(f"value:{n.id}")
             self._set_text(
                 f"value:{n.id}",
-                f"{node_symbol(n)} = {PLACEHOLDER if value is None else fmt(value)}",
+                f"{self.value_prefix(n)} = {PLACEHOLDER if value is None else fmt(value)}",
             )
             derivative = known.get(f"derivative:{n.id}")
             prefix = self._derivative_prefixes[n.id]

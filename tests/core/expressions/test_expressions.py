@@ -118,7 +118,7 @@ def test_x_times_x_counts_both_edges():
     assert differentiate(graph, {"x": 3}, "reverse")[1] == {"x": 6}
     assert differentiate(graph, {"x": 3}, "forward")[1] == {"x": 6}
     last = trace(graph, {"x": 3})[-1]
-    assert "it feeds n1 twice" in last.text and last.reads == ("n1", "n0->n1:0", "n0->n1:1")
+    assert "it feeds f twice" in last.text and last.reads == ("n1", "n0->n1:0", "n0->n1:1")
 
 
 def test_ids_are_stable_and_topological():
@@ -316,7 +316,7 @@ def test_reverse_trace_is_forward_then_backward():
                          "2·1 + 3·1 = 5.")
     assert at_b.substituted == "∂f/∂b = 2·1 + 3·1 = 5"
     assert at_b.reads == ("n2", "n4", "n1->n2:1", "n1->n4:0")
-    assert ops[2].substituted == "n2 = 2 + 1 = 3" and ops[2].reads == ("n0", "n1")
+    assert ops[2].substituted == "a + b = 2 + 1 = 3" and ops[2].reads == ("n0", "n1")
     assert trace(graph, {"a": 2, "b": 1}) == ops  # deterministic
     assert json.dumps([op.to_dict() for op in ops], allow_nan=False)
 
@@ -326,7 +326,7 @@ def test_forward_trace_has_one_record_per_node():
     ops = trace(graph, {"a": 2, "b": 1}, mode="forward", wrt="b")
     assert len(ops) == len(graph.nodes) and {op.phase for op in ops} == {"tangent"}
     assert [op.derivative for op in ops] == [0, 1, 1, 0, 1, 5]
-    assert ops[-1].substituted == "n5 = 3·2 = 6;  dn5/db = 2·1 + 3·1 = 5"
+    assert ops[-1].substituted == "f = 3·2 = 6;  df/db = 2·1 + 3·1 = 5"
     with pytest.raises(ValueError, match="forward mode needs"):
         trace(graph, {"a": 2, "b": 1}, mode="forward")
 

@@ -36,3 +36,16 @@ def test_network_quantities_keep_their_names():
     names = short_names(graph)
     assert names[graph.output] == "L"
     assert {"z1_0", "u1_0", "w1_0_0"} <= set(names.values())
+
+
+def test_abbreviated_names_do_not_repeat_one_another():
+    # micrograd's sanity check, x = -4: z = 2x + 2 + x, q = relu(z) + z·x, h = relu(z·z),
+    # y = h + q + q·x. Cut at the same length, relu(z) + z·x and relu(z·z) + q would both read
+    # "relu(…) + …".
+    z = "(2*x + 2 + x)"
+    q = f"(relu{z} + {z}*x)"
+    graph = parse(f"relu({z}*{z}) + {q} + {q}*x")
+    names = short_names(graph, 15)
+    assert len(set(names.values())) == len(graph.nodes)
+    assert all(len(name) <= 15 + 6 for name in names.values())
+    assert names[graph.output] != "… + …"  # an operand is kept where one fits

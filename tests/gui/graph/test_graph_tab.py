@@ -83,19 +83,22 @@ def test_stepping_shows_values_then_gradients(tab, qtbot):
     assert view.text(f"value:{out}").endswith(PLACEHOLDER)
     assert view.text(f"value:{a}") == "a = 2"  # inputs are given from the start
     c.to_phase_end()
-    assert view.text(f"value:{out}") == f"{out} = 6"
+    assert view.text(f"value:{out}") == "f = 6"  # the output is called f, not by its id
     assert view.text(f"derivative:{a}") == f"∂f/∂a = {PLACEHOLDER}"
     assert view.text(f"derivative:{b}") == f"∂f/∂b = {PLACEHOLDER}"
     assert tab.progress_label.text() == "forward · 6 of 6"
     assert not any(view.text(k) for k in view.labels if k.startswith("local:"))
     qtbot.mouseClick(tab.step_buttons["step"], Qt.MouseButton.LeftButton)  # the seed
-    assert view.text(f"derivative:{out}") == f"∂f/∂{out} = 1"
+    assert view.text(f"derivative:{out}") == "∂f/∂f = 1"
     assert tab.progress_label.text() == "backward · 1 of 5"
     c.to_end()
     assert view.text(f"derivative:{a}") == "∂f/∂a = 2"
     assert view.text(f"derivative:{b}") == "∂f/∂b = 5"
     assert view.text(f"local:{b}->n4:0") == "1"  # used by b's chain-rule step
-    assert view.labels[f"local:{b}->n4:0"].toolTip() == "∂n4/∂b = 1"
+    assert view.labels[f"local:{b}->n4:0"].toolTip() == "∂(b + 1)/∂b = 1"
+    # An operation's card is titled by its sub-expression; its lines say value and grad.
+    assert view.labels["label:n4"].text() == "b + 1"
+    assert view.text("value:n4") == "value = 2" and view.text("derivative:n4") == "grad = 3"
     # b's step is the chain-rule sum of its two paths, shown in the equation area.
     c.back()
     assert tab.equation_labels["substituted"].text() == "∂f/∂b = 2·1 + 3·1 = 5"
@@ -173,13 +176,14 @@ def test_forward_mode_shows_tangents(tab, qtbot):
     assert view.text(f"derivative:{b}") == "db/db = 1"
     assert view.text(f"value:{out}").endswith(PLACEHOLDER)
     c.to_end()
-    assert view.text(f"value:{out}") == f"{out} = 6"
-    assert view.text(f"derivative:{out}") == f"d{out}/db = 5"
+    assert view.text(f"value:{out}") == "f = 6"
+    assert view.text(f"derivative:{out}") == "df/db = 5"
+    assert view.text("derivative:n4") == "d/db = 1"  # b + 1, titled on its card
     assert "df/db = 5" in tab.equation_labels["sentence"].text()
     assert tab.progress_label.text() == "forward mode, d/db · 6 of 6"
     tab.wrt_combo.setCurrentIndex(tab.wrt_combo.findText("a"))
     c.to_end()
-    assert view.text(f"derivative:{out}") == f"d{out}/da = 2"
+    assert view.text(f"derivative:{out}") == "df/da = 2"
 
 
 @pytest.mark.parametrize("index", range(len(PRESETS)))
@@ -296,7 +300,7 @@ def test_a_fifteen_node_graph_is_legible_at_1280_by_800(make_window, qtbot):
     inter = drawn.intersected(port)
     assert inter.width() * inter.height() > 0.6 * port.width() * port.height()
     # Cards are named by what they compute.
-    titles = {view.labels[f"label:{n.id}"].text() for n in c.graph.nodes if n.op != "const"}
+    titles = {item.text() for key, item in view.labels.items() if key.startswith("label:")}
     assert {"w1*x1", "w3*x1 + b2"} <= titles
 
 
