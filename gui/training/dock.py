@@ -47,12 +47,14 @@ from gui.training.settings import (
     OPTIMIZER_LABELS,
     OUTPUTS,
     TASK_OUTPUTS,
+    parse_grad_noise,
     parse_l2,
 )
 
 PARAM_RANGES = {"momentum": (0.0, 0.999), "rho": (0.0, 0.999), "beta1": (0.0, 0.999),
                 "beta2": (0.0, 0.9999)}  # fmt: skip
 L2_VALUES = (0.0, 1e-5, 1e-4, 1e-3, 0.01, 0.1)
+NOISE_VALUES = (0.0, 0.01, 0.03, 0.1, 0.3)
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 RATE_SECONDS = 0.25  # the progress line's update interval while training
 
@@ -283,6 +285,14 @@ class TrainingDock(QDockWidget):
         self.l2.textActivated.connect(self._on_l2)
         self.l2.lineEdit().editingFinished.connect(lambda: self._on_l2(self.l2.currentText()))
         form.addRow("L2 (λ)", self.l2)
+        self.grad_noise = _value_combo(NOISE_VALUES)
+        self.grad_noise.setToolTip(
+            "σ of Gaussian noise added to every step's gradient (0: none); lesson 6 shows how "
+            "it can carry the weights out of a poor valley")
+        self.grad_noise.textActivated.connect(self._on_grad_noise)
+        self.grad_noise.lineEdit().editingFinished.connect(
+            lambda: self._on_grad_noise(self.grad_noise.currentText()))
+        form.addRow("Gradient noise (σ)", self.grad_noise)
         self.optimizer_form = form
         return box
 
@@ -337,6 +347,15 @@ class TrainingDock(QDockWidget):
             self.show_settings()
             return
         self._change(f"L2 {value:g}", "l2", l2=value)
+
+    def _on_grad_noise(self, text: str) -> None:
+        try:
+            value = parse_grad_noise(text)
+        except ValueError as exc:
+            self.show_message(str(exc))
+            self.show_settings()
+            return
+        self._change(f"Gradient noise σ {value:g}", "grad_noise", grad_noise=value)
 
     def _ask_csv_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, "Train on a CSV file", "", CSV_FILTER)
@@ -415,6 +434,7 @@ class TrainingDock(QDockWidget):
             self.rate.setEditText(f"{s.learning_rate:g}")
             self.batch.setValue(s.batch_size)
             self.l2.setEditText(f"{s.l2:g}")
+            self.grad_noise.setEditText(f"{s.grad_noise:g}")
 
     def settings_note_text(self) -> str:
         """While the timeline shows a recorded epoch: that the settings shown are the current

@@ -55,6 +55,7 @@ MAX_HIDDEN_LAYERS = 8
 MAX_UNITS = 32
 MAX_SAMPLES = 10_000  # the dock's limit: an epoch stays short enough to pause at once
 MAX_L2 = 10.0
+MAX_GRAD_NOISE = 10.0  # σ of the gradient noise: larger only ever drowns the gradient
 GRID = 60  # the decision boundary is sampled on GRID × GRID points
 MAX_GUI_EPOCHS = 100_000  # a run in the window stops here (core.training.MAX_EPOCHS)
 
@@ -151,6 +152,19 @@ def parse_l2(text: str) -> float:
         raise ValueError(f"L2: {text!r} is not a number (try 0 or 1e-4)") from None
     if not math.isfinite(value) or not 0 <= value <= MAX_L2:
         raise ValueError(f"L2 must be between 0 and {MAX_L2:g}, not {text.strip()}")
+    return value
+
+
+def parse_grad_noise(text: str) -> float:
+    """σ of the gradient noise typed as ``text``: a finite number from 0 to
+    :data:`MAX_GRAD_NOISE`."""
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise ValueError(f"gradient noise: {text!r} is not a number (try 0 or 0.1)") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_GRAD_NOISE:
+        raise ValueError(f"gradient noise σ must be between 0 and {MAX_GRAD_NOISE:g}, "
+                         f"not {str(text).strip()}")  # fmt: skip
     return value
 
 

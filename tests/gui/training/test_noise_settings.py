@@ -29,3 +29,24 @@ def test_a_negative_noise_in_a_file_is_refused_by_name():
     text["training"] = {"epochs": 10, "batch_size": 10, "l2": 0.0, "grad_noise": -0.1}
     with pytest.raises(NetworkFileError, match="grad_noise"):
         loads_network(json.dumps(text))
+
+
+def test_the_dock_sets_the_noise_of_the_run_and_refuses_a_bad_one(make_window):
+    window = make_window("circle")
+    dock, training = window.training_dock, window.training
+    training.train_sync(2)
+    assert training.trainer.config.grad_noise == 0.0
+    for text in ("abc", "-0.1", "11", "nan"):
+        dock.grad_noise.lineEdit().setText(text)
+        dock.grad_noise.lineEdit().editingFinished.emit()
+        assert "gradient noise" in dock.message.text() and training.settings.grad_noise == 0.0
+        assert dock.grad_noise.currentText() == "0"
+        dock.show_message("")
+    dock.grad_noise.lineEdit().setText("0.1")
+    dock.grad_noise.lineEdit().editingFinished.emit()
+    # The run goes on (epoch kept) with noise in its gradient, and Undo takes it back.
+    assert training.settings.grad_noise == 0.1 and training.trainer.config.grad_noise == 0.1
+    assert training.trainer.epoch == 2
+    training.undo_stack.undo()
+    assert training.settings.grad_noise == 0.0 and training.trainer.config.grad_noise == 0.0
+    assert dock.grad_noise.currentText() == "0"
