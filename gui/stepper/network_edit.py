@@ -78,6 +78,8 @@ class NetworkEditing:
             if isinstance(key, str):
                 if key.startswith("edge:"):
                     return "w:" + key[5:]
+                if key.startswith(("grad_w:", "new_w:")):  # a weight table's cell
+                    return "w:" + key.partition(":")[2]
                 if key.startswith("node:"):
                     return key
                 return key
