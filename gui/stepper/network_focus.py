@@ -71,7 +71,7 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
     for key in keys:
         kind, _, rest = key.partition(":")
         if (kind in ("w", "grad_w", "new_w") and rest in view.edge_index
-                and rest not in view.layout.edge_spots):
+                and rest not in view.layout.edge_spots and f"w:{rest}" not in view.labels):
             edges.setdefault(rest, []).append(kind)
     movable = sorted(k for k in focus if dense and k in view.labels
                      and k not in view.always_shown)

@@ -25,13 +25,13 @@ from core.trace import unit_label
 from gui.stepper.layer_marks import hide_layer_box, mark_layer
 from gui.stepper.network_edit import PLACEHOLDER, NetworkEditing, rounded  # noqa: F401
 from gui.stepper.network_focus import show_focus
-from gui.stepper.weight_tables import add_table_labels, table_layout
 from gui.stepper.network_layout import (
     Metrics,
     edge_line,
     layout_network,
     unit_label_spots,
 )
+from gui.stepper.weight_tables import add_table_labels, table_layout
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
@@ -138,13 +138,6 @@ class NetworkView(NetworkEditing, ZoomView):
         font.setBold(bold)
         return font
 
-    def _cell_font(self, italic: bool = False) -> QFont:
-        """The weight tables' font: a condensed face where one is installed."""
-        font = self._font(0.9)
-        font.setFamily("DejaVu Sans Condensed")
-        font.setItalic(italic)
-        return font
-
     def _metrics(self) -> Metrics:
         value = QFontMetricsF(self._font())
         bold = QFontMetricsF(self._font(1.0, True))
@@ -225,6 +218,9 @@ class NetworkView(NetworkEditing, ZoomView):
         self.highlight_item = HighlightItem()
         self.highlight_item.setZValue(0.5)
         scene.addItem(self.highlight_item)
+        self.hover_item = HighlightItem()  # the edge of the table cell under the mouse
+        self.hover_item.setZValue(0.6)
+        scene.addItem(self.hover_item)
         self.edge_index = {k: n for n, k in enumerate(keys)}
         self.edge_keys = keys
         self.edge_ends = np.array(ends, dtype=float).reshape(-1, 4)

@@ -65,6 +65,15 @@ class Tables:
         return len(KINDS) * self.line + 0.3 * self.line
 
 
+def cell_font(view, italic: bool = False):
+    """The tables' font: 0.9 of the view's, in a condensed face where one is installed (the
+    widths are measured, so another face only makes the tables wider)."""
+    font = view._font(0.9)
+    font.setFamily("DejaVu Sans Condensed")
+    font.setItalic(italic)
+    return font
+
+
 def shape(sizes: list[int], layer: int) -> tuple[bool, int, int]:
     """(rows_are_targets, rows, cols) of the table of weight layer ``layer``."""
     targets, sources = sizes[layer], sizes[layer - 1]
@@ -111,11 +120,12 @@ def place_tables(tables: Tables, centres: list[float], top: float, width: float,
     xs = [c - p.width / 2 for c, p in zip(centres, plans)]
     # Left to right: no table before the margin or over the one before it; then right to
     # left: none past the right margin or over the one after it.
-    for k, p in enumerate(plans):
+    for k in range(len(plans)):
         low = margin if k == 0 else xs[k - 1] + plans[k - 1].width + gap
         xs[k] = max(xs[k], low)
     for k in range(len(plans) - 1, -1, -1):
-        high = width - margin - plans[k].width if k == len(plans) - 1 else xs[k + 1] - gap - plans[k].width
+        end = width - margin if k == len(plans) - 1 else xs[k + 1] - gap
+        high = end - plans[k].width
         xs[k] = min(xs[k], high)
     tables.top = top
     for p, x in zip(plans, xs):
@@ -178,7 +188,7 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     if edges > MAX_TABLE_EDGES or stepper is None:
         return None
     values = sample_values(stepper)
-    cells = QFontMetricsF(view._cell_font())
+    cells = QFontMetricsF(cell_font(view))
     metrics = view.metrics
     f = metrics.font_px
     tables = plan_tables(network, values, cells.horizontalAdvance, cells.horizontalAdvance,
@@ -209,7 +219,7 @@ def add_table_labels(view, tables: Tables) -> None:
     """The tables' frames, names and cells as the view's items and labels."""
     theme = view.theme
     net = view.controller.network
-    font, italic = view._cell_font(), view._cell_font(italic=True)
+    font, italic = cell_font(view), cell_font(view, italic=True)
     colours = {"w": theme.foreground, "grad_w": theme.delta, "new_w": theme.foreground}
     band = QColor(theme.foreground)
     band.setAlpha(14)
