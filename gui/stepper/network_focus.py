@@ -71,7 +71,7 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
     for key in keys:
         kind, _, rest = key.partition(":")
         if (kind in ("w", "grad_w", "new_w") and rest in view.edge_index
-                and rest not in view.layout.edge_spots and f"w:{rest}" not in view.labels):
+                and rest not in view.layout.edge_spots and key not in view.labels):
             edges.setdefault(rest, []).append(kind)
     movable = sorted(k for k in focus if dense and k in view.labels
                      and k not in view.always_shown)
@@ -120,8 +120,12 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         r = item.boundingRect()
         line = view.edges_item.lines[view.edge_index[key]]
         ends = (line.x1(), line.y1(), line.x2(), line.y2())
-        (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
-                                   r.height(), bounds, rings=RINGS)
+        (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
+                                      r.height(), bounds, rings=RINGS)
+        if not free:  # crowded round the edge: the nearest free place farther away
+            placer.rects = placer.rects[:-1]
+            (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
+                                       r.height(), bounds, rings=14)
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)

@@ -129,7 +129,8 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
                  for g in range(layers)]
         side_room = width - left - right - 2 * hw_min - sum(needs)
     full = r_room >= r_min and r_cap >= r_min
-    side = not full and dy >= 2.3 * h and side_room >= 0
+    # (Without edge labels the two lines beside a unit may come closer to the next unit's.)
+    side = not full and dy >= (2.3 if edge_labels else 2.1) * h and side_room >= 0
     full = full or side
     if side:
         radius = min(0.5 * dy - 0.3 * f, 1.2 * h)

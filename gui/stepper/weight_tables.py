@@ -23,7 +23,8 @@ from core.trace import unit_label
 
 KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
-LEGEND = "each cell: w, ∂L/∂w, new w"
+LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
+          ("w",): "each cell: w (∂L/∂w and new w on the edge in use)"}
 
 
 @dataclass
@@ -60,9 +61,10 @@ class Tables:
     height: float = 0.0  # of the band the tables take
     top: float = 0.0  # where the band begins
     spots: dict[str, tuple[float, float, str]] = field(default_factory=dict)
+    kinds: tuple[str, ...] = KINDS  # the lines of a cell: all three, or w alone (compact)
 
     def cell_height(self) -> float:
-        return len(KINDS) * self.line + 0.3 * self.line
+        return len(self.kinds) * self.line + 0.3 * self.line
 
 
 def cell_font(view, italic: bool = False):
@@ -81,13 +83,13 @@ def shape(sizes: list[int], layer: int) -> tuple[bool, int, int]:
     return (rows_are_targets, targets, sources) if rows_are_targets else (False, sources, targets)
 
 
-def cell_strings(known: dict[str, float], key: str) -> list[str]:
+def cell_strings(known: dict[str, float], key: str, kinds=KINDS) -> list[str]:
     """The strings a cell shows for weight ``key`` (``l:j:i``) given these values."""
-    return [fmt(known[f"{kind}:{key}"]) for kind in KINDS if f"{kind}:{key}" in known]
+    return [fmt(known[f"{kind}:{key}"]) for kind in kinds if f"{kind}:{key}" in known]
 
 
 def plan_tables(network, values: dict[str, float], width_of, name_width_of,
-                line: float, pad: float) -> Tables:
+                line: float, pad: float, kinds=KINDS) -> Tables:
     """Tables sized for ``values`` (every value of the sample, so that no later string is wider
     than its column). ``width_of(text)`` measures a cell's text, ``name_width_of`` a name."""
     sizes = network.sizes
@@ -97,14 +99,15 @@ def plan_tables(network, values: dict[str, float], width_of, name_width_of,
         plan = TablePlan(layer, rows_are_targets, rows, cols, [], 0.0)
         for col in range(cols):
             widest = max((width_of(text) for row in range(rows)
-                          for text in cell_strings(values, plan.key(row, col))), default=0.0)
+                          for text in cell_strings(values, plan.key(row, col), kinds)),
+                         default=0.0)
             name = unit_label(network, layer - 1 if rows_are_targets else layer, col)
             plan.col_widths.append(max(widest, name_width_of(name)) + pad)
         row_layer = layer if rows_are_targets else layer - 1
         plan.head_width = max(name_width_of(unit_label(network, row_layer, row))
                               for row in range(rows)) + pad
         plans.append(plan)
-    tables = Tables(plans, line, line, 1.2 * pad)
+    tables = Tables(plans, line, line, 1.2 * pad, kinds=tuple(kinds))
     tables.height = tables.head + max(p.rows for p in plans) * tables.cell_height() + 0.5 * pad
     return tables
 
@@ -145,7 +148,7 @@ def cell_spots(tables: Tables) -> dict[str, tuple[float, float, str]]:
             for row in range(p.rows):
                 y = p.y0 + tables.head + row * cell + 0.15 * h + h / 2
                 key = p.key(row, col)
-                for n, kind in enumerate(KINDS):
+                for n, kind in enumerate(tables.kinds):
                     spots[f"{kind}:{key}"] = (x - 0.25 * h, y + n * h, "right")
     return spots
 
@@ -191,8 +194,6 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     cells = QFontMetricsF(cell_font(view))
     metrics = view.metrics
     f = metrics.font_px
-    tables = plan_tables(network, values, cells.horizontalAdvance, cells.horizontalAdvance,
-                         cells.height(), 0.45 * f)
     # The units' labels sized for the numbers this sample shows, not for the widest possible
     # ones, and no edge labels: the drawing above the tables is short of height.
     plain, bold = QFontMetricsF(view._font()), QFontMetricsF(view._font(1.0, True))
@@ -205,15 +206,21 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
                       unit_number=max(widest(bold, ("u",)), bold.horizontalAdvance("—")),
                       edge_text=0.0, bias_text=widest(plain, ("b",), "b "),
                       target_text=widest(plain, ("y",), "y "))
-    layout = layout_network(sizes, width, height - tables.height, metrics, edge_labels=False)
-    if not layout.full:
-        return None
-    centres = [(layout.centres[(l - 1, 0)][0] + layout.centres[(l, 0)][0]) / 2
-               for l in range(1, len(sizes))]
-    if not place_tables(tables, centres, height - tables.height, width, 0.4 * f):
-        return None
-    layout.height = height
-    return layout, metrics, tables
+    # Every number in the cells; short of room (presenter mode), w alone, and the gradient and
+    # new value of the weight in use on its edge.
+    for kinds in (KINDS, ("w",)):
+        tables = plan_tables(network, values, cells.horizontalAdvance,
+                             cells.horizontalAdvance, cells.height(), 0.45 * f, kinds)
+        layout = layout_network(sizes, width, height - tables.height, metrics,
+                                edge_labels=False)
+        if not layout.full:
+            continue
+        centres = [(layout.centres[(l - 1, 0)][0] + layout.centres[(l, 0)][0]) / 2
+                   for l in range(1, len(sizes))]
+        if place_tables(tables, centres, height - tables.height, width, 0.4 * f):
+            layout.height = height
+            return layout, metrics, tables
+    return None
 
 def add_table_labels(view, tables: Tables) -> None:
     """The tables' frames, names and cells as the view's items and labels."""
@@ -232,8 +239,8 @@ def add_table_labels(view, tables: Tables) -> None:
     for key, text, spot in header_spots(net, tables):
         view._add_label(key, text, spot, font, theme.muted)
     f = view.metrics.font_px
-    view._add_label("name:legend", LEGEND, (0.4 * f, view.layout.loss_at[1], "left"), font,
-                    theme.muted)
+    view._add_label("name:legend", LEGEND[tables.kinds],
+                    (0.4 * f, view.layout.loss_at[1], "left"), font, theme.muted)
     for key, spot in tables.spots.items():
         kind = key.split(":")[0]
         view._add_label(key, "", spot, italic if kind == "new_w" else font, colours[kind])
