@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
@@ -175,7 +175,7 @@ def test_larger_text_makes_the_weight_tables_larger_on_screen(make_window, tmp_p
     assert not overlapping(view)
 
 
-def test_a_table_cell_edits_and_shows_its_weight(make_window, tmp_path):
+def test_a_table_cell_edits_and_shows_its_weight(make_window, tmp_path, qtbot):
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
     view = window.network_view
@@ -185,14 +185,11 @@ def test_a_table_cell_edits_and_shows_its_weight(make_window, tmp_path):
     item = view.labels["grad_w:2:1:3"][0]
     point = view.mapFromScene(item.sceneBoundingRect().center())
     assert view._item_key(point) == "w:2:1:3"
-    view.show_edge_of("w:2:1:3")  # what hovering over the cell does
-    line = view.edges_item.lines[view.edge_index["2:1:3"]]
-    assert view.hover_item.lines == [line]
+    # Clicking the cell (or hovering over it) highlights its edge, and only that one.
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert view.hover_item.lines == [view.edges_item.lines[view.edge_index["2:1:3"]]]
     asked = []
     view.ask_value = lambda key, current: asked.append(key) or "0.25"
-    from PySide6.QtCore import Qt
-    from pytestqt.qtbot import QtBot  # noqa: F401
-    qtbot = QtBot(window)
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert asked == ["w:2:1:3"]
     assert window.controller.network.layers[1].W[1, 3] == 0.25
