@@ -119,7 +119,9 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     r_min = 0.65 * h
     r_room = (dy - 2 * h - 0.6 * f) / 2
     r_cap = min(0.16 * dx, 3.2 * f)
-    side_room = (dx - 2 * hw_min - (m.number + 1.2 * f)
+    # Side by side, the first column moves right by the width of z and δ (see x0 below).
+    dx_side = dx - (m.number + 1.2 * f + 2 * hw_min) / max(layers, 1)
+    side_room = (dx_side - 2 * hw_min - (m.number + 1.2 * f)
                  - min(m.number + 1.2 * f, m.bias_text + 0.8 * f) - 0.3 * m.edge_text)
     if not edge_labels:
         # The weights are in tables: a gap holds one unit's bias and the next unit's z and δ
@@ -128,7 +130,10 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         needs = [2 * hw_min + m.number + 2.2 * f + (m.bias_text + 0.8 * f if g else 0.0)
                  for g in range(layers)]
         side_room = width - left - right - 2 * hw_min - sum(needs)
-    full = r_room >= r_min and r_cap >= r_min
+    # Side by side, a unit's z and δ (centred on it) and the next one's bias (to the left of its
+    # δ) share a gap, as do the two ovals.
+    wide = dx >= max(2 * hw_min, m.number + 1.6 * f + m.bias_text) + 0.5 * f
+    full = r_room >= r_min and r_cap >= r_min and wide
     # (Without edge labels the two lines beside a unit may come closer to the next unit's.)
     side = not full and dy >= (2.3 if edge_labels else 2.1) * h and side_room >= 0
     full = full or side

@@ -24,7 +24,7 @@ from core.trace import unit_label
 KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
 LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
-          ("w",): "each cell: w (∂L/∂w and new w on the edge in use)"}
+          ("w",): "each cell: w"}  # the weight in use shows ∂L/∂w and new w on its edge
 
 
 @dataclass

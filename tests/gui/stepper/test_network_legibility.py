@@ -269,3 +269,31 @@ def test_zooming_in_reveals_the_numbers_a_dense_network_hides(make_window, tmp_p
     assert not overlapping(view)
     view.fit()
     assert view.spread == 1.0
+
+
+@pytest.mark.parametrize("sizes, window_size, presenter", [
+    ([3, 3, 3, 3, 3], (1280, 800), False),  # tables of w alone, the focus label crowded out
+    ([3, 3, 3, 3, 3], (1280, 800), True),
+    ([3, 3, 3, 3, 3], (1000, 700), False),  # units too close for their z and δ side by side
+    ([5, 5, 5], (1000, 700), False),
+    ([3, 6, 6, 2], (1000, 700), False),
+    ([1, 6, 1], (1280, 800), True)])
+def test_no_two_numbers_overlap_in_other_shapes(make_window, tmp_path, sizes, window_size,
+                                               presenter):
+    window = make_window("mazur", size=window_size)
+    assert window.open_path(network_file(tmp_path, sizes))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(*window_size)
+    view = window.network_view
+    view.fit()
+    stepper = window.controller.stepper
+    n = len(stepper.trace)
+    for cursor in [*range(0, n, max(1, n // 25)), n]:
+        stepper.cursor = cursor
+        window.controller.state_changed.emit()
+        assert not overlapping(view), f"{sizes} at {cursor}"
+        op = stepper.current
+        if op is not None:  # the current operation's numbers are on screen
+            check_position(window, 22.0 if presenter else 13.0, False, ("u", "loss"))
