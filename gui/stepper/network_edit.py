@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QCursor, QPen
 from PySide6.QtWidgets import QInputDialog, QToolTip
+from shiboken6 import isValid
 
 from core.messages import one_line
 from core.trace import value_name
@@ -117,7 +118,7 @@ class NetworkEditing:
         """Draw the edge of weight ``key`` (``w:l:j:i``) highlighted, e.g. for a table cell
         under the mouse; None or another kind of key takes the highlight away."""
         item = getattr(self, "hover_item", None)
-        if item is None or item.scene() is not self.scene():
+        if item is None or not isValid(item) or item.scene() is not self.scene():
             return
         rest = key[2:] if key and key.startswith("w:") else None
         lines = [self.edges_item.lines[self.edge_index[rest]]] if rest in self.edge_index else []

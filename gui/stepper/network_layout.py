@@ -130,9 +130,10 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         needs = [2 * hw_min + m.number + 2.2 * f + (m.bias_text + 0.8 * f if g else 0.0)
                  for g in range(layers)]
         side_room = width - left - right - 2 * hw_min - sum(needs)
-    # Side by side, a unit's z and δ (centred on it) and the next one's bias (to the left of its
-    # δ) share a gap, as do the two ovals.
-    wide = dx >= max(2 * hw_min, m.number + 1.6 * f + m.bias_text) + 0.5 * f
+    # Full mode: a unit's z and δ (centred on it) and the next one's bias (left of its δ)
+    # share a gap between two columns, as do the two ovals.
+    wide = dx - 2 * hw_min / max(layers, 1) >= max(2 * hw_min,
+                                                  m.number + 1.6 * f + m.bias_text) + 0.5 * f
     full = r_room >= r_min and r_cap >= r_min and wide
     # (Without edge labels the two lines beside a unit may come closer to the next unit's.)
     side = not full and dy >= (2.3 if edge_labels else 2.1) * h and side_room >= 0
