@@ -8,8 +8,9 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QCursor, QPen
 from PySide6.QtWidgets import QInputDialog, QToolTip
+from shiboken6 import isValid
 
 from core.messages import one_line
 from core.trace import value_name
@@ -78,6 +79,8 @@ class NetworkEditing:
             if isinstance(key, str):
                 if key.startswith("edge:"):
                     return "w:" + key[5:]
+                if key.startswith(("grad_w:", "new_w:")):  # a weight table's cell
+                    return "w:" + key.partition(":")[2]
                 if key.startswith("node:"):
                     return key
                 return key
@@ -111,9 +114,26 @@ class NetworkEditing:
             return line("L", "loss")
         return ""
 
+    def show_edge_of(self, key: str | None) -> None:
+        """Draw the edge of weight ``key`` (``w:l:j:i``) highlighted, e.g. for a table cell
+        under the mouse; None or another kind of key takes the highlight away."""
+        item = getattr(self, "hover_item", None)
+        if item is None or not isValid(item) or item.scene() is not self.scene():
+            return
+        rest = key[2:] if key and key.startswith("w:") else None
+        lines = [self.edges_item.lines[self.edge_index[rest]]] if rest in self.edge_index else []
+        item.set_lines(lines)
+        item.buckets = [(QPen(self.theme.cursor_edge, 3.5 * self.font_scale + 3), lines)]
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if self.controller.stepper is not None:
+            self.show_edge_of(self._item_key(event.position().toPoint()))
+        super().mousePressEvent(event)
+
     def viewportEvent(self, event) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip and self.controller.stepper is not None:
             key = self._item_key(event.pos())
+            self.show_edge_of(key)
             text = self.tooltip_text(key) if key else ""
             if text:
                 QToolTip.showText(event.globalPos(), text, self)

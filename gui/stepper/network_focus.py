@@ -9,6 +9,7 @@ edges had no free place for a permanent label. Positions come from
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem
@@ -71,7 +72,7 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
     for key in keys:
         kind, _, rest = key.partition(":")
         if (kind in ("w", "grad_w", "new_w") and rest in view.edge_index
-                and rest not in view.layout.edge_spots):
+                and rest not in view.layout.edge_spots and key not in view.labels):
             edges.setdefault(rest, []).append(kind)
     movable = sorted(k for k in focus if dense and k in view.labels
                      and k not in view.always_shown)
@@ -120,8 +121,18 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         r = item.boundingRect()
         line = view.edges_item.lines[view.edge_index[key]]
         ends = (line.x1(), line.y1(), line.x2(), line.y2())
-        (cx, cy), _ = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
-                                   r.height(), bounds, rings=RINGS)
+        (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
+                                      r.height(), bounds, rings=RINGS)
+        if not free:  # crowded round the edge: the nearest free place farther away
+            placer.rects = placer.rects[:-1]
+            (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()),
+                                          r.width() + 4, r.height(), bounds, rings=14)
+        if not free:  # still none: on one line, the free place nearest to the edge anywhere
+            placer.rects = placer.rects[:-1]
+            item.setText(item.text().replace("\n", "   "))
+            r = item.boundingRect()
+            (cx, cy), _ = placer.place(anywhere(line.center(), r.width() + 4, r.height(), bounds),
+                                       r.width() + 4, r.height(), bounds, search=False)
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)
@@ -135,6 +146,19 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)
+
+
+def anywhere(centre, width: float, height: float, bounds: tuple) -> np.ndarray:
+    """Centres on a grid over ``bounds`` (half a label wide, one line high), nearest to
+    ``centre`` first."""
+    x0, y0, x1, y1 = bounds
+    xs = np.arange(x0 + width / 2, x1 - width / 2 + 1e-9, max(width / 2, 1.0))
+    ys = np.arange(y0 + height / 2, y1 - height / 2 + 1e-9, max(height, 1.0))
+    grid = np.array(np.meshgrid(xs, ys)).reshape(2, -1).T
+    if not len(grid):
+        return np.array([[centre.x(), centre.y()]])
+    order = np.argsort(np.hypot(grid[:, 0] - centre.x(), grid[:, 1] - centre.y()))
+    return grid[order]
 
 
 def edge_focus_text(key: str, kinds: list[str], known: dict[str, float]) -> str:

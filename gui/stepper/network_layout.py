@@ -97,8 +97,10 @@ def spot_rect(spot: tuple, width: float, height: float) -> tuple[float, float, f
     return (x0, y - height / 2, x0 + width, y + height / 2)
 
 
-def layout_network(sizes: list[int], width: float, height: float, m: Metrics) -> Layout:
-    """Units spread over ``width`` × ``height`` pixels, as large as the labels let them be."""
+def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
+                   edge_labels: bool = True) -> Layout:
+    """Units spread over ``width`` × ``height`` pixels, as large as the labels let them be;
+    ``edge_labels`` False leaves the weights to be shown elsewhere (in tables)."""
     h, f = m.line, m.font_px
     layers = len(sizes) - 1
     tallest = max(sizes)
@@ -117,9 +119,24 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics) ->
     r_min = 0.65 * h
     r_room = (dy - 2 * h - 0.6 * f) / 2
     r_cap = min(0.16 * dx, 3.2 * f)
-    side_room = dx - 2 * hw_min - 2 * (m.number + 1.2 * f) - 0.3 * m.edge_text
-    full = r_room >= r_min and r_cap >= r_min
-    side = not full and dy >= 2.3 * h and side_room >= 0
+    # Side by side, the first column moves right by the width of z and δ (see x0 below).
+    dx_side = dx - (m.number + 1.2 * f + 2 * hw_min) / max(layers, 1)
+    side_room = (dx_side - 2 * hw_min - (m.number + 1.2 * f)
+                 - min(m.number + 1.2 * f, m.bias_text + 0.8 * f) - 0.3 * m.edge_text)
+    if not edge_labels:
+        # The weights are in tables: a gap holds one unit's bias and the next unit's z and δ
+        # beside the ovals, and the input layer (no z, δ) needs no room for them on its left.
+        left, right = 0.8 * f, max(m.target_text, m.bias_text) + 0.8 * f
+        needs = [2 * hw_min + m.number + 2.2 * f + (m.bias_text + 0.8 * f if g else 0.0)
+                 for g in range(layers)]
+        side_room = width - left - right - 2 * hw_min - sum(needs)
+    # Full mode: a unit's z and δ (centred on it) and the next one's bias (left of its δ)
+    # share a gap between two columns, as do the two ovals.
+    wide = dx - 2 * hw_min / max(layers, 1) >= max(2 * hw_min,
+                                                  m.number + 1.6 * f + m.bias_text) + 0.5 * f
+    full = r_room >= r_min and r_cap >= r_min and wide
+    # (Without edge labels the two lines beside a unit may come closer to the next unit's.)
+    side = not full and dy >= (2.3 if edge_labels else 2.1) * h and side_room >= 0
     full = full or side
     if side:
         radius = min(0.5 * dy - 0.3 * f, 1.2 * h)
@@ -131,18 +148,20 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics) ->
     names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
     # The columns: the first unit's circle and name inside the left edge, the last unit's
     # circle and target inside the right one.
-    x0 = left + half_width + (m.number + 1.2 * f if side else 0)
+    x0 = left + half_width + (m.number + 1.2 * f if side and edge_labels else 0)
     x1 = width - right - half_width
     dx = (x1 - x0) / max(layers, 1)
     centres = {}
     middle = top + (height - top - bottom) / 2
     for l, n in enumerate(sizes):
         x = x0 + l * dx if layers else width / 2
+        if side and not edge_labels:  # each gap as wide as its labels need, the rest shared
+            x = x0 + sum(needs[:l]) + l * side_room / layers
         for j in range(n):
             centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
     layout = Layout(width, height, centres, radius, full, False, names, half_width, side,
                     loss_at=(width - 0.5 * f, height - 0.9 * h))
-    if full:
+    if full and edge_labels:
         edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         if edges <= MAX_EDGE_LABELS:
             layout.edge_spots = place_edge_labels(layout, sizes, m)

@@ -31,6 +31,7 @@ from gui.stepper.network_layout import (
     layout_network,
     unit_label_spots,
 )
+from gui.stepper.weight_tables import add_table_labels, table_layout
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
@@ -180,8 +181,18 @@ class NetworkView(NetworkEditing, ZoomView):
         metrics = self._metrics()
         # Zoomed in, the network is laid out on a larger canvas: more room between the units
         # at the same text size, so that the numbers a dense network hides come out.
-        layout = layout_network(sizes, max(vp.width(), 200) * self.spread,
-                                max(vp.height(), 150) * self.spread, metrics)
+        width = max(vp.width(), 200) * self.spread
+        height = max(vp.height(), 150) * self.spread
+        layout = layout_network(sizes, width, height, metrics)
+        # Too dense to label every edge: the weights in tables below the drawing, if they fit.
+        self.tables = None
+        stepper = self.controller.stepper
+        self._tables_trace = None if stepper is None else stepper.trace
+        if not layout.edge_labels and not self.controller.layer_mode:
+            self.metrics = metrics
+            planned = table_layout(self, width, height, layout_network)
+            if planned is not None:
+                layout, metrics, self.tables = planned
         self.layout, self.metrics = layout, metrics
         # Every edge, or those with room; none in layer mode (the weights are in the matrices).
         self.show_edge_labels = bool(layout.edge_spots) and not self.controller.layer_mode
@@ -207,6 +218,9 @@ class NetworkView(NetworkEditing, ZoomView):
         self.highlight_item = HighlightItem()
         self.highlight_item.setZValue(0.5)
         scene.addItem(self.highlight_item)
+        self.hover_item = HighlightItem()  # the edge of the table cell under the mouse
+        self.hover_item.setZValue(0.6)
+        scene.addItem(self.hover_item)
         self.edge_index = {k: n for n, k in enumerate(keys)}
         self.edge_keys = keys
         self.edge_ends = np.array(ends, dtype=float).reshape(-1, 4)
@@ -246,6 +260,8 @@ class NetworkView(NetworkEditing, ZoomView):
                 cx, cy = layout.edge_spots[key]
                 self._add_label(f"edge:{key}", "", (cx, cy, "centre"), self._font(),
                                 theme.foreground)
+        if self.tables is not None:
+            add_table_labels(self, self.tables)
         # In focus mode only u is always shown; the rest while the cursor uses it.
         self.always_shown = None if layout.full else {
             k for k in self.labels if k.startswith(("u:", "name:", "loss", "y:"))}
@@ -341,6 +357,9 @@ class NetworkView(NetworkEditing, ZoomView):
         stepper = self.controller.stepper
         if stepper is None or not self.labels:
             return
+        if self.tables is not None and stepper.trace is not self._tables_trace:
+            self._on_network_replaced()  # another sample or an edit: columns fit its numbers
+            return
         known = self.controller.known()  # in layer mode, the picked sample's column
         if self.labels_visible:
             self._update_labels(known)
@@ -367,7 +386,12 @@ class NetworkView(NetworkEditing, ZoomView):
             if key in shown and shown[key] == value:
                 continue  # same number as on screen: skip formatting it again
             shown[key] = value
-            self._set_text(key, prefix + (PLACEHOLDER if value is None else fmt(value)))
+            if value is None:
+                # A table cell's gradient and new value appear only once known.
+                self._set_text(key, "" if key.startswith(("grad_w:", "new_w:")) else
+                               prefix + PLACEHOLDER)
+            else:
+                self._set_text(key, prefix + fmt(value))
         for key in self.layout.edge_spots if self.show_edge_labels else ():
             self._set_text(f"edge:{key}", self._edge_text(key, known))
 
@@ -516,7 +540,7 @@ class NetworkView(NetworkEditing, ZoomView):
         return key
 
     def _colour_of(self, key: str) -> QColor:
-        if key.startswith("delta:"):
+        if key.startswith(("delta:", "grad_w:")):
             return self.theme.delta
         if key.startswith(("b:", "y:", "name:")):
             return self.theme.muted

@@ -128,7 +128,9 @@ def test_layer_mode_highlights_whole_layers(window):
     window.layer_controls.action.trigger()  # unit by unit: the scene is redrawn, no box
     box = getattr(window.network_view, "_layer_box", None)
     assert box is None or not isValid(box) or not box.isVisible()
-    assert window.network_view.show_edge_labels
+    view = window.network_view  # the weights are back: on their edges or in tables
+    assert view.show_edge_labels or view.tables is not None
+    assert all(f"w:{k}" in view.labels for k in view.edge_keys) or view.layout.edge_labels
 
 
 def test_batch_larger_than_the_data_is_refused(make_window):

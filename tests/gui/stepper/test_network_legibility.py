@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
@@ -38,6 +38,13 @@ def on_screen(view) -> list[tuple[str, QRectF, float]]:
     return out
 
 
+def in_scene(view) -> set[str]:
+    """The numbers drawn anywhere on the canvas (in view or scrolled away)."""
+    return {tok for item in view.scene().items()
+            if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible()
+            for tok in NUMBER.findall(item.text())}
+
+
 def legible_tokens(view, bound: float) -> set[str]:
     """The numbers drawn at least ``bound`` px high, fully inside the view."""
     port = QRectF(view.viewport().rect()).adjusted(-1, -1, 1, 1)
@@ -57,14 +64,16 @@ def overlapping(view) -> list[tuple[str, str]]:
     return pairs
 
 
-def check_position(window, bound: float, every_weight: bool, units=UNIT_KINDS) -> None:
+def check_position(window, bound: float, every_weight, units=UNIT_KINDS) -> None:
+    """``every_weight``: True for w, ∂L/∂w and new w, or the kinds wanted (e.g. ("w",))."""
     view = window.network_view
     stepper = window.controller.stepper
     known = stepper.known()
     op = stepper.current
     wanted = {k for k in known if k.split(":")[0] in units}
     if every_weight:
-        wanted |= {k for k in known if k.split(":")[0] in EDGE_KINDS}
+        kinds = EDGE_KINDS if every_weight is True else every_weight
+        wanted |= {k for k in known if k.split(":")[0] in kinds}
     if op is not None:
         wanted |= {k for k in (op.key, *op.reads) if k in known}
     tokens = legible_tokens(view, bound)
@@ -106,18 +115,85 @@ def test_mazur_shows_every_number_legibly(make_window, presenter, bound):
     walk(window, bound, every_weight=True)
 
 
-@pytest.mark.parametrize("presenter, bound, units", [(False, 13.0, UNIT_KINDS),
-                                                     (True, 22.0, ("u", "loss"))])
-def test_3_5_4_2_shows_units_and_the_current_operation_legibly(make_window, tmp_path,
-                                                                presenter, bound, units):
+def test_3_5_4_2_shows_every_number_legibly(make_window, tmp_path):
+    """Normal mode at 1280x800: every u, z, δ, b, y, w, ∂L/∂w, new w and the loss, at every
+    other position of the sample (the weights in tables below the drawing)."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
-    if presenter:
-        window.presenter_action.trigger()
-        window.showNormal()
-        window.resize(1280, 800)
     window.network_view.fit()
-    walk(window, bound, every_weight=False, stride=3, units=units)
+    assert window.network_view.tables is not None
+    walk(window, 13.0, every_weight=True, stride=2)
+
+
+def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(make_window,
+                                                                                 tmp_path):
+    """Presenter mode at 1280x800 has no room for every number at 22 px: every unit's numbers,
+    every weight (tables of w alone) and every number the current operation uses; the other
+    gradients and new weights are not all shown."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    window.network_view.fit()
+    assert window.network_view.tables.kinds == ("w",)
+    walk(window, 22.0, every_weight=("w",), stride=3)
+
+
+def cell_lines(view) -> list[float]:
+    """On-screen line heights of the weight tables' cells."""
+    return [line for text, _, line in on_screen_keyed(view) if text.startswith("w:")]
+
+
+def on_screen_keyed(view):
+    port = QRectF(view.viewport().rect())
+    out = []
+    for item in view.scene().items():
+        key = item.data(0)
+        if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and isinstance(key, str):
+            rect = item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+            if rect.intersects(port):
+                scale = rect.height() / item.boundingRect().height()
+                out.append((key, rect, QFontMetricsF(item.font()).height() * scale))
+    return out
+
+
+def test_larger_text_makes_the_weight_tables_larger_on_screen(make_window, tmp_path):
+    window = make_window("mazur", size=(1920, 1080))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    view = window.network_view
+    view.fit()
+    assert view.tables is not None
+    before = cell_lines(view)
+    larger = next(a for a in window.findChildren(type(window.presenter_action))
+                  if a.text() == "&Larger text")
+    larger.trigger()
+    assert view.tables is not None
+    after = cell_lines(view)
+    assert len(after) == len(before) == 15 + 20 + 8
+    assert min(after) > 1.05 * max(before)
+    assert not overlapping(view)
+
+
+def test_a_table_cell_edits_and_shows_its_weight(make_window, tmp_path, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    view = window.network_view
+    view.fit()
+    window.controller.stepper.cursor = len(window.controller.stepper.trace)
+    window.controller.state_changed.emit()
+    item = view.labels["grad_w:2:1:3"][0]
+    point = view.mapFromScene(item.sceneBoundingRect().center())
+    assert view._item_key(point) == "w:2:1:3"
+    # Clicking the cell (or hovering over it) highlights its edge, and only that one.
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert view.hover_item.lines == [view.edges_item.lines[view.edge_index["2:1:3"]]]
+    asked = []
+    view.ask_value = lambda key, current: asked.append(key) or "0.25"
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert asked == ["w:2:1:3"]
+    assert window.controller.network.layers[1].W[1, 3] == 0.25
+    assert view.labels["w:2:1:3"][0].text() == "0.25"
 
 
 @pytest.mark.parametrize("sizes, window_size", [([4, 16, 16, 16, 3], (1920, 1080)),
@@ -178,14 +254,46 @@ def test_zooming_in_reveals_the_numbers_a_dense_network_hides(make_window, tmp_p
     assert window.open_path(network_file(tmp_path, [2, 8, 8, 1]))
     view = window.network_view
     view.fit()
-    for _ in range(20):
-        window.step_controls.actions["step"].trigger()
-    assert not view.layout.full  # fitted, only u and the focus are shown
+    stepper = window.controller.stepper
+    stepper.cursor = len(stepper.trace)  # every gradient and new weight known
+    window.controller.state_changed.emit()
+    known = stepper.known()
+    grads = {fmt(v) for k, v in known.items() if k.startswith("grad_w:")}
+    before = grads & in_scene(view)
+    assert before < grads  # fitted, some are hidden
     view.zoom(2.5)
-    assert view.layout.full and view.spread > 1
+    assert view.spread > 1
     labels = on_screen(view)
     assert all(line >= 13.0 for _, _, line in labels)  # the text keeps its size
-    assert any(text.startswith("z ") for text, _, _ in labels)  # z values came out
+    assert len(grads & in_scene(view)) > 3 * len(before)  # they came out on the larger canvas
     assert not overlapping(view)
     view.fit()
-    assert view.spread == 1.0 and not view.layout.full
+    assert view.spread == 1.0
+
+
+@pytest.mark.parametrize("sizes, window_size, presenter", [
+    ([3, 3, 3, 3, 3], (1280, 800), False),  # tables of w alone, the focus label crowded out
+    ([3, 3, 3, 3, 3], (1280, 800), True),
+    ([3, 3, 3, 3, 3], (1000, 700), False),  # units too close for their z and δ side by side
+    ([5, 5, 5], (1000, 700), False),
+    ([3, 6, 6, 2], (1000, 700), False),
+    ([1, 6, 1], (1280, 800), True)])
+def test_no_two_numbers_overlap_in_other_shapes(make_window, tmp_path, sizes, window_size,
+                                               presenter):
+    window = make_window("mazur", size=window_size)
+    assert window.open_path(network_file(tmp_path, sizes))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(*window_size)
+    view = window.network_view
+    view.fit()
+    stepper = window.controller.stepper
+    n = len(stepper.trace)
+    for cursor in [*range(0, n, max(1, n // 25)), n]:
+        stepper.cursor = cursor
+        window.controller.state_changed.emit()
+        assert not overlapping(view), f"{sizes} at {cursor}"
+        op = stepper.current
+        if op is not None:  # the current operation's numbers are on screen
+            check_position(window, 22.0 if presenter else 13.0, False, ("u", "loss"))
