@@ -340,22 +340,21 @@ class TrainingDock(QDockWidget):
         self._change(f"{name} {value:g}", name, params=tuple(sorted(params.items())))
 
     def _on_l2(self, text: str) -> None:
-        try:
-            value = parse_l2(text)
-        except ValueError as exc:
-            self.show_message(str(exc))
-            self.show_settings()
-            return
-        self._change(f"L2 {value:g}", "l2", l2=value)
+        self._typed(text, parse_l2, "L2", "l2")
 
     def _on_grad_noise(self, text: str) -> None:
+        self._typed(text, parse_grad_noise, "Gradient noise σ", "grad_noise")
+
+    def _typed(self, text: str, parse, label: str, field: str) -> None:
+        """A number typed into a setting's box: applied (undoable), or refused with the parse
+        error's message and the box showing the setting as it still is."""
         try:
-            value = parse_grad_noise(text)
+            value = parse(text)
         except ValueError as exc:
             self.show_message(str(exc))
             self.show_settings()
             return
-        self._change(f"Gradient noise σ {value:g}", "grad_noise", grad_noise=value)
+        self._change(f"{label} {value:g}", field, **{field: value})
 
     def _ask_csv_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, "Train on a CSV file", "", CSV_FILTER)
