@@ -88,7 +88,7 @@ def _nearest_free(want: float, taken: list[tuple[float, float]]) -> float:
 
 def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int, float],
                size: tuple, port: tuple, spread: float = 1.8, cap: float = 1.0,
-               floor: float = 0.0) -> dict:
+               floor: float = 0.0, lane: float = 2.0) -> dict:
     """Wrap the columns into the bands (one under the other) that fill the view best.
 
     ``widths`` is the width of each column's widest card; ``size`` is (gap, dy, card_h, fs): the
@@ -97,7 +97,8 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int
     not make every band tall, and the k-th column of every band shares one x. Wrappings that
     all fit at the largest scale the view uses (``cap``) count as equal and the one with fewer
     bands wins, unless it would be shown below ``floor``. When the chosen wrapping leaves room,
-    the gaps and the row pitch grow by at most ``spread`` to use it. Returns ``per`` (columns per
+    the gaps and the row pitch grow by at most ``spread`` to use it. ``lane``: the room
+    between two bands, in text sizes. Returns ``per`` (columns per
     band), ``xs`` (each column's centre within its band), ``dy``, and for each band ``tops`` (its
     top row), ``ys`` (the scene height of that row) and ``lanes`` (the height of the lane under
     it, where edges run to a later band).
@@ -105,7 +106,7 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int
     gap, dy, card_h, fs = size
     w_port, h_port = max(port[0], 100), max(port[1], 100)
     count = max(max(columns.values()), 0) + 1
-    between = 2.0 * fs  # the lane between two bands
+    between = lane * fs  # the room between two bands, with the lane in it
 
     def slots(per: int) -> list[float]:
         out = [0.0] * per
@@ -157,6 +158,6 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int
     ys, lanes, y = [], [], 0.0
     for s in span:
         ys.append(y)
-        lanes.append(y + s * dy + card_h / 2 + 0.8 * fs)
+        lanes.append(y + s * dy + card_h / 2 + 0.4 * between)
         y += s * dy + card_h + between
     return {"per": per, "xs": xs, "gap": gap, "dy": dy, "tops": tops, "ys": ys, "lanes": lanes}

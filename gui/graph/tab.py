@@ -42,6 +42,7 @@ from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
+EQUATION_SHARE_LARGE = 0.27  # with presenter mode's text: the graph needs the height more
 MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
@@ -316,7 +317,8 @@ class GraphTab(QWidget):
             height += self._counts.sizeHint().height() + self._content.verticalSpacing()
         else:  # the taller of the two
             height = max(height, self._counts.sizeHint().height())
-        cap = EQUATION_SHARE * self.height() if self.isVisible() else height
+        share = EQUATION_SHARE_LARGE if self.font_scale >= 1.3 else EQUATION_SHARE
+        cap = share * self.height() if self.isVisible() else height
         self._lower.setMinimumHeight(round(min(height, cap) + bar + 12))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)

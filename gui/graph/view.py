@@ -79,6 +79,7 @@ class GraphView(ZoomView):
         self._anchors: dict[str, QPointF] = {}  # where each label's centre goes
         self._local_prefixes: dict[str, str] = {}
         self._derivative_prefixes: dict[str, str] = {}
+        self._left_aligned: set[str] = set()
         self._marked: set[str] = set()
         self.cursor_box: QGraphicsRectItem | None = None  # made with the scene
         self.halo: QGraphicsPathItem | None = None
@@ -166,6 +167,7 @@ class GraphView(ZoomView):
         ):
             table.clear()
         self._marked = set()
+        self._left_aligned: set[str] = set()  # labels whose anchor is their left edge
         graph = self.controller.graph
         if graph is None:
             return
@@ -200,7 +202,7 @@ class GraphView(ZoomView):
         self._built_for = (port.width(), port.height(), self.font_scale)
         wrap = wrap_bands(self._columns, rows, column_ws, (local_w + 0.8 * fs, pitch, card_h, fs),
                           (port.width(), port.height()), MAX_SPREAD, self.max_fit_scale,
-                          self._least_scale())
+                          self._least_scale(), lane=1.3 if self.compact else 2.0)
         per, dy, gap = wrap["per"], wrap["dy"], wrap["gap"]
         self.bands = len(wrap["tops"])
         self._band_of = {n.id: max(self._columns[n.id], 0) // per for n in graph.nodes}
@@ -242,7 +244,8 @@ class GraphView(ZoomView):
             value_at, derivative_at = QPointF(c.x(), y), QPointF(c.x(), y + h_line)
             if n.id in cards.compact:
                 y = top + max(h_label, h_line) / 2
-                x = left + cards.title_ws[n.id] + TITLE_GAP * fs + cards.value_ws[n.id] / 2
+                x = left + cards.title_ws[n.id] + TITLE_GAP * fs  # the value's left edge
+                self._left_aligned.add(f"value:{n.id}")
                 value_at, derivative_at = QPointF(x, y), QPointF(c.x(), y + h_line / 2
                                                                  + max(h_label, h_line) / 2)
             if n.id in one_line:  # side by side
@@ -401,7 +404,8 @@ class GraphView(ZoomView):
     def _place(self, key: str) -> None:
         item, a = self.labels[key], self._anchors[key]
         r = item.boundingRect()
-        item.setPos(a.x() - r.width() / 2, a.y() - r.height() / 2)
+        left = a.x() if key in self._left_aligned else a.x() - r.width() / 2
+        item.setPos(left, a.y() - r.height() / 2)
 
     # -- showing the cursor -----------------------------------------------------------------
 
