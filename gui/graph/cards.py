@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from core.notation import fmt
 
 NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
-TITLE_GAP = 0.45  # between a compact card's title and its value, in text sizes
+TITLE_GAP = 0.35  # between a compact card's title and its value, in text sizes
 
 
 @dataclass
@@ -55,7 +55,10 @@ def card_layout(view, graph, titles: dict[str, str], metrics: dict, fs: float,
               and not view._untitled(n, titles)}
     widths, value_ws, derivative_ws = [5 * fs], [0.0], [0.0]
     title_ws, own_value_ws = {}, {}
+    own: dict[str, float] = {}  # the width each multi-line card's texts need
     gap = TITLE_GAP * fs
+    # Room for any number, or (compact) for the numbers this trace shows and the placeholder.
+    template = "—" if compact else NUMBER_TEMPLATE
     for n in graph.nodes:
         if n.op == "const":
             continue
@@ -64,9 +67,9 @@ def card_layout(view, graph, titles: dict[str, str], metrics: dict, fs: float,
         value = fmt(c.node_values[n.id])
         derivative = final[n.id].derivative if n.id in final else None
         v = max(metrics["value"].horizontalAdvance(view.value_text(n, number))
-                for number in (NUMBER_TEMPLATE, value))
+                for number in (template, value))
         d = max(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}")
-                for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None
+                for number in (template, fmt(derivative) if derivative is not None
                                else ""))
         if n.id in one_line:
             value_ws.append(v)
@@ -74,14 +77,23 @@ def card_layout(view, graph, titles: dict[str, str], metrics: dict, fs: float,
         elif n.id in packed:
             title_ws[n.id] = metrics["label"].horizontalAdvance(titles[n.id])
             own_value_ws[n.id] = v
-            widths += [title_ws[n.id] + gap + v, d]
+            own[n.id] = max(title_ws[n.id] + gap + v, d)
         else:
-            if not view._untitled(n, titles):
-                widths.append(metrics["label"].horizontalAdvance(titles[n.id]))
-            widths += [v, d]
-    pad_x = 0.5 * fs
+            title = 0.0 if view._untitled(n, titles) else metrics["label"].horizontalAdvance(
+                titles[n.id])
+            own[n.id] = max(title, v, d)
+    widths += list(own.values())
+    pad_x = (0.35 if compact else 0.5) * fs
     pad_y = (0.16 if compact else 0.25) * fs
     card_w = max(widths) + 2 * pad_x
+    # Compact cards are as wide as the widest of their column, others as the widest of all.
+    column_w: dict[int, float] = {}
+    for node_id, w in own.items():
+        column_w[columns[node_id]] = max(column_w.get(columns[node_id], 5 * fs), w + 2 * pad_x)
+
+    def width(n) -> float:
+        return column_w[columns[n.id]] if compact else card_w
+
     line_w = max(value_ws) + 0.9 * fs + max(derivative_ws) + 2 * pad_x
     h_label, h_line = metrics["label"].height(), metrics["value"].height()
     titled_h = 2 * pad_y + h_label + 0.15 * fs + 2 * h_line
@@ -98,8 +110,8 @@ def card_layout(view, graph, titles: dict[str, str], metrics: dict, fs: float,
         if n.id in one_line:
             return line_w, small_h
         if n.id in packed:
-            return card_w, packed_h
-        return (card_w, two_h) if view._untitled(n, titles) else (card_w, titled_h)
+            return width(n), packed_h
+        return (width(n), two_h) if view._untitled(n, titles) else (width(n), titled_h)
 
     sizes = {n.id: size(n) for n in graph.nodes}
     tallest = max((h for _, h in sizes.values()), default=small_h)

@@ -42,7 +42,7 @@ from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
-EQUATION_SHARE_LARGE = 0.27  # with presenter mode's text: the graph needs the height more
+EQUATION_SHARE_LARGE = 0.23  # with presenter mode's text: the graph needs the height more
 MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (

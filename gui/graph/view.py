@@ -192,7 +192,10 @@ class GraphView(ZoomView):
         card_h, pad_x, pad_y = cards.card_h, cards.pad_x, cards.pad_y
         h_label, h_line = cards.h_label, cards.h_line
         # An edge shows its local derivative's number; the formula ∂(a + b)/∂a is its tooltip.
-        local_w = metrics["local"].horizontalAdvance(NUMBER_TEMPLATE) + fs
+        tight = 0.5 if self.compact else 1.0  # room around an edge's number
+        numbers = [NUMBER_TEMPLATE] if not self.compact else [  # compact: this trace's own
+            fmt(x) for x in self.controller.local.values()]
+        local_w = max(metrics["local"].horizontalAdvance(t) for t in numbers or ["0"]) + tight * fs
         rows = layout_rows(graph, lambda n: (sizes[n.id][1] + row_gap) / pitch)
         column_ws: dict[int, float] = {}
         for n in graph.nodes:
@@ -200,16 +203,18 @@ class GraphView(ZoomView):
             column_ws[k] = max(column_ws.get(k, 0.0), sizes[n.id][0])
         port = self.viewport().size()
         self._built_for = (port.width(), port.height(), self.font_scale)
-        wrap = wrap_bands(self._columns, rows, column_ws, (local_w + 0.8 * fs, pitch, card_h, fs),
+        gap = local_w + 0.8 * tight * fs
+        wrap = wrap_bands(self._columns, rows, column_ws, (gap, pitch, card_h, fs),
                           (port.width(), port.height()), MAX_SPREAD, self.max_fit_scale,
-                          self._least_scale(), lane=1.3 if self.compact else 2.0)
+                          self._least_scale(), lane=1.1 if self.compact else 2.0,
+                          aligned=not self.compact)
         per, dy, gap = wrap["per"], wrap["dy"], wrap["gap"]
         self.bands = len(wrap["tops"])
         self._band_of = {n.id: max(self._columns[n.id], 0) // per for n in graph.nodes}
         for n in graph.nodes:
             band, column = divmod(max(self._columns[n.id], 0), per)
             y = wrap["ys"][band] + (rows[n.id] - wrap["tops"][band]) * dy
-            self.centres[n.id] = QPointF(wrap["xs"][column], y)
+            self.centres[n.id] = QPointF(wrap["xs"][band][column], y)
 
         # Cards.
         for n in graph.nodes:

@@ -190,7 +190,7 @@ def test_wrapping_chooses_bands_that_fit_the_view():
     size = (50.0, 60.0, 50.0, 13.0)  # gap, row pitch, card height, text size
     wide = wrap_bands(columns, rows, widths, size, (1700, 400))
     assert wide["per"] == 8 and len(wide["tops"]) == 1
-    xs = wide["xs"]
+    xs = wide["xs"][0]
     assert xs[1] - xs[0] == pytest.approx(250 / 2 + wide["gap"] + 150 / 2)
     assert wide["gap"] >= 50.0  # room to spare spreads the columns
     narrow = wrap_bands(columns, rows, widths, size, (700, 600), floor=0.86)
