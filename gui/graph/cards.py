@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from core.notation import fmt
 
 NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
-TITLE_GAP = 0.35  # between a compact card's title and its value, in text sizes
+TITLE_GAP = 0.3  # between a compact card's title and its value, in text sizes
 
 
 @dataclass
@@ -83,7 +83,7 @@ def card_layout(view, graph, titles: dict[str, str], metrics: dict, fs: float,
                 titles[n.id])
             own[n.id] = max(title, v, d)
     widths += list(own.values())
-    pad_x = (0.35 if compact else 0.5) * fs
+    pad_x = (0.3 if compact else 0.5) * fs
     pad_y = (0.16 if compact else 0.25) * fs
     card_w = max(widths) + 2 * pad_x
     # Compact cards are as wide as the widest of their column, others as the widest of all.

@@ -203,7 +203,7 @@ class GraphView(ZoomView):
             column_ws[k] = max(column_ws.get(k, 0.0), sizes[n.id][0])
         port = self.viewport().size()
         self._built_for = (port.width(), port.height(), self.font_scale)
-        gap = local_w + 0.8 * tight * fs
+        gap = local_w + (0.1 if self.compact else 0.8) * fs
         wrap = wrap_bands(self._columns, rows, column_ws, (gap, pitch, card_h, fs),
                           (port.width(), port.height()), MAX_SPREAD, self.max_fit_scale,
                           self._least_scale(), lane=1.1 if self.compact else 2.0,
@@ -333,7 +333,8 @@ class GraphView(ZoomView):
             if key.startswith(("value:", "derivative:", "local:")):
                 a = self._anchors[key]
                 rect = rect.united(QRectF(a.x() - local_w / 2, a.y() - fs, local_w, 2 * fs))
-        scene.setSceneRect(rect.adjusted(-0.4 * fs, -0.4 * fs, 0.4 * fs, 0.4 * fs))
+        m = (0.2 if self.compact else 0.4) * fs
+        scene.setSceneRect(rect.adjusted(-m, -m, m, m))
         if self.auto_fit:
             super().fit()
             self._keep_legible()

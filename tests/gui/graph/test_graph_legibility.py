@@ -130,6 +130,34 @@ def test_lesson_3_in_presenter_mode_at_1280_by_800_follows_the_cursor(make_windo
         assert not overlaps(shown)
 
 
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_lesson_3_fits_at_22_px_in_presenter_mode_with_the_lesson_panel_put_away(
+        make_window, qtbot, mode):
+    """At 1280 × 800 in presenter mode with the panel put away (F9) the whole graph is legible
+    at 22 px at every step: compact cards (title = value / grad), tight bands."""
+    window, view, c = open_lesson_3(make_window, qtbot, (1280, 800), presenter=True)
+    window.lesson_panel_action.trigger()
+    qtbot.waitUntil(lambda: view.viewport().width() >= window.width() - 40)
+    c.set_mode(mode, "w1")
+    qtbot.wait(20)
+    while True:
+        check_everything_legible(view, c, 22.0)
+        if c.at_end:
+            break
+        c.step()
+    assert len(c.known()) >= (35 if mode == "reverse" else 18)
+    assert drawing_share(view) > 0.8
+    w1 = c.graph.variable("w1").id
+    product = next(n.id for n in c.graph.nodes if view._names[n.id] == "w1*x1")
+    if mode == "reverse":  # compact: an operation's title and value share the first line
+        assert view.text(f"value:{product}") == "= 0.5"
+        assert view.text(f"derivative:{product}") == "grad = −0.2952"
+        title, value = view.labels[f"label:{product}"], view.labels[f"value:{product}"]
+        assert abs(title.sceneBoundingRect().center().y()
+                   - value.sceneBoundingRect().center().y()) < 3
+        assert view.text(f"derivative:{w1}") == "∂L/∂w1 = −0.2952"
+
+
 def test_no_node_is_called_by_its_id(make_window, qtbot):
     """Cards, edge tips, the equation panel, the step text, the counts: names, not n13."""
     window, view, c = open_lesson_3(make_window, qtbot, (1280, 800))
@@ -208,7 +236,7 @@ MICROGRAD = f"relu({MICROGRAD_Z}*{MICROGRAD_Z}) + {MICROGRAD_Q} + {MICROGRAD_Q}*
 
 
 @pytest.mark.parametrize("size, presenter", [((1280, 800), False), ((1920, 1080), False),
-                                             ((1920, 1080), True)])
+                                             ((1280, 800), True), ((1920, 1080), True)])
 def test_micrograds_expression_is_legible_at_every_step(make_window, qtbot, size, presenter):
     window = make_window("mazur", size=size)
     if presenter:
