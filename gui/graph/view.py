@@ -4,8 +4,9 @@ Variables are in the left column and the output on the right (``node.column``); 
 each node sits near the mean height of its inputs, so the drawing is the same every run; a graph
 too wide for the view wraps into bands (``layout.wrap_bands``). An operation's card is titled by
 the sub-expression it computes (``w1*x1 + b``) over its value and derivative (``grad``, ∂f/∂ of
-it, in reverse mode; ``d/dx`` in forward mode); an input's card says ``w1 = 0.5  ∂f/∂w1 = …`` on
-one line; "—" stands for what the cursor has not computed. No card or formula shows a node id.
+it, in reverse mode; ``d/dx`` in forward mode), or with large text on two lines ``w1*x1 = 0.5`` /
+``grad = …`` (``gui.graph.cards``); an input's card says ``w1 = 0.5  ∂f/∂w1 = …`` on one line;
+"—" stands for what the cursor has not computed. No card or formula shows a node id.
 An edge shows its local derivative ∂target/∂source (the number; the formula on hover) once a
 step has used it.
 """
