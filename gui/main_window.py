@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.quiz.action)
 
         view_menu = bar.addMenu("&View")
+        self.view_menu = view_menu
         self.presenter_action = QAction("&Presenter mode", self)
         self.presenter_action.setShortcut(QKeySequence("F11"))
         self.presenter_action.setCheckable(True)
@@ -288,7 +289,16 @@ class MainWindow(QMainWindow):
         self.addActions(list(menu.shortcut_actions))
         menu.list_requested.connect(self.show_lesson_list)
         menu.addSeparator()
-        menu.addAction(self.lesson_panel.toggleViewAction())
+        # F9 puts the lesson panel away and back (in presenter mode too); on the graph tab a
+        # panel shown again, a lesson opened or presenter mode narrow it (gui/graph/docks.py).
+        self.lesson_panel_action = self.lesson_panel.toggleViewAction()
+        self.lesson_panel_action.setShortcut(QKeySequence("F9"))
+        self.addAction(self.lesson_panel_action)
+        menu.addAction(self.lesson_panel_action)
+        self.view_menu.addAction(self.lesson_panel_action)
+        for signal in (lessons.lesson_changed, self.presenter_action.toggled,
+                       self.lesson_panel_action.toggled):
+            signal.connect(self.docks_aside.refresh)
         bar = self.menuBar()
         bar.insertMenu(bar.actions()[-1], menu)  # Help stays last
         lessons.lesson_changed.connect(self.show_lesson_view)
@@ -388,7 +398,7 @@ class MainWindow(QMainWindow):
             "Ctrl+L: all lessons    Ctrl+[ / Ctrl+]: previous / next lesson    "
             "Ctrl+Shift+R: reset the lesson\n"
             "Ctrl+M: unit maps (click a unit for its map)\n"
-            "F11: presenter mode    Ctrl+= / Ctrl+−: text size    Ctrl+0: fit\n"
+            "F9: lesson panel    F11: presenter mode    Ctrl+= / Ctrl+−: text size    Ctrl+0: fit\n"
             "Ctrl+wheel: zoom    drag: pan    double-click a weight, bias, input or target: edit")
 
     # -- files ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 
 from core.expressions import (
     Graph,
@@ -115,10 +116,12 @@ def run_graph(args: argparse.Namespace) -> int:
         return 0
     counts = data["operations"]
     at = ", ".join(f"{k} = {fmt(v)}" for k, v in values.items())
-    print(f"f = {graph.source}" + (f" at {at}" if at else ""))
+    f = graph.output_name
+    named = re.match(r"[^\W\d]\w*\s*=(?!=)", graph.source)  # "L = …" names itself
+    print((graph.source if named else f"f = {graph.source}") + (f" at {at}" if at else ""))
     print(f"value: {fmt(float(data['value']))}")
     for name, d in data["gradient"].items():
-        print(f"∂f/∂{name} = {fmt(float(d))}")
+        print(f"∂{f}/∂{name} = {fmt(float(d))}")
     fwd, rev = counts["forward_mode"], counts["reverse_mode"]
     print(f"graph: {counts['nodes']} nodes, {counts['edges']} edges "
           f"({counts['derivative_edges']} carry derivatives)")

@@ -25,6 +25,9 @@ MAX_DEPTH = 100  # levels of parentheses, and of operations (a chain a+b+c+… i
 MAX_NODES = 500  # parts of the expression (numbers, names, operations, calls)
 # A number as the app reads it: no 0x10, 0b101, 0o7 or 1_000, which Python would also take.
 _DECIMAL = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# ``L = (y - p)**2`` names the output L (``f`` when no name is given); == is not a name.
+_OUTPUT_NAME = re.compile(r"([^\W\d]\w*)\s*=(?!=)\s*")
+DEFAULT_OUTPUT = "f"
 
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
@@ -198,7 +201,7 @@ class _Parser:
 
 
 def parse(text: str) -> Graph:
-    """The computation graph of ``text``.
+    """The computation graph of ``text``; ``L = …`` calls its output L (else ``f``).
 
     Raises
     ------
@@ -216,6 +219,18 @@ def parse(text: str) -> Graph:
     offset = len(line) - len(stripped)
     if not stripped.strip():
         raise ExpressionError("empty expression")
+    output_name = DEFAULT_OUTPUT
+    named = _OUTPUT_NAME.match(stripped)
+    if named:
+        output_name = named.group(1)
+        if output_name in FUNCTIONS or output_name in CONSTANTS or output_name == "π":
+            raise ExpressionError(f"'{output_name}' at column {offset + 1} cannot name the "
+                                  "output: it is a function or a constant")
+        offset += named.end()
+        stripped = stripped[named.end():]
+        if not stripped.strip():
+            raise ExpressionError(f"nothing after '{output_name} =' (write {output_name} = "
+                                  "an expression)")
     if "#" in stripped:  # Python would read the rest as a comment and drop it silently
         raise ExpressionError(f"'#' is not allowed at column {offset + stripped.index('#') + 1} "
                               "(an expression has no comments)")
@@ -242,4 +257,8 @@ def parse(text: str) -> Graph:
         raise ExpressionError(f"expression has too many parts ({count}, at most {MAX_NODES})")
     parser = _Parser(stripped, offset)
     output = parser.build(tree.body)
-    return parser.builder.graph(output, text.strip())
+    graph = parser.builder.graph(output, text.strip(), output_name)
+    if output_name in graph.variables:
+        raise ExpressionError(f"'{output_name}' names the output and is also a variable of "
+                              "the expression: give the output another name")
+    return graph

@@ -1,10 +1,16 @@
 """Docks that do not apply to the Computation graph tab step aside while it shows.
 
 The Values and Training docks are about the stepped network (and the Lesson dock is, unless a
-lesson is open); on the graph tab they would only
-take width from the graph. They are hidden when the tab is chosen and come back, each as it
-was, when another tab is; a dock the user opens meanwhile stays open. Presenter mode hides and
-restores every dock itself, so nothing is done while it is on.
+lesson is open); on the graph tab they would only take width from the graph. They are hidden
+when the tab is chosen and come back, each as it was, when another tab is; a dock the user
+opens meanwhile stays open. Presenter mode hides and restores every dock itself, so then no
+dock is hidden or shown here.
+
+A dock that stays beside the graph (an open lesson's) is narrowed to ``share`` of the window:
+when the tab is chosen, when a lesson opens while the tab shows (``refresh``), when presenter
+mode starts or ends, and when the dock is shown again (View ▸ Lesson panel, F9). Presenter mode
+narrows it further (``presenter_share``): the audience reads the graph, the lecturer still
+reaches the lesson's buttons, and F9 puts the panel away for the full width.
 """
 
 from __future__ import annotations
@@ -12,32 +18,50 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
+SHARE = 0.32
+PRESENTER_SHARE = 0.30
+
 
 class DocksAside(QObject):
     """Hides ``docks`` while ``page`` is the current tab of ``tabs``; restores them after."""
 
     def __init__(self, window, tabs: QTabWidget, page, docks: list[QDockWidget],
-                 applies=lambda dock: False, share: float = 0.32) -> None:
+                 applies=lambda dock: False, share: float = SHARE,
+                 presenter_share: float = PRESENTER_SHARE) -> None:
         super().__init__(window)
         self.window, self.tabs, self.page, self.docks = window, tabs, page, docks
         self.applies = applies  # a dock for which this says True stays
-        self.share = share
+        self.share, self.presenter_share = share, presenter_share
         self.hidden: list[QDockWidget] = []
         self.narrowed: list[tuple[QDockWidget, int]] = []
         tabs.currentChanged.connect(self._on_tab_changed)
 
+    def _presenter(self) -> bool:
+        return bool(getattr(self.window, "presenter", False))
+
+    def limit(self) -> int:
+        """The widest a dock beside the graph may be, in pixels."""
+        share = self.presenter_share if self._presenter() else self.share
+        return round(share * self.window.width())
+
+    def refresh(self, *_args, delay: int = 30) -> None:
+        """Something changed the docks beside the graph (a lesson opened, presenter mode, a
+        dock shown): narrow them again if the graph tab shows."""
+        if self.tabs.currentWidget() is self.page and self.window.isVisible():
+            QTimer.singleShot(delay, self._narrow)
+
     def _on_tab_changed(self, index: int, delay: int = 30) -> None:
         """``delay``: milliseconds before narrowing, time for a lesson that chose the tab to
         show its dock and for the docks just hidden to give up their room."""
-        if getattr(self.window, "presenter", False):
-            return
         if not self.window.isVisible():  # chosen before the window shows: decide when it does
             self.window.installEventFilter(self)
             return
+        presenter = self._presenter()
         if self.tabs.widget(index) is self.page:
-            self.hidden = [d for d in self.docks if d.isVisible() and not self.applies(d)]
-            for dock in self.hidden:
-                dock.hide()
+            if not presenter:
+                self.hidden = [d for d in self.docks if d.isVisible() and not self.applies(d)]
+                for dock in self.hidden:
+                    dock.hide()
             for dock in self.docks:  # one that stays goes to the front of its tab group
                 if dock.isVisible() and self.applies(dock):
                     dock.raise_()
@@ -49,7 +73,7 @@ class DocksAside(QObject):
             widths = [w for d, w in narrowed if d in docks]
             if docks:
                 self.window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
-        if self.hidden:
+        if self.hidden and not presenter:
             hidden, self.hidden = self.hidden, []
             for dock in hidden:
                 dock.show()
@@ -64,10 +88,10 @@ class DocksAside(QObject):
         return False
 
     def _narrow(self) -> None:
-        """The docks that stay beside the graph give it width, down to ``share`` of the window."""
-        if self.tabs.currentWidget() is not self.page or getattr(self.window, "presenter", False):
+        """The docks that stay beside the graph give it width, down to the limit."""
+        if self.tabs.currentWidget() is not self.page:
             return
-        limit = round(self.share * self.window.width())
+        limit = self.limit()
         sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
         wide = [d for d in self.docks if d.isVisible() and not d.isFloating()
                 and d.width() > limit and self.window.dockWidgetArea(d) in sides]

@@ -88,30 +88,42 @@ def _nearest_free(want: float, taken: list[tuple[float, float]]) -> float:
 
 def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int, float],
                size: tuple, port: tuple, spread: float = 1.8, cap: float = 1.0,
-               floor: float = 0.0) -> dict:
+               floor: float = 0.0, lane: float = 2.0, aligned: bool = True) -> dict:
     """Wrap the columns into the bands (one under the other) that fill the view best.
 
     ``widths`` is the width of each column's widest card; ``size`` is (gap, dy, card_h, fs): the
     room between two columns, the row pitch, the tallest card and the text size; ``port`` the
     view's (width, height). A band is as tall as its own nodes need, so a tall first column does
-    not make every band tall, and the k-th column of every band shares one x. Wrappings that
+    not make every band tall, and the k-th column of every band shares one x (unless not
+    ``aligned``: then each band's columns are as wide as its own cards, and the first band
+    uses the room that later bands keep on their left for the edges coming in). Wrappings that
     all fit at the largest scale the view uses (``cap``) count as equal and the one with fewer
     bands wins, unless it would be shown below ``floor``. When the chosen wrapping leaves room,
-    the gaps and the row pitch grow by at most ``spread`` to use it. Returns ``per`` (columns per
-    band), ``xs`` (each column's centre within its band), ``dy``, and for each band ``tops`` (its
+    the gaps and the row pitch grow by at most ``spread`` to use it. ``lane``: the room
+    between two bands, in text sizes. Returns ``per`` (columns per
+    band), ``dy``, and for each band ``xs`` (the centre of each of its columns), ``tops`` (its
     top row), ``ys`` (the scene height of that row) and ``lanes`` (the height of the lane under
     it, where edges run to a later band).
     """
     gap, dy, card_h, fs = size
     w_port, h_port = max(port[0], 100), max(port[1], 100)
     count = max(max(columns.values()), 0) + 1
-    between = 2.0 * fs  # the lane between two bands
+    between = lane * fs  # the room between two bands, with the lane in it
 
-    def slots(per: int) -> list[float]:
-        out = [0.0] * per
+    def slots(per: int) -> list[list[float]]:
+        """The width of each column slot, for each band."""
+        bands = -(-count // per)
+        out = [[0.0] * min(per, count - b * per) for b in range(bands)]
         for column, width in widths.items():
-            out[max(column, 0) % per] = max(out[max(column, 0) % per], width)
+            band, k = divmod(max(column, 0), per)
+            out[band][k] = max(out[band][k], width)
+        if aligned:
+            shared = [max(b[k] for b in out if k < len(b)) for k in range(per)]
+            out = [shared[:len(b)] for b in out]
         return out
+
+    def band_widths(per: int, gap: float) -> list[float]:
+        return [sum(ws) + (len(ws) - 1) * gap for ws in slots(per)]
 
     def spans(per: int) -> tuple[list[float], list[float]]:
         tops, bottoms = [], []
@@ -124,7 +136,9 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int
     def extent(per: int, gap: float, dy: float) -> tuple[float, float]:
         _, span = spans(per)
         lane = gap if len(span) > 1 else 0.0  # edges into a later band come in from the left
-        width = sum(slots(per)) + (per - 1) * gap + lane + 1.2 * fs
+        ws = band_widths(per, gap)
+        width = (max(ws) + lane if aligned else max([ws[0], *(w + lane for w in ws[1:])])
+                 ) + 1.2 * fs
         height = sum(s * dy + card_h for s in span) + between * (len(span) - 1) + 1.2 * fs
         return width, height
 
@@ -149,14 +163,17 @@ def wrap_bands(columns: dict[str, int], rows: dict[str, float], widths: dict[int
         gap *= min(1 + (w_port - width) / ((per - 1) * gap), spread)
     if sum(span) > 0 and height < h_port:
         dy *= min(1 + (h_port - height) / (sum(span) * dy), spread)
-    xs, x = [], 0.0
-    for k, w in enumerate(slots(per)):
-        x += (w / 2 if k == 0 else w / 2 + gap)
-        xs.append(x)
-        x += w / 2
+    xs = []
+    for band, ws in enumerate(slots(per)):
+        x = -gap if band == 0 and len(span) > 1 and not aligned else 0.0
+        xs.append([])
+        for k, w in enumerate(ws):
+            x += (w / 2 if k == 0 else w / 2 + gap)
+            xs[-1].append(x)
+            x += w / 2
     ys, lanes, y = [], [], 0.0
     for s in span:
         ys.append(y)
-        lanes.append(y + s * dy + card_h / 2 + 0.8 * fs)
+        lanes.append(y + s * dy + card_h / 2 + 0.4 * between)
         y += s * dy + card_h + between
     return {"per": per, "xs": xs, "gap": gap, "dy": dy, "tops": tops, "ys": ys, "lanes": lanes}

@@ -42,6 +42,7 @@ from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
+EQUATION_SHARE_LARGE = 0.23  # with presenter mode's text: the graph needs the height more
 MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
@@ -216,18 +217,28 @@ class GraphTab(QWidget):
         bar.addStretch(1)
 
         lower = QWidget()
-        lower_layout = QGridLayout(lower)
+        lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 4, 0, 0)
-        lower_layout.addWidget(self.step_bar, 0, 0, 1, 2)
-        # A step whose formulas need more lines than the room kept for them scrolls.
+        lower_layout.addWidget(self.step_bar)
+        # The texts and the counts side by side, or the counts under the texts when the tab is
+        # too narrow for both (``_arrange_lower``); a step whose formulas need more lines than
+        # the room kept for them scrolls, and a word too long for the width scrolls sideways.
+        content = QWidget()
+        self._content = QGridLayout(content)
+        self._content.setContentsMargins(0, 0, 0, 0)
+        self._content.setHorizontalSpacing(12)
+        self._content.addWidget(equation, 0, 0)
+        self._counts = counts
+        self.stacked = False  # counts under the texts
+        self._content.addWidget(counts, 0, 1, Qt.AlignmentFlag.AlignTop)
+        self._content.setColumnStretch(0, 1)
         self.equation_area = QScrollArea()
-        self.equation_area.setWidget(equation)
+        self.equation_area.setWidget(content)
         self.equation_area.setWidgetResizable(True)
         self.equation_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.equation_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        lower_layout.addWidget(self.equation_area, 1, 0)
-        lower_layout.addWidget(counts, 1, 1, Qt.AlignmentFlag.AlignTop)
-        lower_layout.setColumnStretch(0, 1)
+        self.equation_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.equation_area.installEventFilter(self)
+        lower_layout.addWidget(self.equation_area, 1)
         self._lower = lower
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.view)
@@ -271,6 +282,7 @@ class GraphTab(QWidget):
         self.counts_table.setStyleSheet(
             f"QHeaderView {{ font-size: {BASE_POINTS['tab'] * scale:.1f}pt; }}")
         self._fit_counts_table()
+        self._arrange_lower()
         self._reserve_room()
 
     def _reserve_room(self) -> None:
@@ -301,14 +313,42 @@ class GraphTab(QWidget):
             height += tallest + 4
         # The step bar counts only where it shows (the main window steps with its toolbar).
         bar = 0 if self.step_bar.isHidden() else self.step_bar.sizeHint().height()
-        cap = EQUATION_SHARE * self.height() if self.isVisible() else height
+        if self.stacked:  # the counts under the texts
+            height += self._counts.sizeHint().height() + self._content.verticalSpacing()
+        else:  # the taller of the two
+            height = max(height, self._counts.sizeHint().height())
+        share = EQUATION_SHARE_LARGE if self.font_scale >= 1.3 else EQUATION_SHARE
+        cap = share * self.height() if self.isVisible() else height
         self._lower.setMinimumHeight(round(min(height, cap) + bar + 12))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        """A formula or sentence label of a new width may need more or fewer lines."""
+        """A formula or sentence label of a new width may need more or fewer lines; a new
+        width of the lower area may put the counts beside the texts or under them."""
         if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+            if watched is self.equation_area:
+                self._arrange_lower()
             QTimer.singleShot(0, self._reserve_room)
         return False
+
+    def text_room(self) -> int:
+        """The width the step's texts need beside the counts: about 28 characters of the
+        heading, so that a heading or formula wraps at most once or twice."""
+        metrics = QFontMetrics(self.equation_labels["heading"].font())
+        return 28 * metrics.averageCharWidth()
+
+    def _arrange_lower(self) -> None:
+        """The counts beside the texts when both fit the lower area's width, else under them."""
+        width = self.equation_area.width()
+        stacked = width < self.text_room() + self._counts.sizeHint().width() + 12
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        self._content.removeWidget(self._counts)
+        if stacked:
+            self._content.addWidget(self._counts, 1, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            self._content.addWidget(self._counts, 0, 1, Qt.AlignmentFlag.AlignTop)
+        QTimer.singleShot(0, self._reserve_room)
 
     @staticmethod
     def _set_points(widget: QWidget, points: float, bold: bool = False) -> None:

@@ -4,8 +4,9 @@ Variables are in the left column and the output on the right (``node.column``); 
 each node sits near the mean height of its inputs, so the drawing is the same every run; a graph
 too wide for the view wraps into bands (``layout.wrap_bands``). An operation's card is titled by
 the sub-expression it computes (``w1*x1 + b``) over its value and derivative (``grad``, ∂f/∂ of
-it, in reverse mode; ``d/dx`` in forward mode); an input's card says ``w1 = 0.5  ∂f/∂w1 = …`` on
-one line; "—" stands for what the cursor has not computed. No card or formula shows a node id.
+it, in reverse mode; ``d/dx`` in forward mode), or with large text on two lines ``w1*x1 = 0.5`` /
+``grad = …`` (``gui.graph.cards``); an input's card says ``w1 = 0.5  ∂f/∂w1 = …`` on one line;
+"—" stands for what the cursor has not computed. No card or formula shows a node id.
 An edge shows its local derivative ∂target/∂source (the number; the formula on hover) once a
 step has used it.
 """
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.expressions import Node, display_names, operand, step_names
 from core.notation import fmt
+from gui.graph.cards import NUMBER_TEMPLATE, TITLE_GAP, card_layout
 from gui.graph.layout import (  # noqa: F401 (tests import draw_columns and layout_rows here)
     draw_columns,
     layout_rows,
@@ -31,7 +33,6 @@ from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
 PLACEHOLDER = "—"
-NUMBER_TEMPLATE = "−0.0000"  # the width reserved for a number
 # Fitting never changes the text's size by more than this: a small graph is spread over the
 # view instead of blown up (so Ctrl+= / Ctrl+− still change the text), and a large one is
 # shrunk at most to the legible size (line height 13 px at the normal text size), beyond which
@@ -79,6 +80,7 @@ class GraphView(ZoomView):
         self._anchors: dict[str, QPointF] = {}  # where each label's centre goes
         self._local_prefixes: dict[str, str] = {}
         self._derivative_prefixes: dict[str, str] = {}
+        self._left_aligned: set[str] = set()
         self._marked: set[str] = set()
         self.cursor_box: QGraphicsRectItem | None = None  # made with the scene
         self.halo: QGraphicsPathItem | None = None
@@ -127,9 +129,20 @@ class GraphView(ZoomView):
             return (f"d{sym}/d{c.wrt}" if sym else f"d/d{c.wrt}") if c.wrt else ""
         return f"∂{c.graph.output_name}/∂{sym}" if sym else "grad"
 
+    @property
+    def compact(self) -> bool:
+        """Large text (presenter mode): an operation's title and value share a line."""
+        return self.font_scale >= 1.3
+
     def value_prefix(self, node: Node) -> str:
+        """``w1`` or ``L`` for a named node; ``value`` (nothing on a compact card, whose
+        title stands before it) for an operation."""
         sym = node_symbol(node, self._names)
-        return sym if sym else "value"
+        return sym if sym else "" if self.compact else "value"
+
+    def value_text(self, node: Node, number: str) -> str:
+        prefix = self.value_prefix(node)
+        return f"{prefix} = {number}" if prefix else f"= {number}"
 
     def _untitled(self, node: Node, titles: dict[str, str]) -> bool:
         """A card whose value line already names it (``w1 = 0.5``) needs no title."""
@@ -155,6 +168,7 @@ class GraphView(ZoomView):
         ):
             table.clear()
         self._marked = set()
+        self._left_aligned: set[str] = set()  # labels whose anchor is their left edge
         graph = self.controller.graph
         if graph is None:
             return
@@ -173,60 +187,16 @@ class GraphView(ZoomView):
         metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
 
         # Card sizes: wide enough for every text this trace will show.
-        final = {}
-        for op in self.controller.trace:
-            final[op.node] = op
-        # A titled card (an operation) has its title, a value line and a derivative line; an
-        # untitled one (a variable, whose value line names it: w1 = 0.5) has no title, and in a
-        # column of untitled cards only (the inputs' column) puts both numbers on one line.
         self._columns = draw_columns(graph)
-        titled_columns = {self._columns[n.id] for n in graph.nodes
-                          if n.op != "const" and not self._untitled(n, titles)}
-        one_line = {n.id for n in graph.nodes if n.op != "const" and self._untitled(n, titles)
-                    and self._columns[n.id] not in titled_columns}
-        widths, value_ws, derivative_ws = [5 * fs], [0.0], [0.0]
-        for n in graph.nodes:
-            if n.op == "const":
-                continue
-            untitled = n.id in one_line
-            if not untitled:
-                widths.append(metrics["label"].horizontalAdvance(titles[n.id]))
-            sym, prefix = self.value_prefix(n), self.derivative_prefix(n)
-            self._derivative_prefixes[n.id] = prefix
-            value = fmt(self.controller.node_values[n.id])
-            derivative = final[n.id].derivative if n.id in final else None
-            v = max(metrics["value"].horizontalAdvance(f"{sym} = {number}")
-                    for number in (NUMBER_TEMPLATE, value))
-            d = max(metrics["derivative"].horizontalAdvance(f"{prefix} = {number}")
-                    for number in (NUMBER_TEMPLATE, fmt(derivative) if derivative is not None
-                                   else ""))
-            if untitled:
-                value_ws.append(v)
-                derivative_ws.append(d)
-            else:
-                widths += [v, d]
-        pad_x, pad_y = 0.5 * fs, 0.25 * fs
-        card_w = max(widths) + 2 * pad_x
-        line_w = max(value_ws) + 0.9 * fs + max(derivative_ws) + 2 * pad_x
-        h_label, h_line = metrics["label"].height(), metrics["value"].height()
-        card_h = 2 * pad_y + h_label + 0.15 * fs + 2 * h_line
-        small_h = 2 * pad_y + h_line  # one line
-        two_h = 2 * pad_y + 2 * h_line  # untitled, beside titled cards
-        const_h = h_label + 2 * pad_y
-        row_gap = 0.5 * fs
-        pitch = small_h + row_gap
-
-        def card_size(n: Node) -> tuple[float, float]:
-            if n.op == "const":
-                return max(metrics["label"].horizontalAdvance(titles[n.id]) + 2 * pad_x,
-                           2.6 * fs), const_h
-            if n.id in one_line:
-                return line_w, small_h
-            return (card_w, two_h) if self._untitled(n, titles) else (card_w, card_h)
-
-        sizes = {n.id: card_size(n) for n in graph.nodes}
+        cards = card_layout(self, graph, titles, metrics, fs, self.compact)
+        sizes, one_line, row_gap, pitch = cards.sizes, cards.one_line, cards.row_gap, cards.pitch
+        card_h, pad_x, pad_y = cards.card_h, cards.pad_x, cards.pad_y
+        h_label, h_line = cards.h_label, cards.h_line
         # An edge shows its local derivative's number; the formula ∂(a + b)/∂a is its tooltip.
-        local_w = metrics["local"].horizontalAdvance(NUMBER_TEMPLATE) + fs
+        tight = 0.5 if self.compact else 1.0  # room around an edge's number
+        numbers = [NUMBER_TEMPLATE] if not self.compact else [  # compact: this trace's own
+            fmt(x) for x in self.controller.local.values()]
+        local_w = max(metrics["local"].horizontalAdvance(t) for t in numbers or ["0"]) + tight * fs
         rows = layout_rows(graph, lambda n: (sizes[n.id][1] + row_gap) / pitch)
         column_ws: dict[int, float] = {}
         for n in graph.nodes:
@@ -234,16 +204,18 @@ class GraphView(ZoomView):
             column_ws[k] = max(column_ws.get(k, 0.0), sizes[n.id][0])
         port = self.viewport().size()
         self._built_for = (port.width(), port.height(), self.font_scale)
-        wrap = wrap_bands(self._columns, rows, column_ws, (local_w + 0.8 * fs, pitch, card_h, fs),
+        gap = local_w + (0.1 if self.compact else 0.8) * fs
+        wrap = wrap_bands(self._columns, rows, column_ws, (gap, pitch, card_h, fs),
                           (port.width(), port.height()), MAX_SPREAD, self.max_fit_scale,
-                          self._least_scale())
+                          self._least_scale(), lane=1.1 if self.compact else 2.0,
+                          aligned=not self.compact)
         per, dy, gap = wrap["per"], wrap["dy"], wrap["gap"]
         self.bands = len(wrap["tops"])
         self._band_of = {n.id: max(self._columns[n.id], 0) // per for n in graph.nodes}
         for n in graph.nodes:
             band, column = divmod(max(self._columns[n.id], 0), per)
             y = wrap["ys"][band] + (rows[n.id] - wrap["tops"][band]) * dy
-            self.centres[n.id] = QPointF(wrap["xs"][column], y)
+            self.centres[n.id] = QPointF(wrap["xs"][band][column], y)
 
         # Cards.
         for n in graph.nodes:
@@ -262,22 +234,29 @@ class GraphView(ZoomView):
             self.cards[n.id] = card
             top = rect.top() + pad_y
             colour = theme.muted if n.op == "const" else theme.foreground
+            title_at = QPointF(c.x(), top + h_label / 2)
+            if n.id in cards.compact:  # the title and the value on the first line
+                line = max(h_label, h_line)
+                left = c.x() - (cards.title_ws[n.id] + TITLE_GAP * fs + cards.value_ws[n.id]) / 2
+                title_at = QPointF(left + cards.title_ws[n.id] / 2, top + line / 2)
             if not self._untitled(n, titles):
-                self._add_label(
-                    f"label:{n.id}",
-                    titles[n.id],
-                    QPointF(c.x(), top + h_label / 2),
-                    self._font(1.05, bold=True, italic=n.op == "var"),
-                    colour,
-                )
-                top += h_label + 0.15 * fs
+                self._add_label(f"label:{n.id}", titles[n.id], title_at,
+                                self._font(1.05, bold=True, italic=n.op == "var"), colour)
+                if n.id not in cards.compact:
+                    top += h_label + 0.15 * fs
             if n.op == "const":
                 continue
             y = top + h_line / 2
             value_at, derivative_at = QPointF(c.x(), y), QPointF(c.x(), y + h_line)
+            if n.id in cards.compact:
+                y = top + max(h_label, h_line) / 2
+                x = left + cards.title_ws[n.id] + TITLE_GAP * fs  # the value's left edge
+                self._left_aligned.add(f"value:{n.id}")
+                value_at, derivative_at = QPointF(x, y), QPointF(c.x(), y + h_line / 2
+                                                                 + max(h_label, h_line) / 2)
             if n.id in one_line:  # side by side
-                value_at = QPointF(rect.left() + pad_x + max(value_ws) / 2, y)
-                derivative_at = QPointF(rect.right() - pad_x - max(derivative_ws) / 2, y)
+                value_at = QPointF(rect.left() + pad_x + cards.value_w / 2, y)
+                derivative_at = QPointF(rect.right() - pad_x - cards.derivative_w / 2, y)
             self._add_label(f"value:{n.id}", "", value_at, fonts["value"], theme.foreground)
             self._add_label(f"derivative:{n.id}", "", derivative_at, fonts["derivative"],
                             theme.delta)
@@ -355,7 +334,8 @@ class GraphView(ZoomView):
             if key.startswith(("value:", "derivative:", "local:")):
                 a = self._anchors[key]
                 rect = rect.united(QRectF(a.x() - local_w / 2, a.y() - fs, local_w, 2 * fs))
-        scene.setSceneRect(rect.adjusted(-0.4 * fs, -0.4 * fs, 0.4 * fs, 0.4 * fs))
+        m = (0.2 if self.compact else 0.4) * fs
+        scene.setSceneRect(rect.adjusted(-m, -m, m, m))
         if self.auto_fit:
             super().fit()
             self._keep_legible()
@@ -431,7 +411,8 @@ class GraphView(ZoomView):
     def _place(self, key: str) -> None:
         item, a = self.labels[key], self._anchors[key]
         r = item.boundingRect()
-        item.setPos(a.x() - r.width() / 2, a.y() - r.height() / 2)
+        left = a.x() if key in self._left_aligned else a.x() - r.width() / 2
+        item.setPos(left, a.y() - r.height() / 2)
 
     # -- showing the cursor -----------------------------------------------------------------
 
@@ -451,10 +432,8 @@ class GraphView(ZoomView):
             if n.op == "const":
                 continue
             value = known.get(f"value:{n.id}")
-            self._set_text(
-                f"value:{n.id}",
-                f"{self.value_prefix(n)} = {PLACEHOLDER if value is None else fmt(value)}",
-            )
+            self._set_text(f"value:{n.id}",
+                           self.value_text(n, PLACEHOLDER if value is None else fmt(value)))
             derivative = known.get(f"derivative:{n.id}")
             prefix = self._derivative_prefixes[n.id]
             self._set_text(

@@ -3,6 +3,7 @@
 import importlib.util
 import json
 import math
+import re
 import sys
 import time
 import types
@@ -26,6 +27,7 @@ from core.expressions import (
     network_graph,
     operation_counts,
     parse,
+    step_names,
     tangents,
     trace,
 )
@@ -460,3 +462,31 @@ def test_cli_errors_are_one_line(run, argv, message):
     code, out, err = run(*argv)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_an_expression_can_name_its_output():
+    graph = parse("L = (y - sigmoid(w*x))**2")
+    assert graph.output_name == "L" and graph.variables == ("y", "w", "x")
+    assert parse("(a+b)*b").output_name == "f"
+    # Same graph and numbers as without the name; only what it is called differs.
+    named, plain = parse("loss=a*b"), parse("a*b")
+    assert [n.op for n in named.nodes] == [n.op for n in plain.nodes]
+    assert differentiate(named, {"a": 2, "b": 3}) == differentiate(plain, {"a": 2, "b": 3})
+    assert step_names(named)[named.output] == "loss"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x = x*2", "'x' names the output and is also a variable"),
+    ("exp = x", "'exp' at column 1 cannot name the output"),
+    ("L = ", "nothing after 'L ='"),
+    ("L = x ^ 2", "operator '^' is not supported at column 7"),  # columns count the name
+    ("x == y", "comparison"),
+])
+def test_a_bad_output_name_is_refused(text, message):
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        parse(text)
+
+
+def test_cli_says_the_output_name(run):
+    code, out, _ = run("graph", "L = x*y", "--at", "x=2,y=3")
+    assert code == 0 and out.startswith("L = x*y at") and "∂L/∂x = 3" in out and "∂f" not in out

@@ -817,3 +817,12 @@ def test_inside_training_unrolls_the_circle_for_its_last_hidden_layer():
     assert 0.75 <= accuracy[0, 1] <= 0.85  # the circle after 5 epochs: about four fifths
     assert 0.72 <= accuracy[1, 0] <= 0.78  # the spiral after 100: three quarters
     assert 0.78 <= accuracy[1, 2] <= 0.83  # and after 300: four fifths
+
+
+def test_the_why_backpropagation_lesson_calls_its_output_the_loss():
+    from gui.lessons.numbers import key_numbers
+
+    r = result("why-backpropagation")
+    assert r.extras["graph"].output_name == "L"
+    first = key_numbers(r)[0]
+    assert first.startswith("L = ") and "∂L/∂w1 = " in first and "∂f" not in first
