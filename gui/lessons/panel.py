@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.lessons import order_label
 from gui.lessons.controller import lesson_view
+from gui.lessons.fonts import scale_fonts, set_base_points
 from gui.lessons.numbers import key_numbers
 
 VIEW_WORDS = {"graph": "Computation graph tab", "stepper": "Stepper tab", "lessons": "Lessons tab"}
@@ -115,6 +116,9 @@ class LessonPanel(QDockWidget):
                                         "border-radius: 4px; }")  # fmt: skip
         self.controls_form = QFormLayout(self.controls_box)
         self.controls_form.setContentsMargins(6, 4, 6, 4)
+        # A narrow dock (or large text) puts each choice under its label, never cut off.
+        self.controls_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.controls_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.control_boxes: dict[str, QComboBox] = {}
         layout.addWidget(self.controls_box)
 
@@ -159,27 +163,18 @@ class LessonPanel(QDockWidget):
         return self.text.toPlainText()
 
     def set_font_scale(self, scale: float) -> None:
+        """Every widget of the dock at the text scale, each set on itself (under the
+        presenter's style sheet a widget takes no font from its parent), the combo boxes'
+        lists included."""
         self._scale = scale
-        for widget, points, bold in ((self.title_label, "title", True),
-                                     (self.position_label, "small", False)):  # fmt: skip
-            font = QFont(widget.font())
-            font.setPointSizeF(BASE_POINTS[points] * scale)
-            font.setBold(bold)
-            widget.setFont(font)
-        font = QFont(self.text.font())
-        font.setPointSizeF(BASE_POINTS["text"] * scale)
-        self.text.setFont(font)
-        self.text.document().setDefaultFont(font)
-        # The buttons and the lesson's own controls: set on each (under the presenter's style
-        # sheet a widget takes no font from its parent).
-        own = (self.title_label, self.position_label)
-        for widget in self.findChildren(QWidget):
-            if isinstance(widget, (QPushButton, QCheckBox, QComboBox, QLabel)) and (
-                widget not in own
-            ):
-                font = QFont(widget.font())
-                font.setPointSizeF(9.5 * scale)
-                widget.setFont(font)
+        set_base_points(self.title_label, BASE_POINTS["title"])
+        set_base_points(self.position_label, BASE_POINTS["small"])
+        set_base_points(self.text, BASE_POINTS["text"])
+        title = QFont(self.title_label.font())
+        title.setBold(True)
+        self.title_label.setFont(title)
+        scale_fonts(self, scale)
+        self.text.document().setDefaultFont(self.text.font())
 
     def _on_lesson_changed(self) -> None:
         c = self.lessons
