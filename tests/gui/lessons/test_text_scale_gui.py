@@ -145,3 +145,18 @@ def test_the_panel_keeps_its_controls_and_buttons_in_view(make_window, presenter
         assert metrics.horizontalAdvance(box.currentText()) < box.width()
     if presenter:
         win.presenter_action.setChecked(False)
+
+
+def test_presenter_mode_gives_the_figures_two_thirds_and_gives_the_dock_back(make_window):
+    win = open_at(make_window, "herd-effect")
+    panel, tab = win.lesson_panel, win.lesson_tab
+    before = panel.width()
+    win.presenter_action.setChecked(True)
+    win.showNormal()
+    win.resize(1280, 800)
+    QApplication.processEvents()
+    assert panel.width() < 0.37 * win.width() < before
+    assert tab.width() > 0.6 * win.width()
+    win.presenter_action.setChecked(False)
+    QApplication.processEvents()
+    assert abs(panel.width() - before) <= 2
