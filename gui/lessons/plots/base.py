@@ -143,6 +143,7 @@ class LessonFigure(QFrame):
     pyqtgraph layout to it)."""
 
     title = ""
+    legend_as_key = False  # True: a plot whose data leave no corner free for a legend
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -196,7 +197,7 @@ class LessonFigure(QFrame):
         legend = getattr(self, "legend", None)
         if legend is None:
             return
-        as_key = getattr(self, "text_scale", 1.0) >= LEGEND_AS_KEY_SCALE
+        as_key = self.legend_as_key or getattr(self, "text_scale", 1.0) >= LEGEND_AS_KEY_SCALE
         legend.setVisible(not as_key)
         text = legend_key(legend) if as_key else ""
         if self.key.text() != text:
