@@ -98,7 +98,7 @@ def colour_key(labels: list[str]) -> str:
     )
 
 
-LEGEND_AS_KEY_SCALE = 1.3  # from this text scale on, a legend over the data would hide it
+LEGEND_MAX_SHARE = 0.25  # a legend over more of its plot than this moves into the key
 
 
 def _item_colour(item) -> tuple[str, bool]:
@@ -112,6 +112,17 @@ def _item_colour(item) -> tuple[str, bool]:
     brush = opts.get("symbolBrush") or opts.get("brush")
     colour = pg.mkBrush(brush).color().name() if brush is not None else FOREGROUND
     return colour, False
+
+
+def legend_extent(legend: pg.LegendItem) -> tuple[float, float]:
+    """The width and height ``legend`` takes when shown, from its texts and swatches as they
+    are now (a hidden legend does not lay itself out again when its text size changes)."""
+    width = height = 0.0
+    for sample, label in legend.items:
+        text = label.item.boundingRect()
+        width = max(width, sample.boundingRect().width() + text.width())
+        height += max(sample.boundingRect().height(), text.height())
+    return width + 25, height  # the margins pyqtgraph adds
 
 
 def legend_key(legend: pg.LegendItem) -> str:
@@ -191,14 +202,31 @@ class LessonFigure(QFrame):
             table.refit()
         self.sync_legend()
 
-    def sync_legend(self) -> None:
-        """At a large text scale a legend over the data would cover much of it: its entries
-        go in the colour key above the plot instead."""
+    def sync_legend(self, *_) -> None:
+        """A legend that would cover much of the plot (large text, a small plot, long labels)
+        gives its entries to the colour key above the plot instead; so does one of a figure
+        whose data leave no corner free (``legend_as_key``)."""
         legend = getattr(self, "legend", None)
         if legend is None:
             return
-        as_key = self.legend_as_key or getattr(self, "text_scale", 1.0) >= LEGEND_AS_KEY_SCALE
-        legend.setVisible(not as_key)
+        box = legend.parentItem()
+        if not getattr(self, "_legend_followed", False) and hasattr(box, "sigResized"):
+            box.sigResized.connect(self.sync_legend)  # the plot's size decides it too
+            self._legend_followed = True
+        as_key = self.legend_as_key
+        if not as_key and box is not None and legend.items:
+            # the plot's height without the key, so that showing the key changes nothing
+            key = self.key.height() + self.layout().spacing() if self.key.isVisible() else 0
+            area = box.width() * (box.height() + key)
+            width, height = legend_extent(legend)
+            as_key = area > 0 and width * height > LEGEND_MAX_SHARE * area
+        if legend.isVisible() == as_key:
+            legend.setVisible(not as_key)
+            if not as_key:  # shown again: its entries made anew, sized to their text now
+                entries = [(sample.item, label.text) for sample, label in legend.items]
+                legend.clear()
+                for item, name in entries:
+                    legend.addItem(item, name)
         text = legend_key(legend) if as_key else ""
         if self.key.text() != text:
             self.key.setText(text)

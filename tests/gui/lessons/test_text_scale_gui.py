@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 import gui.lessons.controller as lesson_controller
 from core.lessons import run_lesson
+from gui.lessons.plots.base import legend_extent
 
 _RESULTS = {}
 
@@ -160,3 +161,26 @@ def test_presenter_mode_gives_the_figures_two_thirds_and_gives_the_dock_back(mak
     win.presenter_action.setChecked(False)
     QApplication.processEvents()
     assert abs(panel.width() - before) <= 2
+
+
+def test_a_legend_that_would_cover_the_plot_moves_into_the_key(make_window):
+    win = open_at(make_window, "herd-effect")
+    loss = win.lesson_tab.figure("loss")
+    labels = [label.text for _, label in loss.legend.items]
+    assert len(labels) == 3
+    assert not loss.legend_shown_as_key()  # at 1280x800 it leaves the curves room
+    win.presenter_action.setChecked(True)
+    win.showNormal()
+    win.resize(1280, 800)
+    QApplication.processEvents()
+    # presenter text: the legend would cover over a quarter of the plot, so the key takes it
+    box = loss.legend.parentItem()
+    width, height = legend_extent(loss.legend)
+    assert width * height > 0.25 * box.width() * box.height()
+    assert loss.legend_shown_as_key()
+    key = loss.key.text()
+    assert all(label in key for label in labels)
+    win.presenter_action.setChecked(False)
+    QApplication.processEvents()
+    assert not loss.legend_shown_as_key() and loss.legend.isVisible()
+    assert loss.legend.width() <= legend_extent(loss.legend)[0] + 10  # not at presenter size
