@@ -204,6 +204,8 @@ class LessonPanel(QDockWidget):
                   else QFormLayout.RowWrapPolicy.DontWrapRows)  # fmt: skip
         if form.rowWrapPolicy() != policy:
             form.setRowWrapPolicy(policy)
+            form.activate()  # laid out now, not at the next turn of the event loop
+            self.widget().layout().activate()
 
     def fit_width(self) -> None:
         """In presenter mode the dock takes about a third of the window (its buttons and

@@ -126,7 +126,8 @@ def test_the_herd_matrices_numbers_grow_in_presenter_mode(make_window):
 
 
 @pytest.mark.parametrize("presenter", [False, True])
-@pytest.mark.parametrize("lesson_id", ["herd-effect", "optimizers", "local-minima"])
+@pytest.mark.parametrize("lesson_id",
+                         ["herd-effect", "optimizers", "local-minima", "why-backpropagation"])
 def test_the_panel_keeps_its_controls_and_buttons_in_view(make_window, presenter, lesson_id):
     win = open_at(make_window, lesson_id, presenter)
     panel = win.lesson_panel
