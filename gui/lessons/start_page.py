@@ -53,7 +53,10 @@ class StartPage(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The titles whole (at any text scale); the sections take the width left, cut in the
+        # end when they must, whole in their tooltips.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         for info in lessons.lessons:
@@ -62,6 +65,7 @@ class StartPage(QWidget):
             item.setData(0, ID_ROLE, info.id)
             item.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(1, info.id)
+            item.setToolTip(2, section)
             self.tree.addTopLevelItem(item)
         self.tree.itemActivated.connect(lambda item, _column: self.open_item(item))
         self.continue_button = QPushButton()

@@ -185,3 +185,22 @@ def test_a_legend_that_would_cover_the_plot_moves_into_the_key(make_window):
     QApplication.processEvents()
     assert not loss.legend_shown_as_key() and loss.legend.isVisible()
     assert loss.legend.width() <= legend_extent(loss.legend)[0] + 10  # not at presenter size
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_the_start_page_shows_every_title_whole_at_the_text_scale(make_window, presenter):
+    win = open_at(make_window, "herd-effect", presenter)
+    tab = win.lesson_tab
+    tab.show_list()
+    win.tabs.setCurrentWidget(tab)
+    QApplication.processEvents()
+    tree = tab.start_page.tree
+    assert tree.font().pointSizeF() == pytest.approx(9.5 * (1.6 if presenter else 1.0))
+    assert tab.start_page.continue_button.font().pointSizeF() == tree.font().pointSizeF()
+    for row in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(row)
+        metrics = QFontMetricsF(item.font(1))  # the open lesson's row is bold
+        assert metrics.horizontalAdvance(item.text(1)) < tree.columnWidth(1), item.text(1)
+        assert item.toolTip(2) == item.text(2)  # a cut section reads whole in its tooltip
+    right = tree.header().sectionPosition(3) + tree.columnWidth(3)
+    assert right <= tree.viewport().width()  # no column pushed out of view
