@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.lessons import order_label
 from gui.lessons.controller import lesson_view
+from gui.lessons.fonts import scale_fonts, set_base_points
 from gui.lessons.numbers import key_numbers
 
 VIEW_WORDS = {"graph": "Computation graph tab", "stepper": "Stepper tab", "lessons": "Lessons tab"}
@@ -39,6 +41,7 @@ FOCUS_WORDS = {
     "code": "the five steps and the exported code",
 }
 BASE_POINTS = {"text": 11.0, "title": 15.0, "small": 9.5}
+PRESENTER_SHARE = 0.34  # of the window's width, for the dock in presenter mode
 LOOK_COLOUR = "#fff4d6"
 TRY_COLOUR = "#eaf3fb"
 WELCOME = (
@@ -91,6 +94,7 @@ class LessonPanel(QDockWidget):
         self.setObjectName("lesson_dock")
         self.lessons = lessons
         self._scale = 1.0
+        self._width_before: int | None = None  # the dock's width before presenter mode
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -115,6 +119,8 @@ class LessonPanel(QDockWidget):
                                         "border-radius: 4px; }")  # fmt: skip
         self.controls_form = QFormLayout(self.controls_box)
         self.controls_form.setContentsMargins(6, 4, 6, 4)
+        # A narrow dock (or large text) puts each choice under its label (see _wrap_controls).
+        self.controls_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.control_boxes: dict[str, QComboBox] = {}
         layout.addWidget(self.controls_box)
 
@@ -159,27 +165,66 @@ class LessonPanel(QDockWidget):
         return self.text.toPlainText()
 
     def set_font_scale(self, scale: float) -> None:
+        """Every widget of the dock at the text scale, each set on itself (under the
+        presenter's style sheet a widget takes no font from its parent), the combo boxes'
+        lists included."""
         self._scale = scale
-        for widget, points, bold in ((self.title_label, "title", True),
-                                     (self.position_label, "small", False)):  # fmt: skip
-            font = QFont(widget.font())
-            font.setPointSizeF(BASE_POINTS[points] * scale)
-            font.setBold(bold)
-            widget.setFont(font)
-        font = QFont(self.text.font())
-        font.setPointSizeF(BASE_POINTS["text"] * scale)
-        self.text.setFont(font)
-        self.text.document().setDefaultFont(font)
-        # The buttons and the lesson's own controls: set on each (under the presenter's style
-        # sheet a widget takes no font from its parent).
-        own = (self.title_label, self.position_label)
-        for widget in self.findChildren(QWidget):
-            if isinstance(widget, (QPushButton, QCheckBox, QComboBox, QLabel)) and (
-                widget not in own
-            ):
-                font = QFont(widget.font())
-                font.setPointSizeF(9.5 * scale)
-                widget.setFont(font)
+        set_base_points(self.title_label, BASE_POINTS["title"])
+        set_base_points(self.position_label, BASE_POINTS["small"])
+        set_base_points(self.text, BASE_POINTS["text"])
+        title = QFont(self.title_label.font())
+        title.setBold(True)
+        self.title_label.setFont(title)
+        scale_fonts(self, scale)
+        self.text.document().setDefaultFont(self.text.font())
+        self.fit_width()
+        self._wrap_controls()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._wrap_controls()
+
+    def _wrap_controls(self) -> None:
+        """Each control beside its label when both fit the dock's width, else under it: a
+        choice is never cut short."""
+        form = self.controls_form
+        labels = fields = 0
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label is not None and field is not None:
+                labels = max(labels, label.widget().fontMetrics().horizontalAdvance(
+                    label.widget().text()) + 4)  # fmt: skip
+                fields = max(fields, field.widget().sizeHint().width())
+        margins = form.contentsMargins()
+        needed = labels + fields + form.horizontalSpacing() + margins.left() + margins.right()
+        room = self.widget().width() - 16  # the body's margins
+        wrap = needed > room
+        policy = (QFormLayout.RowWrapPolicy.WrapAllRows if wrap
+                  else QFormLayout.RowWrapPolicy.DontWrapRows)  # fmt: skip
+        if form.rowWrapPolicy() != policy:
+            form.setRowWrapPolicy(policy)
+            form.activate()  # laid out now, not at the next turn of the event loop
+            self.widget().layout().activate()
+
+    def fit_width(self) -> None:
+        """In presenter mode the dock takes about a third of the window (its buttons and
+        controls whole; the explanation scrolls), leaving the lesson's figures the rest; on
+        leaving it the dock gets back the width it had."""
+        window = self.parentWidget()
+        if not isinstance(window, QMainWindow) or self.isFloating():
+            return
+        if getattr(window, "presenter", False):
+            if not self.isVisible():
+                return
+            if self._width_before is None:
+                self._width_before = self.width()
+            target = max(self.minimumSizeHint().width(), round(window.width() * PRESENTER_SHARE))
+            if target < self.width():
+                window.resizeDocks([self], [target], Qt.Orientation.Horizontal)
+        elif self._width_before is not None:
+            width, self._width_before = self._width_before, None
+            window.resizeDocks([self], [width], Qt.Orientation.Horizontal)
 
     def _on_lesson_changed(self) -> None:
         c = self.lessons
@@ -210,6 +255,7 @@ class LessonPanel(QDockWidget):
         controls = lesson.controls if lesson is not None else ()
         for control in controls:
             box = QComboBox()
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # never cut
             box.addItems(list(control.labels))
             box.setToolTip(f"Computes the lesson again with another {control.label.lower()}")
             box.currentIndexChanged.connect(

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.lessons.fonts import set_base_points
+
 INTRO = (
     "Fourteen short lessons that walk through the lecture notes. Each loads a network, data and "
     "settings, explains one idea in a few paragraphs, and points at the view or plot that shows "
@@ -36,9 +38,9 @@ class StartPage(QWidget):
         layout = QVBoxLayout(self)
         self.heading = QLabel("Lessons")
         font = QFont(self.heading.font())
-        font.setPointSizeF(16)
         font.setBold(True)
         self.heading.setFont(font)
+        set_base_points(self.heading, 16.0)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -51,7 +53,10 @@ class StartPage(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The titles whole (at any text scale); the sections take the width left, cut in the
+        # end when they must, whole in their tooltips.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         for info in lessons.lessons:
@@ -60,6 +65,7 @@ class StartPage(QWidget):
             item.setData(0, ID_ROLE, info.id)
             item.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(1, info.id)
+            item.setToolTip(2, section)
             self.tree.addTopLevelItem(item)
         self.tree.itemActivated.connect(lambda item, _column: self.open_item(item))
         self.continue_button = QPushButton()
@@ -120,9 +126,10 @@ class StartPage(QWidget):
             text = DONE if c.is_completed(lesson_id) else VISITED if c.is_visited(lesson_id) else ""
             if item.text(3) != text:
                 item.setText(3, text)
-            font = item.font(1)
-            if font.bold() != (lesson_id == current):
-                font.setBold(lesson_id == current)
+            # The tree's own font (at the text scale), bold for the open lesson.
+            font = QFont(self.tree.font())
+            font.setBold(lesson_id == current)
+            if item.font(1) != font:
                 for column in range(4):
                     item.setFont(column, font)
         next_id = self._next_id()

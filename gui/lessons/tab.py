@@ -12,11 +12,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.lessons import TRAINING_KINDS, order_label
 from core.lessons.replay import at_fraction, can_replay
 from gui.lessons.controller import lesson_view
+from gui.lessons.fonts import scale_fonts, set_base_points
 from gui.lessons.live_view import LiveFollower
 from gui.lessons.plots.collapse import CollapseBoundary, CollapseView, PredictionScatter
 from gui.lessons.plots.gradients import LayerGradientPlot
@@ -34,6 +36,7 @@ from gui.lessons.plots.recipe import RecipeView
 from gui.lessons.plots.regions import BoundaryMap
 from gui.lessons.plots.saturation import SaturationBars
 from gui.lessons.plots.surface import SurfacePlot
+from gui.lessons.run_combo import RunCombo
 from gui.lessons.start_page import StartPage
 from gui.plot_style import scale_plots_in
 
@@ -63,18 +66,24 @@ def page_key(lesson) -> str:
     return lesson.kind
 
 
-class LessonPage(QWidget):
-    """Figures in a grid, by role; :meth:`show_result` gives each the lesson's result."""
+class LessonPage(QScrollArea):
+    """Figures in a grid, by role; :meth:`show_result` gives each the lesson's result. When
+    the figures need more room than the tab has (large text on a small screen), the page
+    scrolls rather than squeeze a plot flat or cut its text."""
 
     def __init__(self, figures: dict, places: dict, parent=None) -> None:
         super().__init__(parent)
         self.figures = figures
-        grid = QGridLayout(self)
+        inner = QWidget()
+        grid = QGridLayout(inner)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(6)
         for role, figure in figures.items():
             grid.addWidget(figure, *places[role])
         self.grid = grid
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
 
     def show_result(self, result) -> None:
         focus = FOCUS_FIGURES.get(result.lesson.focus, ())
@@ -85,6 +94,7 @@ class LessonPage(QWidget):
             figure.setVisible(wanted)
             if wanted:
                 figure.show_result(result)
+                figure.sync_legend()
             figure.set_focused(role in focus)
 
     def show_live(self, result, live, k: int) -> None:
@@ -92,10 +102,12 @@ class LessonPage(QWidget):
         for figure in self.figures.values():
             if not figure.isHidden():
                 figure.show_live(result, live, k)
+                figure.sync_legend()
 
     def clear_live(self) -> None:
         for figure in self.figures.values():
             figure.clear_live()
+            figure.sync_legend()
 
 
 def build_page(key: str, code_for) -> LessonPage:
@@ -160,7 +172,6 @@ class LessonTab(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
         font = QFont(self.heading.font())
-        font.setPointSizeF(13)
         font.setBold(True)
         self.heading.setFont(font)
         self.list_button = QPushButton("All lessons")
@@ -169,10 +180,7 @@ class LessonTab(QWidget):
         self.back_button.clicked.connect(self.show_lesson)
         self.elsewhere_button = QPushButton()
         self.elsewhere_button.clicked.connect(self.view_requested)
-        self.run_combo = QComboBox()
-        self.run_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.run_combo.setMinimumContentsLength(10)
-        self.run_combo.setToolTip("A run of this lesson to train live")
+        self.run_combo = RunCombo()
         self.train_button = QPushButton("Train it live")
         self.train_button.setToolTip("Train this run now with the lesson's network, data and "
                                      "settings, up to its epochs, and draw it here over the "
@@ -191,11 +199,20 @@ class LessonTab(QWidget):
         self.replay_timer.setInterval(REPLAY_TICK_MS)
         self.replay_timer.timeout.connect(self.replay_step)
         self.replay_frame = 0
-        header = QHBoxLayout()
-        header.addWidget(self.heading, 1)
+        # The buttons go beside the heading, or under it when the two do not fit in a row.
+        self.buttons = QWidget()
+        row = QHBoxLayout(self.buttons)
+        row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.elsewhere_button, self.watch_button, self.run_combo, self.train_button,
                        self.training_button, self.back_button, self.list_button):  # fmt: skip
-            header.addWidget(widget)
+            row.addWidget(widget)
+        header = QGridLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setVerticalSpacing(2)
+        header.addWidget(self.heading, 0, 0)
+        header.setColumnStretch(0, 1)
+        self.header = header
+        self.buttons_below = None  # not placed yet
         self.start_page = StartPage(lessons)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
@@ -210,18 +227,37 @@ class LessonTab(QWidget):
         lessons.result_changed.connect(self.stop_replay)
         lessons.result_changed.connect(self._on_result_changed)
         self.font_scale = 1.0
+        set_base_points(self.heading, 13.0)
         self.show_list()
+        self._place_header()
 
     def set_font_scale(self, scale: float) -> None:
-        """The app's text scale for the heading, the buttons, the start page and the figures."""
+        """The app's text scale for the heading, the buttons, the start page and the figures,
+        set on every widget (under the presenter's style sheet none takes its parent's font)."""
         self.font_scale = scale
-        font = QFont(self.font())
-        font.setPointSizeF(9.5 * scale)
-        self.setFont(font)
-        heading = QFont(self.heading.font())
-        heading.setPointSizeF(13 * scale)
-        self.heading.setFont(heading)
+        scale_fonts(self, scale)
         scale_plots_in(self, scale)
+        self.start_page.update_progress()  # its bold row at the new size
+        self._place_header()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._place_header()
+
+    def _place_header(self) -> None:
+        """The buttons beside the heading when both fit (the heading keeps room for about 24
+        characters), else in a row of their own under it."""
+        room = self.width() - 8
+        heading = self.heading.fontMetrics().averageCharWidth() * 24
+        below = self.buttons.sizeHint().width() + heading + 8 > room
+        if below == self.buttons_below:
+            return
+        self.buttons_below = below
+        self.header.removeWidget(self.buttons)
+        if below:
+            self.header.addWidget(self.buttons, 1, 0, Qt.AlignmentFlag.AlignRight)
+        else:
+            self.header.addWidget(self.buttons, 0, 1)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().showEvent(event)
@@ -258,14 +294,13 @@ class LessonTab(QWidget):
         if key not in self.pages:
             self.pages[key] = build_page(key, c.export_code)
             self.stack.addWidget(self.pages[key])
+            scale_fonts(self.pages[key], self.font_scale)
             scale_plots_in(self.pages[key], self.font_scale)
         page = self.pages[key]
         page.show_result(c.result)
         self.stack.setCurrentWidget(page)
         self.follower.redraw()  # back from the list while a run trains live
-        self.run_combo.clear()
-        for run in c.result.runs:
-            self.run_combo.addItem(run.label)
+        self.run_combo.set_labels([run.label for run in c.result.runs])
         self._update_header()
 
     def _on_result_changed(self) -> None:
@@ -299,6 +334,7 @@ class LessonTab(QWidget):
         self.training_button.setVisible(live and self.follower.active)
         result = self.lessons.result
         self.watch_button.setVisible(live and result is not None and can_replay(result))
+        self._place_header()
 
     # -- replaying the lesson's training in its own figures ---------------------------------
 

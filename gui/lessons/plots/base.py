@@ -12,10 +12,11 @@ import html
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QFont, QImage, QPen
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QColor, QImage, QPen
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
+from gui.lessons.fonts import scale_fonts, set_base_points
 from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis, plot_legend
 
 RUN_COLOURS = ("#1f77b4", "#e6550d", "#2ca02c", "#7b3294", "#8c564b", "#d62728")
@@ -97,7 +98,55 @@ def colour_key(labels: list[str]) -> str:
     )
 
 
+LEGEND_MAX_SHARE = 0.25  # a legend over more of its plot than this moves into the key
+
+
+def _item_colour(item) -> tuple[str, bool]:
+    """The colour a legend entry's curve is drawn in, and whether its line is dashed."""
+    opts = getattr(item, "opts", {})
+    pen = opts.get("pen")
+    if pen is not None:
+        pen = pg.mkPen(pen)
+        if pen.style() != Qt.PenStyle.NoPen:
+            return pen.color().name(), pen.style() == Qt.PenStyle.DashLine
+    brush = opts.get("symbolBrush") or opts.get("brush")
+    colour = pg.mkBrush(brush).color().name() if brush is not None else FOREGROUND
+    return colour, False
+
+
+def legend_extent(legend: pg.LegendItem) -> tuple[float, float]:
+    """The width and height ``legend`` takes when shown, from its texts and swatches as they
+    are now (a hidden legend does not lay itself out again when its text size changes)."""
+    width = height = 0.0
+    for sample, label in legend.items:
+        text = label.item.boundingRect()
+        width = max(width, sample.boundingRect().width() + text.width())
+        height += max(sample.boundingRect().height(), text.height())
+    return width + 25, height  # the margins pyqtgraph adds
+
+
+def legend_key(legend: pg.LegendItem) -> str:
+    """Rich text: the entries of ``legend`` as coloured squares (dashes for a dashed line)."""
+    parts = []
+    for sample, label in legend.items:
+        colour, dashed = _item_colour(sample.item)
+        mark = "- -" if dashed else "■"
+        parts.append(f'<span style="color: {colour};"><b>{mark}</b></span>&nbsp;'
+                     f"{html.escape(label.text)}")  # fmt: skip
+    return "&nbsp;&nbsp; ".join(parts)
+
+
 EXPORT_SCALE = 2.0  # saved images are drawn at twice the size on screen
+PLOT_MIN_HEIGHT = 170  # pixels at text scale 1
+
+
+class PlotView(pg.GraphicsLayoutWidget):
+    """A figure's plots. It asks for no more than its least size, so that a lesson page that
+    fills the tab gives each plot the room left (by the page's stretch factors) and a page
+    that does not fit scrolls at once instead of squeezing the text above the plots."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        return QSize(max(self.minimumWidth(), 120), max(self.minimumHeight(), 120))
 
 
 class LessonFigure(QFrame):
@@ -105,6 +154,7 @@ class LessonFigure(QFrame):
     pyqtgraph layout to it)."""
 
     title = ""
+    legend_as_key = False  # True: a plot whose data leave no corner free for a legend
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -136,20 +186,59 @@ class LessonFigure(QFrame):
         self.ask_image_path = self._ask_image_path
 
     def set_text_scale(self, scale: float) -> None:
-        """Title, line of numbers, colour key and header controls at the app's text scale. Set
-        on each widget: one with a style sheet (or under the presenter's) takes no parent font."""
-        sizes = {self.heading: 10.5, self.info: 9.0, self.key: 9.0}
-        for k in range(self.header.count()):
-            widget = self.header.itemAt(k).widget()
-            if widget is not None:
-                sizes.setdefault(widget, 9.0)
-        for widget, points in sizes.items():
-            font = QFont(widget.font())
-            font.setPointSizeF(points * scale)
-            widget.setFont(font)
+        """Title, line of numbers, colour key, header controls, tables and notes at the app's
+        text scale. Set on each widget: one with a style sheet (or under the presenter's)
+        takes no parent font."""
+        from gui.lessons.plots.matrix import MatrixTable
+
+        set_base_points(self.heading, 10.5)
+        set_base_points(self.info, 9.0)
+        set_base_points(self.key, 9.0)
+        scale_fonts(self, scale)
+        self.text_scale = scale
+        if self.view is not None:  # a plot keeps room for its data beside its larger text
+            self.view.setMinimumHeight(round(PLOT_MIN_HEIGHT * max(1.0, scale)))
+        for table in self.findChildren(MatrixTable):
+            table.refit()
+        self.sync_legend()
+
+    def sync_legend(self, *_) -> None:
+        """A legend that would cover much of the plot (large text, a small plot, long labels)
+        gives its entries to the colour key above the plot instead; so does one of a figure
+        whose data leave no corner free (``legend_as_key``)."""
+        legend = getattr(self, "legend", None)
+        if legend is None:
+            return
+        box = legend.parentItem()
+        if not getattr(self, "_legend_followed", False) and hasattr(box, "sigResized"):
+            box.sigResized.connect(self.sync_legend)  # the plot's size decides it too
+            self._legend_followed = True
+        as_key = self.legend_as_key
+        if not as_key and box is not None and legend.items:
+            # the plot's height without the key, so that showing the key changes nothing
+            key = self.key.height() + self.layout().spacing() if self.key.isVisible() else 0
+            area = box.width() * (box.height() + key)
+            width, height = legend_extent(legend)
+            as_key = area > 0 and width * height > LEGEND_MAX_SHARE * area
+        if legend.isVisible() == as_key:
+            legend.setVisible(not as_key)
+            if not as_key:  # shown again: its entries made anew, sized to their text now
+                entries = [(sample.item, label.text) for sample, label in legend.items]
+                legend.clear()
+                for item, name in entries:
+                    legend.addItem(item, name)
+        text = legend_key(legend) if as_key else ""
+        if self.key.text() != text:
+            self.key.setText(text)
+        self.key.setVisible(bool(text))
+
+    def legend_shown_as_key(self) -> bool:
+        """Whether the legend's entries are in the key above the plot (for tests)."""
+        legend = getattr(self, "legend", None)
+        return legend is not None and not legend.isVisible() and not self.key.isHidden()
 
     def add_plot_view(self) -> pg.GraphicsLayoutWidget:
-        view = pg.GraphicsLayoutWidget()
+        view = PlotView()
         view.setBackground(BACKGROUND)
         view.ci.setContentsMargins(2, 2, 2, 2)
         save = QAction("Save image…", self)

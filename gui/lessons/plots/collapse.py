@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
 from core.lessons import EXTENT, decision_grid, line_segments
 from core.lessons.live import with_live
 from core.notation import fmt
+from gui.lessons.fonts import scale_fonts, set_base_points, text_scale
 from gui.lessons.plots.base import LessonFigure, live_note
 from gui.lessons.plots.matrix import MatrixTable
 from gui.lessons.plots.regions import BoundaryMap
@@ -25,7 +26,8 @@ PRODUCT_PEN = pg.mkPen("#ffd400", width=2, style=Qt.PenStyle.DashLine)
 
 def _operator(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-size: 15pt; border: none;")
+    label.setStyleSheet("border: none;")
+    set_base_points(label, 15.0)
     label.setContentsMargins(2, 0, 2, 0)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
@@ -101,6 +103,7 @@ class CollapseView(LiveCollapse, LessonFigure):
         for position, widget in enumerate(widgets, start=1):
             self.row.insertWidget(position, widget)
             widget.show()
+        scale_fonts(self, text_scale(self))  # new tables and signs at the figure's text scale
 
     def show_result(self, result) -> None:
         self.remember(result)
@@ -118,12 +121,20 @@ class CollapseView(LiveCollapse, LessonFigure):
         self.product_table.set_matrix(P, digits=4)
         self.bias_table.set_caption("<b>bias b</b>")
         self.bias_table.set_matrix(e["product_bias"][None, :].T, digits=4)
+        self._fit_strip()
+        self.set_info("A linear unit passes z on unchanged, so the layers multiply out: "
+                      f"z = W x + b for the {len(matrices)}-layer network after training.")
+
+    def _fit_strip(self) -> None:
+        """The row of matrices as tall as its tables (a scrollbar below when it is wide)."""
         strip = self.scroll.widget()
         strip.adjustSize()
         bar = self.scroll.horizontalScrollBar().sizeHint().height()
         self.scroll.setFixedHeight(strip.sizeHint().height() + bar + 4)
-        self.set_info("A linear unit passes z on unchanged, so the layers multiply out: "
-                      f"z = W x + b for the {len(matrices)}-layer network after training.")
+
+    def set_text_scale(self, scale: float) -> None:
+        super().set_text_scale(scale)
+        self._fit_strip()
 
     def product_shown(self) -> np.ndarray:
         return self.product_table.matrix

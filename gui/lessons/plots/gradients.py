@@ -22,6 +22,7 @@ from gui.plot_style import LogAxis, positive_log10, set_log_axis, style_plot
 
 class LayerGradientPlot(LessonFigure):
     title = "Gradient size of each layer, ‖∂L/∂W‖: before training (solid), after it (dashed)"
+    legend_as_key = True  # the runs' lines cross every corner of the plot
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

@@ -6,9 +6,11 @@ of units after training (1 everywhere means a herd)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
 
 from core.notation import fmt
+from gui.lessons.fonts import set_base_points
 from gui.lessons.plots.base import LessonFigure, live_head, live_note, live_pen, run_colour, run_pen
 from gui.lessons.plots.matrix import MatrixTable
 from gui.plot_style import style_plot
@@ -89,13 +91,24 @@ class SimilarityMatrices(LessonFigure):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.row = QHBoxLayout()
+        self.row.setContentsMargins(0, 0, 0, 0)
         self.row.addStretch(1)
         self.row.addStretch(1)
-        self.body.addLayout(self.row)
+        strip = QWidget()
+        strip.setLayout(self.row)
+        # At a large text scale the tables need more than the window's width: they scroll.
+        scroll = QScrollArea()
+        scroll.setWidget(strip)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll
+        self.body.addWidget(scroll)
         note = QLabel("1 = two units point the same way (they compute the same thing); "
                       "0 = unrelated; −1 = opposite.")  # fmt: skip
         note.setWordWrap(True)
         note.setStyleSheet("color: #5f6368; border: none;")
+        set_base_points(note, 8.5)
         self.body.addWidget(note)
         self.tables: list[MatrixTable] = []
         self.live_table = MatrixTable()
@@ -118,6 +131,7 @@ class SimilarityMatrices(LessonFigure):
             self.tables[k].setVisible(True)
         for table in self.tables[len(result.runs):]:
             table.setVisible(False)
+        self._fit_strip()
         self.summary = " · ".join(f"{run.label}: mean similarity "
                                   f"{fmt(run.measures['final_similarity'], 2)}"
                                   for run in result.runs)  # fmt: skip
@@ -131,10 +145,32 @@ class SimilarityMatrices(LessonFigure):
                                     f"epoch {len(live.history)}")  # fmt: skip
         self.live_table.set_matrix(C, digits=2, scale=1.0, row_labels=names, column_labels=names)
         self.live_table.show()
+        self._fit_strip()
         self.set_info(f"{self.summary}\n{live_note(live)}, mean similarity "
                       f"{fmt(live.measures['final_similarity'], 2)}")  # fmt: skip
 
     def clear_live(self) -> None:
         if not self.live_table.isHidden():
             self.live_table.hide()
+            self._fit_strip()
             self.set_info(self.summary)
+
+    def _fit_strip(self) -> None:
+        """The row of tables as tall as they are (a scrollbar below when it is too wide)."""
+        strip = self.scroll.widget()
+        strip.adjustSize()
+        wide = strip.sizeHint().width() > self.scroll.viewport().width()
+        bar = self.scroll.horizontalScrollBar().sizeHint().height() if wide else 0
+        self.scroll.setFixedHeight(strip.sizeHint().height() + bar + 2)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fit_strip()
+
+    def set_text_scale(self, scale: float) -> None:
+        super().set_text_scale(scale)
+        self._fit_strip()
+
+    def table_cell_points(self) -> list[float]:
+        """The point size the numbers of each shown table are drawn in (for tests)."""
+        return [t.table.font().pointSizeF() for t in self.tables if not t.isHidden()]

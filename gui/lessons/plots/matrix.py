@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.notation import fmt
+from gui.lessons.fonts import scale_fonts, text_scale
 
 POSITIVE = (33, 102, 172)
 NEGATIVE = (214, 96, 39)
@@ -90,7 +91,18 @@ class MatrixTable(QWidget):
                 item.setText(fmt(M[r, c], digits))
                 item.setBackground(QBrush(tint(M[r, c], scale)))
                 item.setForeground(QBrush(QColor("#1d1d1f")))
+        # A table made after the figure's text was scaled takes that scale here.
+        scale_fonts(self, text_scale(self))
         self._fit()
+
+    def set_text_scale(self, scale: float) -> None:
+        scale_fonts(self, scale)
+        self.refit()
+
+    def refit(self) -> None:
+        """Fit the table to its numbers again (after its font changed)."""
+        if self.matrix.size:
+            self._fit()
 
     def _fit(self) -> None:
         table = self.table

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
 )
@@ -45,7 +46,7 @@ class RecipeView(LessonFigure):
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.steps.setWordWrap(True)
         self.steps.verticalHeader().hide()
-        self.steps.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.steps.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.steps.horizontalHeader()
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
@@ -54,8 +55,11 @@ class RecipeView(LessonFigure):
         self.body.addWidget(self.steps)
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("<b>The app's network now, as a Python file:</b>"))
+        caption = QLabel("<b>The app's network now, as a Python file:</b>")
+        caption.setWordWrap(True)  # large text on a narrow tab: it wraps, the buttons stay
+        row.addWidget(caption, 1)
         self.framework_combo = QComboBox()
+        self.framework_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for text, name in FRAMEWORKS:
             self.framework_combo.addItem(text, name)
         self.framework_combo.currentIndexChanged.connect(lambda _: self.refresh())
@@ -64,7 +68,6 @@ class RecipeView(LessonFigure):
         self.refresh_button.setToolTip("Export the network again (after training it, say)")
         self.refresh_button.clicked.connect(self.refresh)
         row.addWidget(self.refresh_button)
-        row.addStretch(1)
         self.save_button = QPushButton("Save as .py…")
         self.save_button.clicked.connect(self.save_dialog)
         row.addWidget(self.save_button)
@@ -80,13 +83,42 @@ class RecipeView(LessonFigure):
 
     def _fit_steps(self) -> None:
         """As tall as the five rows, so the code gets the rest of the height."""
+        if getattr(self, "_fitting", False):
+            return
+        self._fitting = True
+        try:
+            table = self.steps
+            self._fit_rows()
+            height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + sum(
+                table.rowHeight(r) for r in range(table.rowCount())
+            )
+            if table.height() != height + 2:
+                table.setFixedHeight(height + 2)
+        finally:
+            self._fitting = False
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its longest text wrapped in its column (measured with the
+        table's font; Qt's own estimate can come out a line short when the text is large)."""
         table = self.steps
-        table.resizeRowsToContents()
-        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + sum(
-            table.rowHeight(r) for r in range(table.rowCount())
-        )
-        if table.height() != height + 2:
-            table.setFixedHeight(height + 2)
+        metrics = table.fontMetrics()
+        pad = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table)
+        flags = Qt.TextFlag.TextWordWrap
+        for r in range(table.rowCount()):
+            lines = metrics.height()
+            for c in range(table.columnCount()):
+                item = table.item(r, c)
+                width = table.columnWidth(c) - pad - 6
+                if item is not None and width > 0:
+                    rect = metrics.boundingRect(0, 0, width, 100000, flags, item.text())
+                    lines = max(lines, rect.height())
+            height = lines + pad + 6
+            if table.rowHeight(r) != height:
+                table.setRowHeight(r, height)
+
+    def set_text_scale(self, scale: float) -> None:
+        super().set_text_scale(scale)
+        self._fit_steps()  # rows as tall as their text at the new size
 
     @property
     def framework(self) -> str:

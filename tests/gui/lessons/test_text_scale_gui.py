@@ -1,0 +1,206 @@
+"""The Lessons tab and the Lesson dock follow the text scale and presenter mode (under the
+presenter's style sheet no widget takes its parent's font, so each is checked on itself), and at
+1280x800 nothing the student needs is cut off: measured on the widgets as laid out."""
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QApplication
+
+import gui.lessons.controller as lesson_controller
+from core.lessons import run_lesson
+from gui.lessons.plots.base import legend_extent
+
+_RESULTS = {}
+
+
+@pytest.fixture(autouse=True)
+def cached_results(monkeypatch):
+    """Each lesson is computed once for the whole module (the numbers never change)."""
+
+    def cached(lesson):
+        key = repr(lesson)
+        if key not in _RESULTS:
+            _RESULTS[key] = run_lesson(lesson)
+        return _RESULTS[key]
+
+    monkeypatch.setattr(lesson_controller, "run_lesson", cached)
+
+
+def open_at(make_window, lesson_id: str, presenter: bool = False, size=(1280, 800)):
+    win = make_window("mazur", size=size)
+    assert win.open_lesson(lesson_id)
+    if presenter:
+        win.presenter_action.setChecked(True)
+        win.showNormal()  # offscreen there is no screen to fill: keep the size asked for
+        win.resize(*size)
+    QApplication.processEvents()
+    return win
+
+
+def header_widgets(tab):
+    return [tab.watch_button, tab.run_combo, tab.train_button, tab.list_button]
+
+
+def pixel_sizes(widgets):
+    return [QFontMetricsF(w.font()).height() for w in widgets]
+
+
+def test_header_buttons_and_run_combo_grow_with_the_text_scale(make_window):
+    win = open_at(make_window, "herd-effect")
+    tab = win.lesson_tab
+    widgets = header_widgets(tab)
+    assert all(w.isVisible() for w in widgets)
+    before = pixel_sizes(widgets)
+    win.scale_text(1.25)
+    QApplication.processEvents()
+    larger = pixel_sizes(widgets)
+    assert all(b2 > b1 for b1, b2 in zip(before, larger))
+    win.scale_text(1 / 1.25)
+    win.presenter_action.setChecked(True)
+    QApplication.processEvents()
+    presenter = pixel_sizes(widgets)
+    assert all(p > 1.4 * b for b, p in zip(before, presenter))
+    # the combo's list, the figures' titles, numbers lines and check boxes too
+    assert QFontMetricsF(tab.run_combo.view().font()).height() > 1.4 * before[1]
+    loss = tab.figure("loss")
+    for widget in (loss.heading, loss.info, loss.log_box):
+        assert widget.font().pointSizeF() >= 1.5 * 9.0
+    win.presenter_action.setChecked(False)
+    QApplication.processEvents()
+    assert pixel_sizes(widgets) == pytest.approx(before)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_the_run_combo_shows_its_whole_label_at_1280x800(make_window, presenter):
+    win = open_at(make_window, "herd-effect", presenter)
+    combo = win.lesson_tab.run_combo
+    assert combo.isVisible() and combo.count() == 3
+    for index in range(combo.count()):
+        combo.setCurrentIndex(index)
+        label = combo.currentText()
+        assert combo.text_width() <= combo.text_room(), label
+        assert combo.shown_text() == label
+        assert label in combo.toolTip()
+    # the header's buttons stay inside the tab
+    tab = win.lesson_tab
+    for widget in header_widgets(tab):
+        rect = QRect(widget.mapTo(tab, QPoint(0, 0)), widget.size())
+        assert tab.rect().contains(rect), widget
+
+
+def test_a_narrow_run_combo_cuts_its_label_in_the_middle(make_window):
+    win = open_at(make_window, "herd-effect")
+    combo = win.lesson_tab.run_combo
+    combo.setCurrentIndex(1)
+    label = combo.currentText()
+    combo.setFixedWidth(combo.minimumSizeHint().width())
+    shown = combo.shown_text()
+    assert shown != label and "…" in shown
+    start, end = shown.split("…")
+    assert label.startswith(start) and label.endswith(end) and start and end
+    assert label in combo.toolTip()
+
+
+def test_the_herd_matrices_numbers_grow_in_presenter_mode(make_window):
+    win = open_at(make_window, "herd-effect")
+    matrices = win.lesson_tab.figure("similarity")
+    tables = [t for t in matrices.tables if t.isVisible()]
+    assert len(tables) == 3
+    normal = [(t.table.font().pointSizeF(), t.table.rowHeight(0), t.table.columnWidth(0))
+              for t in tables]  # fmt: skip
+    win.presenter_action.setChecked(True)
+    QApplication.processEvents()
+    for (points, row, column), t in zip(normal, tables):
+        assert t.table.font().pointSizeF() > 1.5 * points
+        assert t.table.rowHeight(0) > 1.3 * row and t.table.columnWidth(0) > 1.3 * column
+        assert t.table.horizontalHeader().font().pointSizeF() > 1.5 * points
+        # every number fits its cell
+        metrics = QFontMetricsF(t.table.font())
+        widest = max(metrics.horizontalAdvance(s) for row in t.texts() for s in row)
+        assert widest < t.table.columnWidth(1)
+        assert metrics.height() <= t.table.rowHeight(0)
+    # the note under the tables too
+    assert matrices.info.font().pointSizeF() > 1.5 * 9.0
+    win.presenter_action.setChecked(False)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+@pytest.mark.parametrize("lesson_id",
+                         ["herd-effect", "optimizers", "local-minima", "why-backpropagation"])
+def test_the_panel_keeps_its_controls_and_buttons_in_view(make_window, presenter, lesson_id):
+    win = open_at(make_window, lesson_id, presenter)
+    panel = win.lesson_panel
+    assert panel.isVisible()
+    visible = panel.rect()
+    widgets = [panel.previous_button, panel.reset_button, panel.next_button, panel.done_box,
+               panel.show_button, panel.list_button, *panel.control_boxes.values()]  # fmt: skip
+    assert panel.control_boxes  # these lessons have controls
+    for widget in widgets:
+        assert widget.isVisible(), widget
+        rect = QRect(widget.mapTo(panel, QPoint(0, 0)), widget.size())
+        assert visible.contains(rect), (widget, rect, visible)
+        assert rect.height() >= widget.minimumSizeHint().height()  # not squeezed
+    # each choice shows its whole text
+    for box in panel.control_boxes.values():
+        metrics = QFontMetricsF(box.font())
+        assert metrics.horizontalAdvance(box.currentText()) < box.width()
+    if presenter:
+        win.presenter_action.setChecked(False)
+
+
+def test_presenter_mode_gives_the_figures_two_thirds_and_gives_the_dock_back(make_window):
+    win = open_at(make_window, "herd-effect")
+    panel, tab = win.lesson_panel, win.lesson_tab
+    before = panel.width()
+    win.presenter_action.setChecked(True)
+    win.showNormal()
+    win.resize(1280, 800)
+    QApplication.processEvents()
+    assert panel.width() < 0.37 * win.width() < before
+    assert tab.width() > 0.6 * win.width()
+    win.presenter_action.setChecked(False)
+    QApplication.processEvents()
+    assert abs(panel.width() - before) <= 2
+
+
+def test_a_legend_that_would_cover_the_plot_moves_into_the_key(make_window):
+    win = open_at(make_window, "herd-effect")
+    loss = win.lesson_tab.figure("loss")
+    labels = [label.text for _, label in loss.legend.items]
+    assert len(labels) == 3
+    assert not loss.legend_shown_as_key()  # at 1280x800 it leaves the curves room
+    win.presenter_action.setChecked(True)
+    win.showNormal()
+    win.resize(1280, 800)
+    QApplication.processEvents()
+    # presenter text: the legend would cover over a quarter of the plot, so the key takes it
+    box = loss.legend.parentItem()
+    width, height = legend_extent(loss.legend)
+    assert width * height > 0.25 * box.width() * box.height()
+    assert loss.legend_shown_as_key()
+    key = loss.key.text()
+    assert all(label in key for label in labels)
+    win.presenter_action.setChecked(False)
+    QApplication.processEvents()
+    assert not loss.legend_shown_as_key() and loss.legend.isVisible()
+    assert loss.legend.width() <= legend_extent(loss.legend)[0] + 10  # not at presenter size
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_the_start_page_shows_every_title_whole_at_the_text_scale(make_window, presenter):
+    win = open_at(make_window, "herd-effect", presenter)
+    tab = win.lesson_tab
+    tab.show_list()
+    win.tabs.setCurrentWidget(tab)
+    QApplication.processEvents()
+    tree = tab.start_page.tree
+    assert tree.font().pointSizeF() == pytest.approx(9.5 * (1.6 if presenter else 1.0))
+    assert tab.start_page.continue_button.font().pointSizeF() == tree.font().pointSizeF()
+    for row in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(row)
+        metrics = QFontMetricsF(item.font(1))  # the open lesson's row is bold
+        assert metrics.horizontalAdvance(item.text(1)) < tree.columnWidth(1), item.text(1)
+        assert item.toolTip(2) == item.text(2)  # a cut section reads whole in its tooltip
+    right = tree.header().sectionPosition(3) + tree.columnWidth(3)
+    assert right <= tree.viewport().width()  # no column pushed out of view
