@@ -289,13 +289,14 @@ class MainWindow(QMainWindow):
         self.addActions(list(menu.shortcut_actions))
         menu.list_requested.connect(self.show_lesson_list)
         menu.addSeparator()
-        # F9 puts the lesson panel away and back (in presenter mode too); on the graph tab a
-        # panel shown again, a lesson opened or presenter mode narrow it (gui/graph/docks.py).
+        # F9 puts the lesson panel away and back; on the graph tab presenter mode puts it away
+        # and a panel shown again or a lesson opened is narrowed (gui/graph/docks.py).
         self.lesson_panel_action = self.lesson_panel.toggleViewAction()
         self.lesson_panel_action.setShortcut(QKeySequence("F9"))
         self.addAction(self.lesson_panel_action)
         menu.addAction(self.lesson_panel_action)
         self.view_menu.addAction(self.lesson_panel_action)
+        self.presenter_action.toggled.connect(self.docks_aside.presenter_default)
         for signal in (lessons.lesson_changed, self.presenter_action.toggled,
                        self.lesson_panel_action.toggled):
             signal.connect(self.docks_aside.refresh)
@@ -338,6 +339,7 @@ class MainWindow(QMainWindow):
             ):
                 self.tabifyDockWidget(self.training_dock, panel)
         panel.raise_()
+        self.docks_aside.presenter_default()  # on the graph tab, presenter mode puts it away
 
     def _on_lesson_reset(self) -> None:
         self.show_lesson_view()

@@ -8,9 +8,13 @@ dock is hidden or shown here.
 
 A dock that stays beside the graph (an open lesson's) is narrowed to ``share`` of the window:
 when the tab is chosen, when a lesson opens while the tab shows (``refresh``), when presenter
-mode starts or ends, and when the dock is shown again (View ▸ Lesson panel, F9). Presenter mode
-narrows it further (``presenter_share``): the audience reads the graph, the lecturer still
-reaches the lesson's buttons, and F9 puts the panel away for the full width.
+mode starts or ends, and when the dock is shown again (View ▸ Lesson panel, F9).
+
+In presenter mode the audience reads the graph, and at a projector's 1280 × 800 a 17-node graph
+at 22 px needs the whole width: the lesson's panel is put away while the graph tab shows and
+comes back on the other tabs (``put_away``). Nothing is out of reach: the graph tab has its own
+mode and "differentiate by" boxes, the lesson keys (Ctrl+[ and Ctrl+]: previous and next
+lesson) still work, and F9 brings the panel back, narrowed to ``presenter_share``.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class DocksAside(QObject):
         self.share, self.presenter_share = share, presenter_share
         self.hidden: list[QDockWidget] = []
         self.narrowed: list[tuple[QDockWidget, int]] = []
+        self.put_away: list[QDockWidget] = []  # lesson panels hidden for presenter mode
         tabs.currentChanged.connect(self._on_tab_changed)
 
     def _presenter(self) -> bool:
@@ -50,6 +55,22 @@ class DocksAside(QObject):
         if self.tabs.currentWidget() is self.page and self.window.isVisible():
             QTimer.singleShot(delay, self._narrow)
 
+    def presenter_default(self, *_args) -> None:
+        """Presenter mode started or a lesson opened: on the graph tab in presenter mode, the
+        docks that would stay beside the graph are put away (F9 brings them back); leaving
+        presenter mode forgets them (the window restores every dock as it was)."""
+        if not self._presenter():
+            self.put_away = []
+            return
+        if self.tabs.currentWidget() is self.page:
+            self._put_away()
+
+    def _put_away(self) -> None:
+        for dock in self.docks:
+            if dock.isVisible() and self.applies(dock) and dock not in self.put_away:
+                dock.hide()
+                self.put_away.append(dock)
+
     def _on_tab_changed(self, index: int, delay: int = 30) -> None:
         """``delay``: milliseconds before narrowing, time for a lesson that chose the tab to
         show its dock and for the docks just hidden to give up their room."""
@@ -62,6 +83,8 @@ class DocksAside(QObject):
                 self.hidden = [d for d in self.docks if d.isVisible() and not self.applies(d)]
                 for dock in self.hidden:
                     dock.hide()
+            else:
+                self._put_away()
             for dock in self.docks:  # one that stays goes to the front of its tab group
                 if dock.isVisible() and self.applies(dock):
                     dock.raise_()
@@ -73,6 +96,11 @@ class DocksAside(QObject):
             widths = [w for d, w in narrowed if d in docks]
             if docks:
                 self.window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+        if self.put_away and presenter:
+            put_away, self.put_away = self.put_away, []
+            for dock in put_away:
+                dock.show()
+                dock.raise_()
         if self.hidden and not presenter:
             hidden, self.hidden = self.hidden, []
             for dock in hidden:
