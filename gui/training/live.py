@@ -17,10 +17,11 @@ from PySide6.QtCore import QObject, QTimer
 
 from gui.training.worker import SNAPSHOT_INTERVAL
 
-FRAME_INTERVAL = 1 / 12  # seconds between the views' redraws while training, at least
+FRAME_INTERVAL = 1 / 11  # seconds between the views' redraws while training, at least
 FRAME_LOAD = 0.25  # fraction of the time the views may take to redraw and paint
 MAX_PERIOD = 0.09  # seconds between frames at most (≥ 10 a second however slow the paint)
 PAINT_TIMEOUT = 0.1  # seconds to wait for a redrawn view's paint before the next frame
+SNAPSHOT_SHARE = 0.9  # the worker's snapshots come this fraction of a frame period apart
 
 
 class FramePacer(QObject):
@@ -88,6 +89,10 @@ class FramePacer(QObject):
         # From one frame's start to the next: the views take at most FRAME_LOAD of the time,
         # unless that would drop below ten frames a second.
         period = min(max(FRAME_INTERVAL, self.cost / FRAME_LOAD), MAX_PERIOD)
+        # A snapshot for each frame, a little ahead of it, and not several that go unshown.
+        worker = getattr(self.controller, "worker", None)
+        if worker is not None:
+            worker.snapshot_interval = max(SNAPSHOT_INTERVAL, SNAPSHOT_SHARE * period)
         wait = period - (time.perf_counter() - self.started)
         self.timer.start(max(1, round(wait * 1000)))
 

@@ -21,7 +21,7 @@ from core.training import Trainer
 
 Array = np.ndarray
 
-SNAPSHOT_INTERVAL = 1 / 30  # seconds between snapshots while training
+SNAPSHOT_INTERVAL = 1 / 30  # seconds between snapshots while training, at least
 GUI_WAIT = 0.1  # longest pause between epochs while the GUI draws (see TrainingWorker.gui_idle)
 KEEP_ROWS = 1000  # the trainer's own history forgets rows the GUI has taken beyond this many
 
@@ -166,7 +166,8 @@ class TrainingWorker(QObject):
 
     Signals
     -------
-    snapshot_ready(TrainingSnapshot) : at most every :data:`SNAPSHOT_INTERVAL`, and at the end.
+    snapshot_ready(TrainingSnapshot) : at most every ``snapshot_interval`` (at least
+        :data:`SNAPSHOT_INTERVAL`), and at the end.
     finished(int) : the job with this token has ended (paused, diverged or done).
     failed(str) : the job raised an unexpected error (the message says which).
 
@@ -193,6 +194,10 @@ class TrainingWorker(QObject):
         self.parked = threading.Event()  # set while the worker waits for gui_idle
         self.delivered = threading.Event()
         self.delivered.set()
+        # Seconds between snapshots: the frame pacer raises it to about its frame period, so
+        # that the worker does not measure snapshots no frame will show (a float: one write,
+        # one read, no lock needed).
+        self.snapshot_interval = SNAPSHOT_INTERVAL
         self._run_requested.connect(self._run)  # queued once the worker lives in its thread
 
     def start(self, job: TrainingJob) -> None:
@@ -238,7 +243,7 @@ class TrainingWorker(QObject):
                 break
             done += 1
             now = time.perf_counter()
-            if now - last >= SNAPSHOT_INTERVAL and self.delivered.is_set():
+            if now - last >= self.snapshot_interval and self.delivered.is_set():
                 self.delivered.clear()
                 emit(make_snapshot(job))
                 last = now

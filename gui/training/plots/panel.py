@@ -7,13 +7,14 @@ is replaced by ours; scatters are drawn point by point into the SVG (see vector_
 from __future__ import annotations
 
 import os
+import re
 import time
 from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.plot_style import BACKGROUND, FOREGROUND, write_csv
+
+TAG = re.compile(r"<[^>]*>")  # markup, for measuring a rich-text line
 
 EXPORT_FILTER = "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"
 PNG_SCALE = 2  # PNG exports have at least twice the on-screen resolution
@@ -79,9 +82,9 @@ class PlotPanel(QWidget):
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.info.setStyleSheet(f"color: {FOREGROUND};")
         # A long line of numbers wraps (large text, a narrow column); it must not widen the
-        # window.
+        # window. Wrapping is switched on only while the line needs it: a word-wrapped label
+        # re-lays out the tab on every new text, a cost the live frames cannot afford.
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.info.setWordWrap(True)
         layout.addWidget(self.info)
         self.view = TimedLayoutWidget()
         # Rows share the tab's height by their stretch, not by the axes' and legend's own minimum
@@ -103,7 +106,19 @@ class PlotPanel(QWidget):
 
     def set_info(self, text: str) -> None:
         if self.info.text() != text:
+            self._wrap_if_needed(text)
             self.info.setText(text)
+
+    def _wrap_if_needed(self, text: str) -> None:
+        plain = TAG.sub("", text) if self.info.textFormat() == Qt.TextFormat.RichText else text
+        width = QFontMetrics(self.info.font()).horizontalAdvance(plain)
+        wrap = width > self.info.contentsRect().width() - 2
+        if wrap != self.info.wordWrap():
+            self.info.setWordWrap(wrap)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._wrap_if_needed(self.info.text())
 
     def set_text_scale(self, scale: float) -> None:
         """The header's title and its line of numbers at the app's text scale (set as style
