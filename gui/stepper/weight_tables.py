@@ -24,7 +24,16 @@ from core.trace import unit_label
 KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
 LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
-          ("w",): "each cell: w"}  # the weight in use shows ∂L/∂w and new w on its edge
+          ("w", "grad_w"): "each cell: w, ∂L/∂w",
+          ("w",): "each cell: w"}  # the weight in use shows what its cell lacks on its edge
+
+
+def kinds_known(known) -> tuple[str, ...]:
+    """The lines a cell needs at the cursor: w, then ∂L/∂w once gradients are known, then the
+    new w once the update has begun (the tables grow as the sample goes on, and the drawing
+    above them keeps the room they do not need yet)."""
+    found = {key.split(":", 1)[0] for key in known}
+    return ("w",) + tuple(kind for kind in KINDS[1:] if kind in found)
 
 
 @dataclass
@@ -206,9 +215,10 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
                       unit_number=max(widest(bold, ("u",)), bold.horizontalAdvance("—")),
                       edge_text=0.0, bias_text=widest(plain, ("b",), "b "),
                       target_text=widest(plain, ("y",), "y "))
-    # Every number in the cells; short of room (presenter mode), w alone, and the gradient and
-    # new value of the weight in use on its edge.
-    for kinds in (KINDS, ("w",)):
+    # Every number known at the cursor in the cells; short of room (presenter mode), w alone,
+    # and the gradient and new value of the weight in use on its edge.
+    view.table_kinds = kinds_known(view.controller.known())
+    for kinds in dict.fromkeys((view.table_kinds, ("w",))):
         tables = plan_tables(network, values, cells.horizontalAdvance,
                              cells.horizontalAdvance, cells.height(), 0.45 * f, kinds)
         layout = layout_network(sizes, width, height - tables.height, metrics,

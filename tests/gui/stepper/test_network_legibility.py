@@ -125,6 +125,33 @@ def test_3_5_4_2_shows_every_number_legibly(make_window, tmp_path):
     walk(window, 13.0, every_weight=True, stride=2)
 
 
+def test_the_tables_grow_a_line_as_the_sample_goes_on_and_the_drawing_keeps_the_rest(
+        make_window, tmp_path):
+    """A cell has the lines known at the cursor: w while the forward and backward passes run,
+    ∂L/∂w from the gradients on, the new w from the updates on (and one less after Back); the
+    drawing above the tables is taller while they are short."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    seen = {}
+    for _ in range(len(stepper.trace)):
+        window.step_controls.actions["step"].trigger()
+        phase = stepper.current.phase
+        kinds = view.tables.kinds
+        seen.setdefault(phase, set()).add(kinds)
+        # The drawing's height: the rows of units end above the tables.
+        seen.setdefault(("drawing", kinds), set()).add(round(view.layout.centres[(1, 4)][1]))
+    assert seen["forward"] == seen["backward"] == {("w",)}
+    assert seen["gradient"] == {("w", "grad_w")}
+    assert seen["update"] == {("w", "grad_w", "new_w")}
+    low = max(seen[("drawing", ("w",))])
+    assert low > max(seen[("drawing", ("w", "grad_w", "new_w"))])
+    while stepper.current.phase == "update":
+        window.step_controls.actions["back"].trigger()
+    assert view.tables.kinds == ("w", "grad_w")
+
+
 def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(make_window,
                                                                                  tmp_path):
     """Presenter mode at 1280x800 has no room for every number at 22 px: every unit's numbers,
