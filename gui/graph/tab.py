@@ -499,8 +499,8 @@ class GraphTab(QWidget):
             )
         else:
             text = (
-                f"Reverse mode: 1 forward pass for the values, then 1 backward pass gives "
-                f"all {n} derivative{'' if n == 1 else 's'} ({inputs})."
+                "Reverse mode: 1 forward pass for the values, then 1 backward pass gives "
+                + (f"the derivative ({inputs})." if n == 1 else f"all {n} derivatives ({inputs}).")
             )
         if self.counts_label.text() != text:
             self.counts_label.setText(text)

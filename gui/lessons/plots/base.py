@@ -178,12 +178,26 @@ class LessonFigure(QFrame):
         self.key.setTextFormat(Qt.TextFormat.RichText)
         self.key.setWordWrap(True)
         self.key.setStyleSheet("border: none;")
+        self.key.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.key.hide()
         layout.addWidget(self.key)
         self.body = QVBoxLayout()
         layout.addLayout(self.body, 1)
         self.view: pg.GraphicsLayoutWidget | None = None
         self.ask_image_path = self._ask_image_path
+
+    def _fit_key(self) -> None:
+        """The key's height: its text wrapped at the figure's width (a wrapped label of fixed
+        height, so that the plot below cannot squeeze it to nothing)."""
+        width = max(self.contentsRect().width() - 12, 60)
+        height = self.key.heightForWidth(width) if self.key.text() else 0
+        if self.key.height() != height or self.key.minimumHeight() != height:
+            self.key.setFixedHeight(max(height, 0))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if self.key.isVisible():
+            self._fit_key()
 
     def set_text_scale(self, scale: float) -> None:
         """Title, line of numbers, colour key, header controls, tables and notes at the app's
@@ -231,6 +245,7 @@ class LessonFigure(QFrame):
         if self.key.text() != text:
             self.key.setText(text)
         self.key.setVisible(bool(text))
+        self._fit_key()
 
     def legend_shown_as_key(self) -> bool:
         """Whether the legend's entries are in the key above the plot (for tests)."""
@@ -263,6 +278,7 @@ class LessonFigure(QFrame):
         if self.key.text() != text:
             self.key.setText(text)
         self.key.setVisible(bool(labels))
+        self._fit_key()
 
     def set_focused(self, on: bool) -> None:
         """A coloured frame: the lesson points at this figure."""

@@ -49,7 +49,7 @@ class LossPlot(PlotPanel):
         self.plot = plot
         self.train_curve = history_curve(pg.mkPen(TRAIN_COLOUR, width=1))
         self.test_curve = history_curve(pg.mkPen(TEST_COLOUR, width=1))
-        for curve, name in ((self.train_curve, "train loss"), (self.test_curve, "test")):
+        for curve, name in ((self.train_curve, "train loss"), (self.test_curve, "test loss")):
             plot.addItem(curve)
             legend.addItem(curve, name)
         # Accuracy on its own right-hand axis, 0 to 1, in a view that shares the epoch axis.
@@ -66,7 +66,7 @@ class LossPlot(PlotPanel):
         self.train_accuracy = history_curve(pg.mkPen(TRAIN_COLOUR, width=1, style=dotted))
         self.test_accuracy = history_curve(pg.mkPen(TEST_COLOUR, width=1, style=dotted))
         for item, name in ((self.train_accuracy, "train accuracy"),
-                           (self.test_accuracy, "test")):  # fmt: skip
+                           (self.test_accuracy, "test accuracy")):  # fmt: skip
             self.accuracy_view.addItem(item)
             legend.addItem(item, name)
         self.legend = legend
@@ -151,7 +151,7 @@ class LossPlot(PlotPanel):
 
     def _show_accuracy_in_legend(self, shown: bool) -> None:
         """Regression has no accuracy: its legend entries go (and come back for classification)."""
-        entries = ((self.train_accuracy, "train accuracy"), (self.test_accuracy, "test"))
+        entries = ((self.train_accuracy, "train accuracy"), (self.test_accuracy, "test accuracy"))
         listed = self.legend.getLabel(self.train_accuracy) is not None
         if shown and not listed:
             for item, name in entries:

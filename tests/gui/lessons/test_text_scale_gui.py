@@ -208,3 +208,19 @@ def test_the_start_page_shows_every_title_whole_at_the_text_scale(make_window, p
         assert item.toolTip(2) == item.text(2)  # a cut section reads whole in its tooltip
     right = tree.header().sectionPosition(3) + tree.columnWidth(3)
     assert right <= tree.viewport().width()  # no column pushed out of view
+
+
+def test_a_colour_key_is_drawn_whole_above_its_plot(make_window):
+    """In presenter mode lesson 5's legends become colour keys: each has the height its wrapped
+    text needs (the plot below cannot squeeze it to nothing)."""
+    win = open_at(make_window, "optimizers", presenter=True)
+    shown = 0
+    for role in ("surface", "loss"):
+        figure = win.lesson_tab.figure(role)
+        if figure.legend_shown_as_key():
+            shown += 1
+            key = figure.key
+            assert key.height() > 0
+            assert key.height() >= key.heightForWidth(key.width()) - 1
+    assert shown  # at this size at least one legend is a key
+    win.presenter_action.setChecked(False)
