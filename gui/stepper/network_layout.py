@@ -281,11 +281,37 @@ def edge_candidates(line: tuple[float, float, float, float],
     return points
 
 
+def edge_crossings(layout: Layout, sizes: list[int]) -> list[tuple[float, float]]:
+    """Where two edges of the same gap cross: a label there could belong to either."""
+    points = []
+    for l in range(1, len(sizes)):
+        keys = [f"{l}:{j}:{i}" for j in range(sizes[l]) for i in range(sizes[l - 1])]
+        lines = np.array([edge_line(layout, k) for k in keys], dtype=float)
+        x1, y1, x2, y2 = (lines[:, c] for c in range(4))
+        rise = y2 - y1
+        # Edges a, b of one gap share x1 and x2: they cross where y1a + t·rise_a = y1b + t·rise_b.
+        a, b = np.triu_indices(len(lines), k=1)
+        slope = rise[a] - rise[b]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (y1[b] - y1[a]) / slope
+        cross = (slope != 0) & (t > 0.02) & (t < 0.98)
+        for k in np.flatnonzero(cross):
+            points.append((float(x1[a[k]] + t[k] * (x2[a[k]] - x1[a[k]])),
+                           float(y1[a[k]] + t[k] * rise[a[k]])))
+    return points
+
+
 def place_edge_labels(layout: Layout, sizes: list[int], m: Metrics) -> dict:
-    """A free spot on its edge for each weight's two-line label that has one, by edge key."""
-    placer = Placer(unit_obstacles(layout, sizes, m, True))
-    spots = {}
+    """A free spot on its edge for each weight's two-line label that has one, by edge key; no
+    label is centred near a crossing of two edges, where it would seem to name either."""
     w, h = m.edge_text + 0.4 * m.font_px, 2 * m.line + 2
+    obstacles = unit_obstacles(layout, sizes, m, True)
+    # A crossing as a small obstacle: a label's rectangle may reach it, not sit on it.
+    cw, ch = 0.45 * w, 0.45 * h
+    obstacles += [(x - cw / 2, y - ch / 2, x + cw / 2, y + ch / 2)
+                  for x, y in edge_crossings(layout, sizes)]
+    placer = Placer(obstacles)
+    spots = {}
     bounds = (0, 0, layout.width, layout.height)
     # The edges of the steepest slopes first: they have the fewest free spots.
     keys = [f"{l}:{j}:{i}" for l in range(1, len(sizes)) for j in range(sizes[l])

@@ -324,3 +324,31 @@ def test_no_two_numbers_overlap_in_other_shapes(make_window, tmp_path, sizes, wi
         op = stepper.current
         if op is not None:  # the current operation's numbers are on screen
             check_position(window, 22.0 if presenter else 13.0, False, ("u", "loss"))
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_no_weight_label_sits_on_a_crossing_of_two_edges(make_window, presenter):
+    """A label centred where two edges cross could name either: each weight's label leaves
+    the crossings of its gap clear (Mazur's edges cross once in each gap)."""
+    from gui.stepper.network_layout import edge_crossings
+
+    window = make_window("mazur", size=(1280, 800))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(1280, 800)
+    view = window.network_view
+    view.fit()
+    for _ in range(28):
+        window.step_controls.actions["step"].trigger()
+    crossings = edge_crossings(view.layout, window.controller.network.sizes)
+    assert len(crossings) == 2
+    labels = [item for key, (item, _) in view.labels.items()
+              if key.startswith("edge:") and item.isVisible() and item.text()]
+    assert len(labels) == 8
+    for item in labels:
+        core = item.sceneBoundingRect()
+        core = core.adjusted(core.width() / 4, core.height() / 4, -core.width() / 4,
+                             -core.height() / 4)
+        for x, y in crossings:
+            assert not core.contains(x, y), (item.text(), (x, y))
