@@ -227,6 +227,9 @@ def title_size(plot: pg.PlotItem) -> str:
     return f"{_points(text_scale_of(plot), 1.2)}pt"
 
 
+LARGE_TEXT = 1.3  # a text scale from which legends take fewer columns
+
+
 class ScaledSample(ItemSample):
     """A legend swatch (line, symbol) that grows with the text beside it."""
 
@@ -259,6 +262,7 @@ class ScaledLegend(pg.LegendItem):
         super().__init__(**kwargs)
         self.text_scale = 1.0
         self.opts["labelTextSize"] = f"{_points(1.0, 1.1)}pt"
+        self.base_columns = self.columnCount
 
     def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph)
         super().addItem(item, name)
@@ -270,6 +274,11 @@ class ScaledLegend(pg.LegendItem):
 
     def set_text_scale(self, scale: float) -> None:
         self.text_scale = scale
+        # Large text: a legend above its plot wraps into rows of two rather than widen the
+        # plot beyond its view.
+        columns = min(self.base_columns, 2) if scale >= LARGE_TEXT else self.base_columns
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
         size = f"{_points(scale, 1.1)}pt"
         self.opts["labelTextSize"] = size
         for sample, label in self.items:

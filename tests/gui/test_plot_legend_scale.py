@@ -115,3 +115,24 @@ def test_representation_plots_made_in_presenter_mode_are_scaled(make_window, qtb
     window.resize(1280, 800)
     above = tab.loss_plot.view
     qtbot.waitUntil(lambda: tab.representation.view.height() >= 0.6 * above.height())
+
+
+def test_in_presenter_mode_the_loss_legend_wraps_and_the_plot_keeps_its_axes(make_window):
+    """At presenter size the loss legend's four entries (train/test loss and accuracy) take
+    two rows instead of widening the plot: the plot and its accuracy axis stay in the view."""
+    window = make_window("circle", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.training_tab)
+    window.train_headless(3)
+    plot = window.training_tab.loss_plot
+    names = [label.text for _, label in plot.legend.items]
+    assert {"test loss", "test accuracy"} <= set(names) and len(set(names)) == len(names)
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    pg.QtWidgets.QApplication.processEvents()
+    assert plot.legend.columnCount == 2
+    view = plot.view
+    scene_width = view.ci.boundingRect().width()
+    assert scene_width <= view.width() + 1  # nothing drawn beyond the view's right edge
+    window.presenter_action.trigger()
+    assert plot.legend.columnCount == plot.legend.base_columns

@@ -94,6 +94,10 @@ class SaturationPlot(PlotPanel):
         bottom.setLabel("bottom", "epoch")
         bottom.setLabel("left", "saturated")
         bottom.setMouseEnabled(x=True, y=False)
+        # A fraction: the whole 0 … 1 with three ticks, which stay apart however short the
+        # plot is (large text leaves it little height).
+        bottom.setYRange(0, 1, padding=0.05)
+        bottom.getAxis("left").setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]])
         self.bottom = bottom
         self.range = SteppedRange(bottom)
         self.fractions = [history_curve(pg.mkPen(colours[k], width=1))
