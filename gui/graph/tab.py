@@ -424,6 +424,7 @@ class GraphTab(QWidget):
         c = self.controller
         if self.expression_edit.text() != c.text:
             self.expression_edit.setText(c.text)
+            self.expression_edit.setCursorPosition(0)  # a long one shows its start ("L = …")
         self.wrt_combo.blockSignals(True)
         self.wrt_combo.clear()
         self.wrt_combo.addItems(list(c.graph.variables))
@@ -434,6 +435,7 @@ class GraphTab(QWidget):
         text = format_values(c.values)
         if self.values_edit.text() != text:
             self.values_edit.setText(text)
+            self.values_edit.setCursorPosition(0)
         for combo, index in (
             (self.mode_combo, self.mode_combo.findData(c.mode)),
             (self.wrt_combo, self.wrt_combo.findText(c.wrt or "")),

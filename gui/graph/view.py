@@ -328,7 +328,10 @@ class GraphView(ZoomView):
         self._sizes, self._fs = sizes, fs
         self._on_state_changed()
         rect = QRectF()
-        for item in (*self.cards.values(), *self.labels.values()):
+        # The cards, their labels and (where there is room, at normal text size) the edges: a
+        # wrapped edge runs out beside the bands.
+        edges = () if self.compact else self.edges.values()
+        for item in (*self.cards.values(), *self.labels.values(), *edges):
             rect = rect.united(item.sceneBoundingRect())
         for key in self.labels:  # room for labels still empty
             if key.startswith(("value:", "derivative:", "local:")):

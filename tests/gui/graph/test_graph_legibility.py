@@ -388,3 +388,16 @@ def test_lesson_3_calls_its_output_l(make_window, qtbot):
     assert "∂L/∂w1 = " in measured and "∂f" not in measured
     for label in (*view.labels.values(), *tab.equation_labels.values()):
         assert "∂f" not in label.text() and "df/" not in label.text()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_every_edge_of_the_wrapped_graph_is_in_view(make_window, qtbot, size):
+    """The edges that run from one band into the next go out beside the bands: at normal text
+    size the fitted view shows them whole, and the expression field shows its start."""
+    window, view, c = open_lesson_3(make_window, qtbot, size)
+    port = QRectF(view.viewport().rect()).adjusted(-1, -1, 1, 1)
+    for arrow in view.edges.values():
+        rect = view.mapFromScene(arrow.sceneBoundingRect()).boundingRect()
+        assert port.contains(QRectF(rect)), (rect, port)
+    edit = window.graph_tab.expression_edit
+    assert edit.text().startswith("L = ") and edit.cursorPosition() == 0
