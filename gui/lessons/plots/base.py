@@ -14,7 +14,16 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QPen
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.lessons.fonts import scale_fonts, set_base_points
 from gui.plot_style import BACKGROUND, FOREGROUND, LogAxis, plot_legend
@@ -185,6 +194,23 @@ class LessonFigure(QFrame):
         layout.addLayout(self.body, 1)
         self.view: pg.GraphicsLayoutWidget | None = None
         self.ask_image_path = self._ask_image_path
+
+    def add_scrolling_row(self) -> tuple[QHBoxLayout, QScrollArea]:
+        """A row (between two stretches) in a strip that scrolls sideways rather than widen
+        the window, added to the body."""
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        row.addStretch(1)
+        strip = QWidget()
+        strip.setLayout(row)
+        scroll = QScrollArea()
+        scroll.setWidget(strip)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body.addWidget(scroll)
+        return row, scroll
 
     def _fit_key(self) -> None:
         """The key's height: its text wrapped at the figure's width (a wrapped label of fixed

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel
 
 from core.lessons import EXTENT, decision_grid, line_segments
 from core.lessons.live import with_live
@@ -62,21 +62,9 @@ class CollapseView(LiveCollapse, LessonFigure):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.row = QHBoxLayout()
-        self.row.setSpacing(3)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.addStretch(1)
-        self.row.addStretch(1)
-        strip = QWidget()
-        strip.setLayout(self.row)
         # Deep networks give a long row of matrices: it scrolls rather than widen the window.
-        scroll = QScrollArea()
-        scroll.setWidget(strip)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll = scroll
-        self.body.addWidget(scroll)
+        self.row, self.scroll = self.add_scrolling_row()
+        self.row.setSpacing(3)
         self.layer_tables: list[MatrixTable] = []
         self.operators: list[QLabel] = []
         self.product_table = MatrixTable(headers=False)

@@ -6,8 +6,7 @@ of units after training (1 everywhere means a herd)."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel
 
 from core.notation import fmt
 from gui.lessons.fonts import set_base_points
@@ -90,20 +89,8 @@ class SimilarityMatrices(LessonFigure):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.row = QHBoxLayout()
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.addStretch(1)
-        self.row.addStretch(1)
-        strip = QWidget()
-        strip.setLayout(self.row)
         # At a large text scale the tables need more than the window's width: they scroll.
-        scroll = QScrollArea()
-        scroll.setWidget(strip)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll = scroll
-        self.body.addWidget(scroll)
+        self.row, self.scroll = self.add_scrolling_row()
         note = QLabel("1 = two units point the same way (they compute the same thing); "
                       "0 = unrelated; −1 = opposite.")  # fmt: skip
         note.setWordWrap(True)
