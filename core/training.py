@@ -260,7 +260,6 @@ class Trainer:
 
     # -- public ---------------------------------------------------------------------------
 
-
     def reseed(self, seed: int | None, shuffle: bool = True) -> None:
         """Order the minibatches (and draw the gradient noise) from ``seed``, as a fresh Trainer
         with that seed would; only before the first epoch, so a run stays one run."""
@@ -269,6 +268,7 @@ class Trainer:
         self.config.seed, self.config.shuffle = seed, shuffle
         self.rng = np.random.default_rng(seed)
         self.noise_rng = np.random.default_rng(None if seed is None else [seed, _NOISE_STREAM])
+
     def run_epoch(self) -> EpochRecord | None:
         """One pass over the shuffled minibatches; None (and nothing done) once diverged."""
         if self.status == "diverged":

@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.lesson_panel_action)
         self.view_menu.addAction(self.lesson_panel_action)
         self.presenter_action.toggled.connect(self.docks_aside.presenter_default)
+        self.lesson_panel_action.triggered.connect(self.docks_aside.user_toggled)
         for signal in (lessons.lesson_changed, self.presenter_action.toggled,
                        self.lesson_panel_action.toggled):
             signal.connect(self.docks_aside.refresh)

@@ -126,9 +126,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--l2", type=float, metavar="LAMBDA",
                    help="L2 strength λ: the penalty λ/2·Σw² on the weights, not the biases "
                    "(default: the file's training block, else 0)")
-    p.add_argument("--grad-noise", type=float, default=0.0, metavar="SIGMA",
+    p.add_argument("--grad-noise", type=float, metavar="SIGMA",
                    help="add Gaussian noise of standard deviation SIGMA to every component of "
-                   "each minibatch gradient (seeded by --seed; default 0: none)")
+                   "each minibatch gradient (seeded by --seed; default: the file's training "
+                   "block, else 0: none)")
     p.add_argument("--seed", type=_seed, help="seed of the data set, of its train/test split "
                    "and of the minibatch order (default: the file's dataset.seed; "
                    f"{SEED_RANGE})")
@@ -232,7 +233,7 @@ def cmd_train(args) -> int:
                              f"{net.inputs} (use --csv)")
         train, test = make_split(spec, net.outputs)
     settings = training_settings(loaded, epochs=args.epochs, batch_size=args.batch_size,
-                                 l2=args.l2)
+                                 l2=args.l2, grad_noise=args.grad_noise)
     if args.learning_rate is not None:
         from core.optimizers import check_config
 
@@ -240,7 +241,8 @@ def cmd_train(args) -> int:
         net.optimizer.learning_rate = args.learning_rate
     config = TrainConfig(epochs=int(settings["epochs"]), batch_size=int(settings["batch_size"]),
                          l2=float(settings["l2"]), seed=int(spec["seed"]),
-                         shuffle=not args.no_shuffle, grad_noise=args.grad_noise)
+                         shuffle=not args.no_shuffle,
+                         grad_noise=float(settings.get("grad_noise", 0.0)))
     trainer = Trainer(net, train.X, train.Y, test.X, test.Y, config)
     history = trainer.train()
     if args.format == "json":

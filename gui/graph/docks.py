@@ -68,8 +68,18 @@ class DocksAside(QObject):
     def _put_away(self) -> None:
         for dock in self.docks:
             if dock.isVisible() and self.applies(dock) and dock not in self.put_away:
-                dock.hide()
+                self.putting_away = True
+                try:
+                    dock.hide()
+                finally:
+                    self.putting_away = False
                 self.put_away.append(dock)
+
+    def user_toggled(self, *_args) -> None:
+        """The user showed or hid a dock (F9): it is theirs again, not brought back by a tab
+        change."""
+        if not getattr(self, "putting_away", False):
+            self.put_away = []
 
     def _on_tab_changed(self, index: int, delay: int = 30) -> None:
         """``delay``: milliseconds before narrowing, time for a lesson that chose the tab to
@@ -99,8 +109,9 @@ class DocksAside(QObject):
         if self.put_away and presenter:
             put_away, self.put_away = self.put_away, []
             for dock in put_away:
-                dock.show()
-                dock.raise_()
+                if self.applies(dock):  # still an open lesson's
+                    dock.show()
+                    dock.raise_()
         if self.hidden and not presenter:
             hidden, self.hidden = self.hidden, []
             for dock in hidden:

@@ -194,7 +194,7 @@ def settings_from_loaded(loaded: LoadedNetwork | None) -> TrainSettings:
         data=data, hidden=hidden, output=output, optimizer=opt.name,
         params=tuple(sorted(opt.params.items())), learning_rate=lr,
         batch_size=int(train["batch_size"]), l2=float(train["l2"]), epochs=int(train["epochs"]),
-        grad_noise=float(train.get("grad_noise", 0.0)),
+        grad_noise=min(float(train.get("grad_noise", 0.0)), MAX_GRAD_NOISE),  # as the dock allows
         init=init.get("scheme", TrainSettings.init),
         init_scale=float(init.get("scale", TrainSettings.init_scale)),
         seed=int(init.get("seed", TrainSettings.seed)),

@@ -106,3 +106,45 @@ def test_the_train_command_takes_grad_noise(capsys):
     assert train("--grad-noise", "0.5")[1] == noisy  # seeded: the same noise again
     status, _, err = train("--grad-noise", "-1")
     assert status == 2 and "grad_noise" in err and "Traceback" not in err
+
+
+def test_the_train_command_reads_the_noise_of_the_files_training_block(capsys, tmp_path):
+    import json
+
+    from core import cli
+    from core.examples import example_path
+
+    with open(example_path("circle"), encoding="utf-8") as file:
+        data = json.load(file)
+
+    def train(noise, *extra):
+        block = dict(data.get("training") or {}, epochs=5, batch_size=10, l2=0.0)
+        if noise is not None:
+            block["grad_noise"] = noise
+        path = tmp_path / f"net-{noise}.json"
+        path.write_text(json.dumps(dict(data, training=block)))
+        status = cli.run(["train", str(path), "--format", "json", *extra])
+        out, err = capsys.readouterr()
+        assert status == 0, err
+        return out
+
+    plain = train(None)
+    assert train(0.0) == plain
+    noisy = train(0.5)
+    assert noisy != plain
+    assert train(None, "--grad-noise", "0.5") == noisy  # the flag gives the same setting
+    assert train(0.5, "--grad-noise", "0") == plain  # and wins over the file
+
+
+def test_reseed_gives_the_order_and_the_noise_of_a_trainer_made_with_that_seed():
+    X, Y = circle(60)
+    fresh = Trainer(circle_net("sgd", 0.05), X, Y, X, Y,
+                    TrainConfig(batch_size=7, seed=9, grad_noise=0.2))
+    reseeded = Trainer(circle_net("sgd", 0.05), X, Y, X, Y,
+                       TrainConfig(batch_size=7, seed=1, grad_noise=0.2))
+    reseeded.reseed(9)
+    fresh.train(3)
+    reseeded.train(3)
+    assert fresh.history.to_dict() == reseeded.history.to_dict()
+    with pytest.raises(ValueError, match="before its first epoch"):
+        reseeded.reseed(2)

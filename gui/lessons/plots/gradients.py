@@ -3,6 +3,8 @@ output layer, one line per run, on a log scale: vanishing gradients fall to the 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -97,7 +99,8 @@ class LayerGradientPlot(LessonFigure):
         if not self.live_shown:
             self.legend.addItem(self.live_line, "live, newest epoch")
             self.live_shown = True
-        gap = f"layer {len(row)}'s is {times(row[-1] / row[0])} layer 1's" if row[0] else ""
+        ratio = live.measures.get("gap_now", math.nan)  # computed in core/lessons/live.py
+        gap = f"layer {len(row)}'s is {times(ratio)} layer 1's" if math.isfinite(ratio) else ""
         self.set_info(f"{self.summary}\n{live_note(live)}, {gap}")
 
     def clear_live(self) -> None:

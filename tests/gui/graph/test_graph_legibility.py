@@ -266,8 +266,7 @@ def test_the_lesson_dock_makes_room_for_the_graph_and_gets_its_width_back(make_w
     assert window.graph_tab.expression_edit.width() >= 250  # not squeezed to a sliver
     narrowed = dock.width()
     window.tabs.setCurrentWidget(window.stepper_tab)
-    qtbot.wait(20)
-    assert dock.width() > narrowed + 40  # the lesson's width is back
+    qtbot.waitUntil(lambda: dock.width() > narrowed + 40)  # the lesson's width is back
     window.tabs.setCurrentWidget(window.graph_tab)
     qtbot.waitUntil(lambda: abs(dock.width() - narrowed) <= 8)  # narrowed again
 
@@ -401,3 +400,22 @@ def test_every_edge_of_the_wrapped_graph_is_in_view(make_window, qtbot, size):
         assert port.contains(QRectF(rect)), (rect, port)
     edit = window.graph_tab.expression_edit
     assert edit.text().startswith("L = ") and edit.cursorPosition() == 0
+
+
+def test_a_panel_the_user_put_away_stays_away_on_the_other_tabs(make_window, qtbot):
+    """Presenter mode put the panel away on the graph tab; F9 twice (back, then away again) makes
+    it the user's choice: the Stepper tab does not bring it back."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_lesson("3")
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    dock, action = window.lesson_panel, window.lesson_panel_action
+    assert window.tabs.currentWidget() is window.graph_tab and not dock.isVisible()
+    action.trigger()
+    action.trigger()
+    assert not dock.isVisible()
+    window.tabs.setCurrentWidget(window.stepper_tab)
+    assert not dock.isVisible()
+    action.trigger()  # and F9 still brings it back
+    assert dock.isVisible()
