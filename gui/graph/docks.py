@@ -39,6 +39,7 @@ class DocksAside(QObject):
         self.hidden: list[QDockWidget] = []
         self.narrowed: list[tuple[QDockWidget, int]] = []
         self.put_away: list[QDockWidget] = []  # lesson panels hidden for presenter mode
+        self.putting_away = False  # True while this hides one (not the user's F9)
         tabs.currentChanged.connect(self._on_tab_changed)
 
     def _presenter(self) -> bool:
@@ -78,7 +79,7 @@ class DocksAside(QObject):
     def user_toggled(self, *_args) -> None:
         """The user showed or hid a dock (F9): it is theirs again, not brought back by a tab
         change."""
-        if not getattr(self, "putting_away", False):
+        if not self.putting_away:
             self.put_away = []
 
     def _on_tab_changed(self, index: int, delay: int = 30) -> None:

@@ -12,8 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-import gui.lessons.controller as lesson_controller
-from core.lessons import lesson_network, list_lessons, load_lesson, run_lesson
+from core.lessons import lesson_network, list_lessons, load_lesson
 from core.notation import fmt
 from gui.lessons.controller import lesson_view
 from gui.lessons.start_page import DONE, VISITED
@@ -21,22 +20,6 @@ from gui.lessons.tab import FOCUS_FIGURES
 from gui.stepper.network_view import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[3]
-_RESULTS = {}
-
-
-@pytest.fixture(autouse=True)
-def cached_results(monkeypatch):
-    """Each lesson is computed once for the whole module (the numbers never change)."""
-
-    def cached(lesson):
-        key = repr(lesson)  # a lesson with a control moved is another lesson
-        if key not in _RESULTS:
-            _RESULTS[key] = run_lesson(lesson)
-        return _RESULTS[key]
-
-    monkeypatch.setattr(lesson_controller, "run_lesson", cached)
-
-
 def expected_tab(win, lesson):
     return {"graph": win.graph_tab, "stepper": win.stepper_tab,
             "lessons": win.lesson_tab}[lesson_view(lesson)]  # fmt: skip

@@ -8,26 +8,11 @@ import math
 import numpy as np
 import pytest
 
-import gui.lessons.controller as lesson_controller
-from core.lessons import TRAINING_KINDS, list_lessons, load_lesson, run_lesson
+from core.lessons import TRAINING_KINDS, list_lessons, load_lesson
 from gui.lessons.live_view import LIVE_FRAMES
 from gui.plot_style import positive_log10
 
 TRAINABLE = [info.id for info in list_lessons() if load_lesson(info.id).kind in TRAINING_KINDS]
-_RESULTS = {}
-
-
-@pytest.fixture(autouse=True)
-def cached_results(monkeypatch):
-    def cached(lesson):
-        key = repr(lesson)
-        if key not in _RESULTS:
-            _RESULTS[key] = run_lesson(lesson)
-        return _RESULTS[key]
-
-    monkeypatch.setattr(lesson_controller, "run_lesson", cached)
-
-
 def press_train_it_live(window, monkeypatch, run=0):
     """Press the button with the worker held back, so that the test trains the run itself."""
     training = window.training

@@ -7,24 +7,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
-import gui.lessons.controller as lesson_controller
-from core.lessons import run_lesson
 from gui.lessons.plots.base import legend_extent
-
-_RESULTS = {}
-
-
-@pytest.fixture(autouse=True)
-def cached_results(monkeypatch):
-    """Each lesson is computed once for the whole module (the numbers never change)."""
-
-    def cached(lesson):
-        key = repr(lesson)
-        if key not in _RESULTS:
-            _RESULTS[key] = run_lesson(lesson)
-        return _RESULTS[key]
-
-    monkeypatch.setattr(lesson_controller, "run_lesson", cached)
 
 
 def open_at(make_window, lesson_id: str, presenter: bool = False, size=(1280, 800)):
