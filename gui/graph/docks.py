@@ -39,7 +39,6 @@ class DocksAside(QObject):
         self.hidden: list[QDockWidget] = []
         self.narrowed: list[tuple[QDockWidget, int]] = []
         self.put_away: list[QDockWidget] = []  # lesson panels hidden for presenter mode
-        self.putting_away = False  # True while this hides one (not the user's F9)
         tabs.currentChanged.connect(self._on_tab_changed)
 
     def _presenter(self) -> bool:
@@ -69,18 +68,14 @@ class DocksAside(QObject):
     def _put_away(self) -> None:
         for dock in self.docks:
             if dock.isVisible() and self.applies(dock) and dock not in self.put_away:
-                self.putting_away = True
-                try:
-                    dock.hide()
-                finally:
-                    self.putting_away = False
+                dock.hide()
                 self.put_away.append(dock)
 
     def user_toggled(self, *_args) -> None:
-        """The user showed or hid a dock (F9): it is theirs again, not brought back by a tab
+        """The user showed or hid a dock (F9, View ▸ Lesson panel: the action's ``triggered``,
+        which hiding a dock here does not emit): it is theirs again, not brought back by a tab
         change."""
-        if not self.putting_away:
-            self.put_away = []
+        self.put_away = []
 
     def _on_tab_changed(self, index: int, delay: int = 30) -> None:
         """``delay``: milliseconds before narrowing, time for a lesson that chose the tab to
