@@ -31,7 +31,7 @@ from gui.stepper.network_layout import (
     layout_network,
     unit_label_spots,
 )
-from gui.stepper.weight_tables import add_table_labels, kinds_known, table_layout
+from gui.stepper.weight_tables import add_table_labels, table_layout
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
@@ -358,10 +358,8 @@ class NetworkView(NetworkEditing, ZoomView):
         if stepper is None or not self.labels:
             return
         known = self.controller.known()  # in layer mode, the picked sample's column
-        if self.tables is not None and (stepper.trace is not self._tables_trace
-                                        or kinds_known(known) != self.table_kinds):
-            # Another sample or an edit (columns fit its numbers), or the cells need another
-            # line (∂L/∂w, new w) or one less (Back).
+        if self.tables is not None and stepper.trace is not self._tables_trace:
+            # Another sample or an edit: the columns fit its numbers.
             self._on_network_replaced()
             return
         if self.labels_visible:

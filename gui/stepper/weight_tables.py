@@ -1,10 +1,13 @@
 """Weight tables: a network whose edges are too dense to label gets each weight layer as a
 compact matrix below the drawing, one table under each gap between two layers.
 
-Each cell shows a weight w, and once known its gradient ∂L/∂w and its new value, stacked on
-three lines. A table's rows are the units of whichever of its two layers has more units (so it
-has the fewer columns); the rows and columns are headed by the units' names. The edges stay
-drawn (thinly) in the network above; the current operation's cell is highlighted like a label.
+Each cell has room for a weight w, its gradient ∂L/∂w and its new value, stacked on three
+lines that fill in as the sample goes on (so that the drawing does not move when they do); short
+of room, a cell has the lines that fit (w alone in presenter mode at 1280x800) and the weight in
+use shows the rest on its edge. A table's rows are the units of whichever of its two layers
+has more units (so it has the fewer columns); the rows and columns are headed by the units'
+names. The edges stay drawn (thinly) in the network above; the current operation's cell is
+highlighted like a label.
 
 :func:`plan_tables` works in plain numbers (the view's pixels); :func:`add_tables` turns a plan
 into the view's labels, keyed ``w:l:j:i``, ``grad_w:l:j:i`` and ``new_w:l:j:i`` so that the
@@ -26,14 +29,6 @@ MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
 LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
           ("w", "grad_w"): "each cell: w, ∂L/∂w",
           ("w",): "each cell: w"}  # the weight in use shows what its cell lacks on its edge
-
-
-def kinds_known(known) -> tuple[str, ...]:
-    """The lines a cell needs at the cursor: w, then ∂L/∂w once gradients are known, then the
-    new w once the update has begun (the tables grow as the sample goes on, and the drawing
-    above them keeps the room they do not need yet)."""
-    found = {key.split(":", 1)[0] for key in known}
-    return ("w",) + tuple(kind for kind in KINDS[1:] if kind in found)
 
 
 @dataclass
@@ -215,10 +210,10 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
                       unit_number=max(widest(bold, ("u",)), bold.horizontalAdvance("—")),
                       edge_text=0.0, bias_text=widest(plain, ("b",), "b "),
                       target_text=widest(plain, ("y",), "y "))
-    # Every number known at the cursor in the cells; short of room (presenter mode), w alone,
-    # and the gradient and new value of the weight in use on its edge.
-    view.table_kinds = kinds_known(view.controller.known())
-    for kinds in dict.fromkeys((view.table_kinds, ("w",))):
+    # A line in each cell for every number the sample will show, so that the drawing stays put
+    # as the lines fill in; short of room (presenter mode), fewer lines, and the gradient and
+    # new value of the weight in use on its edge.
+    for kinds in (KINDS, KINDS[:2], KINDS[:1]):
         tables = plan_tables(network, values, cells.horizontalAdvance,
                              cells.horizontalAdvance, cells.height(), 0.45 * f, kinds)
         layout = layout_network(sizes, width, height - tables.height, metrics,
