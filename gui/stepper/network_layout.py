@@ -144,7 +144,12 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         radius = min(r_room, r_cap)
     else:
         radius = max(3.0, min(0.3 * dy, 0.1 * dx, r_cap))
-    half_width = max(radius, hw_min) if full else radius
+    # Too dense for every number, u is still always shown: where there is room (a focus label
+    # on an edge still fits between two columns), the unit is an oval around u, not a dot.
+    oval = not full and 0.45 * dy >= 0.6 * h and dx - 2 * hw_min >= m.edge_text + f
+    if oval:
+        radius = max(radius, 0.6 * h)
+    half_width = max(radius, hw_min) if full or oval else radius
     names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
     # The columns: the first unit's circle and name inside the left edge, the last unit's
     # circle and target inside the right one.

@@ -125,31 +125,34 @@ def test_3_5_4_2_shows_every_number_legibly(make_window, tmp_path):
     walk(window, 13.0, every_weight=True, stride=2)
 
 
-def test_the_tables_grow_a_line_as_the_sample_goes_on_and_the_drawing_keeps_the_rest(
-        make_window, tmp_path):
-    """A cell has the lines known at the cursor: w while the forward and backward passes run,
-    ∂L/∂w from the gradients on, the new w from the updates on (and one less after Back); the
-    drawing above the tables is taller while they are short."""
+def test_the_cells_fill_in_as_the_sample_goes_on_and_the_drawing_stays_put(make_window,
+                                                                            tmp_path):
+    """A cell has a line for w, ∂L/∂w and new w from the start: ∂L/∂w shows from the gradients
+    on, the new w from the updates on (and is gone again after Back); the units never move."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
+    assert view.tables.kinds == ("w", "grad_w", "new_w")
+    centres = dict(view.layout.centres)
+    cell = view.labels["w:2:1:3"][0].sceneBoundingRect()
     seen = {}
     for _ in range(len(stepper.trace)):
         window.step_controls.actions["step"].trigger()
-        phase = stepper.current.phase
-        kinds = view.tables.kinds
-        seen.setdefault(phase, set()).add(kinds)
-        # The drawing's height: the rows of units end above the tables.
-        seen.setdefault(("drawing", kinds), set()).add(round(view.layout.centres[(1, 4)][1]))
-    assert seen["forward"] == seen["backward"] == {("w",)}
-    assert seen["gradient"] == {("w", "grad_w")}
-    assert seen["update"] == {("w", "grad_w", "new_w")}
-    low = max(seen[("drawing", ("w",))])
-    assert low > max(seen[("drawing", ("w", "grad_w", "new_w"))])
+        filled = tuple(kind for kind in ("grad_w", "new_w")
+                       if view.labels[f"{kind}:2:1:3"][0].text())
+        seen.setdefault(stepper.current.phase, set()).add(filled)
+        assert view.layout.centres == centres
+        assert view.labels["w:2:1:3"][0].sceneBoundingRect() == cell
+    assert seen["forward"] == seen["backward"] == {()}
+    assert seen["gradient"] >= {(), ("grad_w",)} and ("grad_w", "new_w") not in seen["gradient"]
+    assert seen["update"] >= {("grad_w", "new_w")}
+    known = stepper.known()
+    assert view.labels["new_w:2:1:3"][0].text() == fmt(known["new_w:2:1:3"])
     while stepper.current.phase == "update":
         window.step_controls.actions["back"].trigger()
-    assert view.tables.kinds == ("w", "grad_w")
+    assert view.labels["new_w:2:1:3"][0].text() == ""
+    assert view.labels["grad_w:2:1:3"][0].text() != ""
 
 
 def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(make_window,
@@ -352,3 +355,27 @@ def test_no_weight_label_sits_on_a_crossing_of_two_edges(make_window, presenter)
                              -core.height() / 4)
         for x, y in crossings:
             assert not core.contains(x, y), (item.text(), (x, y))
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_a_dense_networks_units_are_ovals_round_their_u_where_there_is_room(make_window, tmp_path,
+                                                                             presenter):
+    """4-16-16-16-3 at 1920x1080 shows u alone on each unit: the unit is drawn round it (an
+    oval as wide as the number), not as a dot under it."""
+    window = make_window("mazur", size=(1920, 1080))
+    assert window.open_path(network_file(tmp_path, [4, 16, 16, 16, 3]))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(1920, 1080)
+    view = window.network_view
+    view.fit()
+    assert not view.layout.full
+    stepper = window.controller.stepper
+    stepper.cursor = len(stepper.trace)
+    window.controller.state_changed.emit()
+    for (l, j), node in view.nodes.items():
+        text = view.labels[f"u:{l}:{j}"][0].sceneBoundingRect()
+        assert node.sceneBoundingRect().contains(text.center())
+        assert node.sceneBoundingRect().width() >= text.width()
+    assert not overlapping(view)
