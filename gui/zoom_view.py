@@ -38,12 +38,29 @@ class ZoomView(QGraphicsView):
                 self.scale(limit, limit)
                 self.centerOn(rect.center())
         self.auto_fit = True
+        self.show_scroll_bars_if_needed()
         self.zoom_changed()
+
+    def show_scroll_bars_if_needed(self) -> None:
+        """Scroll bars only while the scene is larger than the view: Qt can leave one showing
+        (with nothing to scroll) after the scene has been fitted into the view."""
+        if getattr(self, "_setting_bars", False):
+            return  # the bars' own change resized the view and fitted it again
+        shown = self.mapFromScene(self.scene().sceneRect()).boundingRect()
+        port = self.viewport().rect()
+        off, needed = Qt.ScrollBarPolicy.ScrollBarAlwaysOff, Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self._setting_bars = True
+        try:
+            self.setHorizontalScrollBarPolicy(off if shown.width() <= port.width() + 1 else needed)
+            self.setVerticalScrollBarPolicy(off if shown.height() <= port.height() + 1 else needed)
+        finally:
+            self._setting_bars = False
 
     def zoom(self, factor: float) -> None:
         """Scale by ``factor`` about the mouse; the view stops following the window size."""
         self.auto_fit = False
         self.scale(factor, factor)
+        self.show_scroll_bars_if_needed()
         self.zoom_changed()
 
     def zoom_changed(self) -> None:

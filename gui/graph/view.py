@@ -363,6 +363,7 @@ class GraphView(ZoomView):
         self.resetTransform()
         self.scale(least, least)
         self.auto_fit = True
+        self.show_scroll_bars_if_needed()
         self._follow_cursor(centre=True)
         self.zoom_changed()
 

@@ -49,6 +49,7 @@ class NetworkEditing:
         self.auto_fit = False
         self._on_network_replaced()
         self.resetTransform()
+        self.show_scroll_bars_if_needed()
         rect = self.scene().sceneRect()
         target = QPointF(rect.left() + rel[0] * rect.width(), rect.top() + rel[1] * rect.height())
         self.centerOn(target + QPointF(port.center() - anchor))

@@ -341,6 +341,7 @@ class NetworkView(NetworkEditing, ZoomView):
 
     def _show_fitted(self) -> None:
         self.resetTransform()
+        self.show_scroll_bars_if_needed()
         self.centerOn(self.scene().sceneRect().center())
         self.auto_fit = True
         self.zoom_changed()

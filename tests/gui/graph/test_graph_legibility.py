@@ -419,3 +419,41 @@ def test_a_panel_the_user_put_away_stays_away_on_the_other_tabs(make_window, qtb
     assert not dock.isVisible()
     action.trigger()  # and F9 still brings it back
     assert dock.isVisible()
+
+
+def test_a_fitted_view_has_no_scroll_bar_and_a_zoomed_one_can_scroll(make_window, qtbot):
+    """Fitted, the whole graph is in view and no scroll bar takes room from it (Qt could leave
+    one showing with nothing to scroll); zoomed in, the bars come back."""
+    window, view, _ = open_lesson_3(make_window, qtbot, (1280, 800))
+    assert not view.horizontalScrollBar().isVisible()
+    assert not view.verticalScrollBar().isVisible()
+    view.zoom(3.0)
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().isVisible())
+    assert view.horizontalScrollBar().maximum() > 0
+    view.fit()
+    qtbot.waitUntil(lambda: not view.horizontalScrollBar().isVisible())
+
+
+def test_a_screenshot_of_the_graph_tab_has_no_empty_scroll_bar(monkeypatch, tmp_path, qapp):
+    """``--screenshot`` of lesson 3 (the graph tab): the window is drawn with the graph fitted
+    and no scroll bar left over from the sizes the view went through."""
+    import gui.app as gui_app
+
+    shown, original = [], gui_app.screenshot
+
+    def spy(app, window, path, size, presenter):
+        grab = window.grab
+
+        def grab_and_look(*args):
+            view = window.graph_tab.view
+            shown.append((view.horizontalScrollBar().isVisible(),
+                          view.verticalScrollBar().isVisible()))
+            return grab(*args)
+
+        window.grab = grab_and_look
+        return original(app, window, path, size, presenter)
+
+    monkeypatch.setattr(gui_app, "screenshot", spy)
+    out = tmp_path / "graph.png"
+    assert gui_app.run(["--lesson", "3", "--steps", "10", "--screenshot", str(out)]) == 0
+    assert shown == [(False, False)]
