@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from core.notation import fmt
+from core.trace import unit_label
 from gui.stepper.network_layout import Placer, edge_candidates
 
 RINGS = 7  # how far round its edge a focus label is looked for (the search costs time per step)
@@ -123,6 +124,21 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         ends = (line.x1(), line.y1(), line.x2(), line.y2())
         (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
                                       r.height(), bounds, rings=RINGS)
+        if view.tables is not None and (not free or far_from(ends, (cx, cy), 2.5 * r.height())):
+            # Crowded round the edge: on the tables' caption line, named.
+            placer.rects = placer.rects[:-1]
+            item.setText(f"{edge_name(view, key)}: {item.text().replace(chr(10), '   ')}")
+            r = item.boundingRect()
+            row = legend_row(view, line.center().x(), r.width() + 4)
+            if row:
+                (cx, cy), free = placer.place(row, r.width() + 4, r.height(), bounds,
+                                              search=False)
+            if not free:
+                placer.rects = placer.rects[:-1] if row else placer.rects
+                item.setText(edge_focus_text(key, kinds, known))
+                r = item.boundingRect()
+                (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()),
+                                              r.width() + 4, r.height(), bounds, rings=RINGS)
         if not free:  # crowded round the edge: the nearest free place farther away
             placer.rects = placer.rects[:-1]
             (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()),
@@ -146,6 +162,34 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)
+
+
+def far_from(ends: tuple, point: tuple, distance: float) -> bool:
+    """Whether ``point`` is farther than ``distance`` from the segment ``ends``."""
+    a, b, p = np.array(ends[:2]), np.array(ends[2:]), np.array(point)
+    t = np.clip(np.dot(p - a, b - a) / max(np.dot(b - a, b - a), 1e-9), 0.0, 1.0)
+    return float(np.hypot(*(a + t * (b - a) - p))) > distance
+
+
+def legend_row(view, x: float, width: float) -> list[tuple[float, float]]:
+    """Centres on the line of the tables' caption ("each cell: w"), between it and the loss,
+    nearest to ``x`` first; none when the line has no room for ``width``."""
+    legend, loss = view.labels.get("name:legend"), view.labels.get("loss")
+    if legend is None or loss is None:
+        return []
+    a, b = legend[0].sceneBoundingRect(), loss[0].sceneBoundingRect()
+    low, high = a.right() + 12 + width / 2, b.left() - 12 - width / 2
+    if high < low:
+        return []
+    xs = sorted(np.arange(low, high + 1e-9, 6.0), key=lambda c: abs(c - x))
+    return [(float(c), a.center().y()) for c in xs]
+
+
+def edge_name(view, key: str) -> str:
+    """``h1,5→h2,7`` for edge ``l:j:i``."""
+    l, j, i = (int(p) for p in key.split(":"))
+    net = view.controller.network
+    return f"{unit_label(net, l - 1, i)}→{unit_label(net, l, j)}"
 
 
 def anywhere(centre, width: float, height: float, bounds: tuple) -> np.ndarray:

@@ -379,3 +379,37 @@ def test_a_dense_networks_units_are_ovals_round_their_u_where_there_is_room(make
         assert node.sceneBoundingRect().contains(text.center())
         assert node.sceneBoundingRect().width() >= text.width()
     assert not overlapping(view)
+
+
+def test_a_weight_in_use_is_shown_by_its_edge_or_named_on_the_tables_caption_line(make_window,
+                                                                                  tmp_path):
+    """2-8-8-1 at 1280x800 has cells of w alone: the ∂L/∂w of the weight in use goes on its
+    edge or, where the drawing is crowded round the edge, on the caption line above the tables
+    with the edge's name, never somewhere far from both."""
+    from gui.stepper.network_focus import edge_name, far_from
+
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [2, 8, 8, 1]))
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    assert view.tables is not None and view.tables.kinds == ("w",)
+    caption = view.labels["name:legend"][0].sceneBoundingRect()
+    named = 0
+    for cursor in range(len(stepper.trace) + 1):
+        stepper.cursor = cursor
+        window.controller.state_changed.emit()
+        if stepper.current is None or not stepper.current.key.startswith("grad_w:"):
+            continue
+        shown = [item for item in view.focus_items if item.isVisible()]
+        assert len(shown) == 1
+        item, key = shown[0], shown[0].data(0)[len("edge:"):]
+        rect = item.sceneBoundingRect()
+        line = view.edges_item.lines[view.edge_index[key]]
+        ends = (line.x1(), line.y1(), line.x2(), line.y2())
+        if far_from(ends, (rect.center().x(), rect.center().y()), 2.5 * rect.height()):
+            assert item.text().startswith(edge_name(view, key) + ": ")
+            assert abs(rect.center().y() - caption.center().y()) < 1
+            named += 1
+        assert fmt(stepper.known()[f"grad_w:{key}"]) in item.text()
+    assert named > 0  # the case this is about does occur
+    assert not overlapping(view)
