@@ -45,6 +45,7 @@ from gui.training.tab import TrainingTab
 
 FONT_SCALES = (0.5, 4.0)  # the text-size range (View ▸ Larger / Smaller text)
 TRAINING_DOCK_WIDTH = 380  # the training controls need less room than the value tables
+ZOOM_STEP = 1.25  # View ▸ Zoom in / out
 
 
 class MainWindow(QMainWindow):
@@ -177,8 +178,16 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+="))
         self._action(view_menu, "&Smaller text", lambda: self.scale_text(1 / 1.15),
                      QKeySequence("Ctrl+-"))
-        self._action(view_menu, "&Fit network to window", self.network_view.fit,
+        self._action(view_menu, "&Fit to window", lambda: self._zoom_view().fit(),
                      QKeySequence("Ctrl+0"))
+        # From the keyboard too (a lecturer's hands stay off the mouse): zooming in spreads the
+        # network out so that the numbers that had no room come out, the view following the
+        # cursor.
+        zoom_in = self._action(view_menu, "Zoom &in", lambda: self._zoom_view().zoom(ZOOM_STEP),
+                               QKeySequence("+"))
+        zoom_in.setShortcuts([QKeySequence("+"), QKeySequence("=")])
+        self._action(view_menu, "Zoom &out", lambda: self._zoom_view().zoom(1 / ZOOM_STEP),
+                     QKeySequence("-"))
         view_menu.addAction(self.values_dock.toggleViewAction())
         self.unit_maps_action = QAction("&Unit maps", self)
         self.unit_maps_action.setCheckable(True)
@@ -392,6 +401,11 @@ class MainWindow(QMainWindow):
         self.unit_maps_action.setChecked(False)
         self.unit_maps_action.blockSignals(False)
 
+    def _zoom_view(self):
+        """The view that View ▸ Zoom and Fit act on: the graph's on its tab, else the network's."""
+        return self.graph_tab.view if self.tabs.currentWidget() is self.graph_tab \
+            else self.network_view
+
     def _show_keys(self) -> None:
         QMessageBox.information(
             self, "Keys",
@@ -401,7 +415,8 @@ class MainWindow(QMainWindow):
             "Ctrl+L: all lessons    Ctrl+[ / Ctrl+]: previous / next lesson    "
             "Ctrl+Shift+R: reset the lesson\n"
             "Ctrl+M: unit maps (click a unit for its map)\n"
-            "F9: lesson panel    F11: presenter mode    Ctrl+= / Ctrl+−: text size    Ctrl+0: fit\n"
+            "F9: lesson panel    F11: presenter mode    Ctrl+= / Ctrl+−: text size\n"
+            "+ / −: zoom in / out (the view follows the cursor)    Ctrl+0: fit to the window\n"
             "Ctrl+wheel: zoom    drag: pan    double-click a weight, bias, input or target: edit")
 
     # -- files ----------------------------------------------------------------------------

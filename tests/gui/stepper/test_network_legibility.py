@@ -413,3 +413,47 @@ def test_a_weight_in_use_is_shown_by_its_edge_or_named_on_the_tables_caption_lin
         assert fmt(stepper.known()[f"grad_w:{key}"]) in item.text()
     assert named > 0  # the case this is about does occur
     assert not overlapping(view)
+
+
+def view_action(window, text):
+    return next(a for a in window.findChildren(type(window.presenter_action))
+                if a.text() == text)
+
+
+def test_zooming_in_from_the_keyboard_brings_out_the_numbers_presenter_mode_has_no_room_for(
+        make_window, tmp_path):
+    """3-5-4-2 in presenter mode at 1280x800: the cells hold w alone. View ▸ Zoom in (+) spreads
+    the network over a larger canvas at the same text size, so that the cells get ∂L/∂w and the
+    new w, every number of the sample is drawn at 22 px, and the view keeps the current
+    operation in sight; Fit (Ctrl+0) brings the whole network back."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    for _ in range(len(stepper.trace) - 5):  # into the updates
+        window.step_controls.actions["step"].trigger()
+    assert view.tables.kinds == ("w",)
+    while view.tables.kinds != ("w", "grad_w", "new_w"):
+        spread = view.spread
+        view_action(window, "Zoom &in").trigger()
+        assert view.spread > spread
+    drawn = {tok for item in view.scene().items()
+             if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible()
+             and QFontMetricsF(item.font()).height() * view.transform().m11() >= 22.0
+             for tok in NUMBER.findall(item.text())}
+    known = stepper.known()
+    assert all(fmt(known[k]) in drawn for k in known
+               if k.split(":")[0] in UNIT_KINDS + EDGE_KINDS)
+    cell = view.labels[stepper.current.key][0] if stepper.current.key in view.labels else None
+    port = QRectF(view.viewport().rect())
+    target = cell if cell is not None else view.cursor_box
+    assert port.intersects(view.mapFromScene(target.sceneBoundingRect()).boundingRect())
+    window.step_controls.actions["step"].trigger()  # the view follows the cursor
+    assert port.intersects(view.mapFromScene(view.cursor_box.sceneBoundingRect()).boundingRect())
+    view_action(window, "&Fit to window").trigger()
+    assert view.spread == 1.0 and view.tables.kinds == ("w",)
+    view_action(window, "Zoom &out").trigger()
+    assert view.transform().m11() < 1.0  # past the fitted view: smaller, as a picture
