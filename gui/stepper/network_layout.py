@@ -106,8 +106,9 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     tallest = max(sizes)
     # Each row's labels stay inside its own height, so the margins only keep the text off the
     # edges of the view and leave a line at the bottom for the loss.
-    top = 0.4 * f
-    bottom = 1.3 * h + 0.3 * f
+    top = 0.4 * f if edge_labels else 0.2 * f
+    # (With tables below, the loss shares its line with their caption, just above them.)
+    bottom = 1.3 * h + 0.3 * f if edge_labels else 1.05 * h + 0.15 * f
     left = max(m.name_text, 0.5 * f) + 0.8 * f
     right = m.target_text + 1.2 * f
     dx = max(width - left - right, 10.0) / max(layers, 1)
@@ -165,7 +166,8 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         for j in range(n):
             centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
     layout = Layout(width, height, centres, radius, full, False, names, half_width, side,
-                    loss_at=(width - 0.5 * f, height - 0.9 * h))
+                    loss_at=(width - 0.5 * f,
+                             height - (0.9 * h if edge_labels else 0.5 * h + 0.1 * f)))
     if full and edge_labels:
         edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         if edges <= MAX_EDGE_LABELS:

@@ -68,7 +68,12 @@ class Tables:
     kinds: tuple[str, ...] = KINDS  # the lines of a cell: all three, or w alone (compact)
 
     def cell_height(self) -> float:
-        return len(self.kinds) * self.line + 0.3 * self.line
+        return len(self.kinds) * self.line + 2 * self.cell_margin()
+
+    def cell_margin(self) -> float:
+        """Above and below a cell's lines: a cell of one line has air round it, the stacked
+        lines of a larger one are told apart by the shading of every other row."""
+        return (0.15 if len(self.kinds) == 1 else 0.06) * self.line
 
 
 def cell_font(view, italic: bool = False):
@@ -80,10 +85,11 @@ def cell_font(view, italic: bool = False):
     return font
 
 
-def shape(sizes: list[int], layer: int) -> tuple[bool, int, int]:
-    """(rows_are_targets, rows, cols) of the table of weight layer ``layer``."""
+def shape(sizes: list[int], layer: int, short: bool = False) -> tuple[bool, int, int]:
+    """(rows_are_targets, rows, cols) of the table of weight layer ``layer``: rows for the
+    larger of its two layers (a narrow table), or with ``short`` for the smaller (a low one)."""
     targets, sources = sizes[layer], sizes[layer - 1]
-    rows_are_targets = targets >= sources
+    rows_are_targets = targets <= sources if short else targets >= sources
     return (rows_are_targets, targets, sources) if rows_are_targets else (False, sources, targets)
 
 
@@ -93,13 +99,14 @@ def cell_strings(known: dict[str, float], key: str, kinds=KINDS) -> list[str]:
 
 
 def plan_tables(network, values: dict[str, float], width_of, name_width_of,
-                line: float, pad: float, kinds=KINDS) -> Tables:
+                line: float, pad: float, kinds=KINDS, short: bool = False) -> Tables:
     """Tables sized for ``values`` (every value of the sample, so that no later string is wider
-    than its column). ``width_of(text)`` measures a cell's text, ``name_width_of`` a name."""
+    than its column). ``width_of(text)`` measures a cell's text, ``name_width_of`` a name;
+    ``short``: each table's rows are the units of the smaller of its two layers."""
     sizes = network.sizes
     plans = []
     for layer in range(1, len(sizes)):
-        rows_are_targets, rows, cols = shape(sizes, layer)
+        rows_are_targets, rows, cols = shape(sizes, layer, short)
         plan = TablePlan(layer, rows_are_targets, rows, cols, [], 0.0)
         for col in range(cols):
             widest = max((width_of(text) for row in range(rows)
@@ -112,7 +119,7 @@ def plan_tables(network, values: dict[str, float], width_of, name_width_of,
                               for row in range(rows)) + pad
         plans.append(plan)
     tables = Tables(plans, line, line, 1.2 * pad, kinds=tuple(kinds))
-    tables.height = tables.head + max(p.rows for p in plans) * tables.cell_height() + 0.5 * pad
+    tables.height = tables.head + max(p.rows for p in plans) * tables.cell_height() + 0.25 * pad
     return tables
 
 
@@ -150,7 +157,7 @@ def cell_spots(tables: Tables) -> dict[str, tuple[float, float, str]]:
         for col, w in enumerate(p.col_widths):
             x += w
             for row in range(p.rows):
-                y = p.y0 + tables.head + row * cell + 0.15 * h + h / 2
+                y = p.y0 + tables.head + row * cell + tables.cell_margin() + h / 2
                 key = p.key(row, col)
                 for n, kind in enumerate(tables.kinds):
                     spots[f"{kind}:{key}"] = (x - 0.25 * h, y + n * h, "right")
@@ -172,7 +179,7 @@ def header_spots(network, tables: Tables) -> list[tuple[str, str, tuple[float, f
             out.append((f"name:col:{p.layer}:{col}", unit_label(network, col_layer, col),
                         (x - 0.25 * h, yh, "right")))
         for row in range(p.rows):
-            y = p.y0 + tables.head + row * cell + 0.15 * h + h / 2
+            y = p.y0 + tables.head + row * cell + tables.cell_margin() + h / 2
             out.append((f"name:row:{p.layer}:{row}", unit_label(network, row_layer, row),
                         (p.x0, y, "left")))
     return out
@@ -213,9 +220,12 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     # A line in each cell for every number the sample will show, so that the drawing stays put
     # as the lines fill in; short of room (presenter mode), fewer lines, and the gradient and
     # new value of the weight in use on its edge.
-    for kinds in (KINDS, KINDS[:2], KINDS[:1]):
+    # Narrow tables leave the drawing the most width; low ones (rows for the smaller layer)
+    # give a cell more lines where the view is short of height (presenter mode).
+    for kinds, short in ((k, short) for k in (KINDS, KINDS[:2], KINDS[:1])
+                         for short in (False, True)):
         tables = plan_tables(network, values, cells.horizontalAdvance,
-                             cells.horizontalAdvance, cells.height(), 0.45 * f, kinds)
+                             cells.horizontalAdvance, cells.height(), 0.45 * f, kinds, short)
         layout = layout_network(sizes, width, height - tables.height, metrics,
                                 edge_labels=False)
         if not layout.full:

@@ -115,6 +115,24 @@ def test_mazur_shows_every_number_legibly(make_window, presenter, bound):
     walk(window, bound, every_weight=True)
 
 
+@pytest.mark.parametrize("example", ["circle", "softmax3"])
+@pytest.mark.parametrize("presenter, bound", [(False, 13.0), (True, 22.0)])
+def test_the_examples_with_weight_tables_show_every_number_legibly(make_window, example,
+                                                                   presenter, bound):
+    """2-4-1 and 2-4-3 have no free place on some edge, so their weights are in tables: every
+    number of the sample is still shown, in presenter mode at 1280x800 too (the tables' rows are
+    then the units of the smaller layer, so that three lines a cell fit)."""
+    window = make_window(example, size=(1280, 800))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(1280, 800)
+    window.network_view.fit()
+    assert window.network_view.tables is not None
+    assert window.network_view.tables.kinds == ("w", "grad_w", "new_w")
+    walk(window, bound, every_weight=True, stride=3)
+
+
 def test_3_5_4_2_shows_every_number_legibly(make_window, tmp_path):
     """Normal mode at 1280x800: every u, z, δ, b, y, w, ∂L/∂w, new w and the loss, at every
     other position of the sample (the weights in tables below the drawing)."""
