@@ -11,10 +11,9 @@ never calls ``setData``, so it can never be mistaken for an edit.
 from __future__ import annotations
 
 import math
-from functools import cache
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QFontMetricsF, QPalette
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.notation import MINUS, fmt
 from core.trace import unit_label, unit_name, value_name
 from gui.stepper.weight_tables import sample_values
+from gui.theme import number_font
 
 UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "∂L/∂b", "new b", "y")
 WEIGHT_COLUMNS = ("edge", "w", "∂L/∂w", "new w", "change")
@@ -44,7 +44,6 @@ HEADER_TIPS = {
 BIAS_UPDATE_COLUMNS = (5, 6)  # hidden when the network does not train its biases
 EDITABLE = ("w:", "b:", "y:", "u:0:")  # the given values; everything else is computed
 BASE_POINTS = 10.0
-NUMBER_FAMILY = "DejaVu Sans Condensed"  # narrow digits: seven columns fit a third of 1280
 MAX_SHARE = 0.45  # of the window's width, the most the dock asks for (the network keeps the rest)
 MIN_SHRINK = 0.75  # the numbers shrink to no less than this share of their size to fit
 Role = Qt.ItemDataRole
@@ -434,7 +433,7 @@ class ValuesDock(QDockWidget):
         self.tabs.setFont(font)
         self._points = font.pointSizeF()
         self._asked = 0  # the width last asked of the window at this size of text
-        numbers = table_font(font)
+        numbers = number_font(font)
         for table in (self.units_table, self.weights_table):
             table.setFont(numbers)
         self._set_column_widths()
@@ -541,20 +540,6 @@ class ValuesDock(QDockWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         self._fit_timer.start()
-
-
-@cache
-def number_family() -> str | None:
-    """The condensed face the tables use where it is installed (None: the default face)."""
-    return NUMBER_FAMILY if NUMBER_FAMILY in QFontDatabase.families() else None
-
-
-def table_font(font: QFont) -> QFont:
-    """``font`` in the condensed face, so that seven columns of numbers fit a dock."""
-    font = QFont(font)
-    if number_family():
-        font.setFamily(number_family())
-    return font
 
 
 def column_texts(model: ValuesModel, values: dict[str, float]) -> list[list[str]]:
