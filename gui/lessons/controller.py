@@ -100,13 +100,13 @@ def run_init(lesson: Lesson, run: int) -> dict | None:
     return dict(init) if init else None
 
 
-def match_shuffle(trainer, config) -> None:
-    """Give a new run's trainer (nothing trained yet) the lesson's shuffle seed and order:
-    the Training tab orders minibatches by its weight seed, a lesson by its ``training.seed``,
-    and with the same order the live run is the lesson's run, number for number."""
-    if trainer is None or trainer.epoch != 0:
-        return
-    trainer.reseed(config.seed, config.shuffle)
+def match_shuffle(training, config) -> None:
+    """Give the Training tab the lesson's shuffle seed and order for this run and for the new
+    runs Reset and Redo make of it: the tab orders minibatches by its weight seed, a lesson by
+    its ``training.seed``, and with the same order the live run is the lesson's run, number for
+    number."""
+    if hasattr(training, "keep_order"):
+        training.keep_order(config.seed, config.shuffle)
 
 
 class LessonController(QObject):
@@ -326,7 +326,7 @@ class LessonController(QObject):
             config = train_config(lesson, run)
             # Train it live stops where the lesson stops.
             self.training.epoch_budget = config.epochs
-            match_shuffle(self.training.trainer, config)
+            match_shuffle(self.training, config)
 
 
     # -- what views show ------------------------------------------------------------------

@@ -424,6 +424,7 @@ class TrainingDock(QDockWidget):
             self.scale.setValue(s.init_scale)
             self.scale.setEnabled(s.init in ("uniform", "normal", "constant"))
             self.seed.setText(str(s.seed))
+            self.seed.setToolTip(self.seed_tip())
             self.optimizer.setCurrentIndex(self.optimizer.findData(s.optimizer))
             params = s.optimizer_params()
             for name, spin in self.params.items():
@@ -434,6 +435,17 @@ class TrainingDock(QDockWidget):
             self.batch.setValue(s.batch_size)
             self.l2.setEditText(f"{s.l2:g}")
             self.grad_noise.setEditText(f"{s.grad_noise:g}")
+
+    def seed_tip(self) -> str:
+        """What the seed field's seed orders: a lesson's run keeps the lesson's minibatch order
+        (through Reset and Undo) until its network, data or seed change."""
+        tip = f"Seed of the new weights and of the minibatch order: {SEED_RANGE}"
+        kept = self.controller.kept_order()
+        if kept is None:
+            return tip
+        order = f"seed {kept[0]}" if kept[1] else "no shuffle"
+        return (f"Seed of the new weights: {SEED_RANGE}. The minibatches come in the lesson's "
+                f"order ({order}) until the network, the data or this seed change.")
 
     def settings_note_text(self) -> str:
         """While the timeline shows a recorded epoch: that the settings shown are the current
