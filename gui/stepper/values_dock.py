@@ -564,7 +564,10 @@ def cell_width(table: QTableView, texts: list[str], header: str) -> int:
     metrics = QFontMetricsF(table.font())
     margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
     grid = 1 if table.showGrid() else 0
-    widest = max((metrics.horizontalAdvance(t) for t in texts), default=0.0)
+    # Each digit as the widest one: a few shapes to measure instead of every number.
+    digit = max("0123456789", key=metrics.horizontalAdvance)
+    shapes = {t.translate(str.maketrans("0123456789", digit * 10)) for t in texts}
+    widest = max((metrics.horizontalAdvance(t) for t in shapes), default=0.0)
     head_margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, table)
     head = metrics.horizontalAdvance(header) + 2 * head_margin + 2
     return math.ceil(max(widest + 2 * margin + grid, head)) + 1
