@@ -10,6 +10,7 @@ takes them over from there). Views listen to the signals; none of them loads any
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 
@@ -101,12 +102,15 @@ def run_init(lesson: Lesson, run: int) -> dict | None:
 
 
 def match_shuffle(training, config) -> None:
-    """Give the Training tab the lesson's shuffle seed and order for this run and for the new
-    runs Reset and Redo make of it: the tab orders minibatches by its weight seed, a lesson by
-    its ``training.seed``, and with the same order the live run is the lesson's run, number for
-    number."""
-    if hasattr(training, "keep_order"):
-        training.keep_order(config.seed, config.shuffle)
+    """Give the Training tab the lesson's shuffle seed and order, for this run (nothing trained
+    yet) and for the new runs Reset and Redo make: the tab orders minibatches by its weight
+    seed, a lesson by its ``training.seed``, and with the same order the live run is the
+    lesson's run, number for number. A network opened after the lesson's orders by its seed."""
+    order = (config.seed, config.shuffle)
+    training.settings = dataclasses.replace(training.settings, lesson_order=order)
+    if training.trainer is not None and training.trainer.epoch == 0:
+        training.trainer.reseed(*order)
+    training.settings_changed.emit()  # the dock says whose order it is
 
 
 class LessonController(QObject):

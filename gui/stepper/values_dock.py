@@ -13,14 +13,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPalette
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
     QMainWindow,
     QMessageBox,
-    QStyle,
     QTableView,
     QTabWidget,
     QWidget,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.notation import MINUS, fmt
 from core.trace import unit_label, unit_name, value_name
+from gui.stepper.column_widths import cell_width, column_texts
 from gui.stepper.weight_tables import sample_values
 from gui.theme import number_font
 
@@ -540,34 +540,3 @@ class ValuesDock(QDockWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         self._fit_timer.start()
-
-
-def column_texts(model: ValuesModel, values: dict[str, float]) -> list[list[str]]:
-    """Per column, the texts its cells show given ``values``."""
-    texts: list[list[str]] = [[] for _ in model.headers]
-    for labels, keys in model.rows:
-        for c in range(model.fixed):
-            texts[c].append(labels[c])
-        for c, key in enumerate(keys, model.fixed):
-            if isinstance(key, tuple):
-                if key[0] in values and key[1] in values:
-                    texts[c].append(fmt(values[key[1]] - values[key[0]]))
-            elif key in values:
-                texts[c].append(fmt(values[key]))
-    return texts
-
-
-def cell_width(table: QTableView, texts: list[str], header: str) -> int:
-    """The least column width that shows each of ``texts`` and the header whole: Qt elides a
-    text wider than the cell less its grid line and the style's text margins."""
-    style = table.style()
-    metrics = QFontMetricsF(table.font())
-    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
-    grid = 1 if table.showGrid() else 0
-    # Each digit as the widest one: a few shapes to measure instead of every number.
-    digit = max("0123456789", key=metrics.horizontalAdvance)
-    shapes = {t.translate(str.maketrans("0123456789", digit * 10)) for t in texts}
-    widest = max((metrics.horizontalAdvance(t) for t in shapes), default=0.0)
-    head_margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, table)
-    head = metrics.horizontalAdvance(header) + 2 * head_margin + 2
-    return math.ceil(max(widest + 2 * margin + grid, head)) + 1

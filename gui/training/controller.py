@@ -109,9 +109,6 @@ class TrainingController(QObject):
         self.undo_stack.setUndoLimit(100)
         self._cache: dict[DataSettings, Dataset] = {}
         self._replacing = False
-        # A lesson's minibatch order, (settings, seed, shuffle): every new run of exactly those
-        # settings' network and data takes it (see keep_order); None: the settings' seed.
-        self.lesson_order: tuple | None = None
         self.pacer = FramePacer(self)
         self.stepper_sync = StepperSync(step, self)
 
@@ -358,23 +355,6 @@ class TrainingController(QObject):
         self.undo_stack.push(SettingsCommand(self, self.settings, self.settings,
                                              "Reset weights", self.run_state(), True))  # fmt: skip
 
-    def keep_order(self, seed: int | None, shuffle: bool) -> None:
-        """Order the minibatches from ``seed`` (a lesson's) in this run, if nothing is trained
-        yet, and in every new run (Reset, Redo) while the network and data are these; a change
-        of either (or of the seed) goes back to the settings' seed."""
-        s = self.settings
-        self.lesson_order = ((s.network_key(), s.data), seed, shuffle)
-        if self.trainer is not None and self.trainer.epoch == 0:
-            self.trainer.reseed(seed, shuffle)
-        self.settings_changed.emit()  # the dock says whose order it is
-
-    def kept_order(self) -> tuple[int | None, bool] | None:
-        """(seed, shuffle) of the lesson's order while it applies to the settings, else None."""
-        order, s = self.lesson_order, self.settings
-        if order is not None and order[0] == (s.network_key(), s.data):
-            return order[1], order[2]
-        return None
-
     def run_state(self) -> RunState:
         shown = self.step.network
         network = shown.copy() if self.trainer is None and shown is not None else None
@@ -489,8 +469,8 @@ class TrainingController(QObject):
         trainer = None
         self.problem = mismatch(net, self.train)
         if not self.problem:
-            config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, l2=s.l2, seed=s.seed,
-                                 grad_noise=s.grad_noise)
+            config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, l2=s.l2,
+                                 grad_noise=s.grad_noise, **s.order())  # a lesson's, or by seed
             optimizer = Optimizer(s.optimizer, s.learning_rate, dict(s.params))
             try:
                 trainer = Trainer(net.copy(), self.train.X, self.train.Y, self.test.X,
@@ -498,8 +478,6 @@ class TrainingController(QObject):
             except ValueError as exc:
                 self.problem = str(exc)
             else:
-                if self.kept_order() is not None:
-                    trainer.reseed(*self.kept_order())  # the lesson's run again
                 trainer.history.append(trainer.evaluate())  # epoch 0: before training
                 trainer.timeline = Timeline.for_parameters(trainer.network.parameters())
                 trainer.timeline.record(0, trainer.network.parameters())
@@ -565,7 +543,6 @@ class TrainingController(QObject):
         """The user opened a network: take its data set and settings, forget the undo steps."""
         was_running = self._stop_worker()
         self.epoch_budget = None
-        self.lesson_order = None  # a lesson that loaded the network gives its order after this
         settings = settings_from_loaded(self.step.loaded)
         try:
             data = self._load(settings.data)

@@ -437,15 +437,14 @@ class TrainingDock(QDockWidget):
             self.grad_noise.setEditText(f"{s.grad_noise:g}")
 
     def seed_tip(self) -> str:
-        """What the seed field's seed orders: a lesson's run keeps the lesson's minibatch order
-        (through Reset and Undo) until its network, data or seed change."""
-        tip = f"Seed of the new weights and of the minibatch order: {SEED_RANGE}"
-        kept = self.controller.kept_order()
-        if kept is None:
-            return tip
-        order = f"seed {kept[0]}" if kept[1] else "no shuffle"
+        """What the Seed field's seed draws: in a lesson's run the lesson orders the minibatches
+        (through Reset, Undo and a new seed), which the tooltip says."""
+        order = self.controller.settings.lesson_order
+        if order is None:
+            return f"Seed of the new weights and of the minibatch order: {SEED_RANGE}"
+        shuffle = f"seed {order[0]}" if order[1] else "no shuffle"
         return (f"Seed of the new weights: {SEED_RANGE}. The minibatches come in the lesson's "
-                f"order ({order}) until the network, the data or this seed change.")
+                f"order ({shuffle}) until another network is opened.")
 
     def settings_note_text(self) -> str:
         """While the timeline shows a recorded epoch: that the settings shown are the current

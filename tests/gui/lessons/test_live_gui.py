@@ -201,7 +201,8 @@ def test_a_figure_behind_the_trainer_draws_the_network_of_the_epoch_it_shows(win
 def test_reset_and_undo_keep_the_lessons_minibatch_order(window, monkeypatch):
     """A live run takes the lesson's shuffle seed (not the tab's weight seed). Reset makes the
     lesson's run again, number for number, Undo brings the trained run back and Redo makes it
-    anew; the seed field's tooltip says whose order it is. A new seed orders by that seed."""
+    anew; a new seed draws new weights and the order stays the lesson's; the Seed field's
+    tooltip says so. Another network orders by its own seed again."""
     assert window.open_lesson("linear-units")
     training, pre = window.training, window.lessons.result.runs[0]
     lesson_seed = pre.config.seed
@@ -226,10 +227,12 @@ def test_reset_and_undo_keep_the_lessons_minibatch_order(window, monkeypatch):
     assert training.trainer is trained
     training.undo_stack.redo()
     run_again()
-    tip = window.training_dock.seed_tip()
-    assert f"lesson's order (seed {lesson_seed})" in tip
     seed = window.training_dock.seed
+    assert f"lesson's order (seed {lesson_seed})" in seed.toolTip()
     seed.setText("7")
     seed.editingFinished.emit()
-    assert training.settings.seed == 7 and training.trainer.config.seed == 7
+    assert training.settings.seed == 7 and training.trainer.config.seed == lesson_seed
+    assert f"lesson's order (seed {lesson_seed})" in seed.toolTip()
+    assert window.open_example("circle")
+    assert training.trainer.config.seed == training.settings.seed
     assert "lesson" not in seed.toolTip()

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QLineEdit, QStyle
 from core.netfile import LoadedNetwork, load_network
 from core.network import build_network
 from core.notation import fmt
-from gui.stepper.values_dock import MAX_SHARE, MIN_SHRINK, ValuesDock, column_texts
+from gui.stepper.column_widths import column_texts
+from gui.stepper.values_dock import MAX_SHARE, MIN_SHRINK, ValuesDock
 from gui.stepper.weight_tables import sample_values
 
 Role = Qt.ItemDataRole
