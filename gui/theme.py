@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontDatabase
+
+NUMBER_FAMILY = "DejaVu Sans Condensed"  # narrow digits for tables of numbers
+
+
+@cache
+def _has_number_family() -> bool:
+    return NUMBER_FAMILY in QFontDatabase.families()
+
+
+def number_font(font: QFont) -> QFont:
+    """``font`` in the condensed face where it is installed (else unchanged): tables of numbers
+    are measured, so without it they are only wider."""
+    font = QFont(font)
+    if _has_number_family():
+        font.setFamily(NUMBER_FAMILY)
+    return font
 
 
 @dataclass(frozen=True)

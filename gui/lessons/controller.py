@@ -10,6 +10,7 @@ takes them over from there). Views listen to the signals; none of them loads any
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 
@@ -100,13 +101,16 @@ def run_init(lesson: Lesson, run: int) -> dict | None:
     return dict(init) if init else None
 
 
-def match_shuffle(trainer, config) -> None:
-    """Give a new run's trainer (nothing trained yet) the lesson's shuffle seed and order:
-    the Training tab orders minibatches by its weight seed, a lesson by its ``training.seed``,
-    and with the same order the live run is the lesson's run, number for number."""
-    if trainer is None or trainer.epoch != 0:
-        return
-    trainer.reseed(config.seed, config.shuffle)
+def match_shuffle(training, config) -> None:
+    """Give the Training tab the lesson's shuffle seed and order, for this run (nothing trained
+    yet) and for the new runs Reset and Redo make: the tab orders minibatches by its weight
+    seed, a lesson by its ``training.seed``, and with the same order the live run is the
+    lesson's run, number for number. A network opened after the lesson's orders by its seed."""
+    order = (config.seed, config.shuffle)
+    training.settings = dataclasses.replace(training.settings, lesson_order=order)
+    if training.trainer is not None and training.trainer.epoch == 0:
+        training.trainer.reseed(*order)
+    training.settings_changed.emit()  # the dock says whose order it is
 
 
 class LessonController(QObject):
@@ -326,7 +330,7 @@ class LessonController(QObject):
             config = train_config(lesson, run)
             # Train it live stops where the lesson stops.
             self.training.epoch_budget = config.epochs
-            match_shuffle(self.training.trainer, config)
+            match_shuffle(self.training, config)
 
 
     # -- what views show ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
+    QMainWindow,
     QMessageBox,
     QTableView,
     QTabWidget,
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 
 from core.notation import MINUS, fmt
 from core.trace import unit_label, unit_name, value_name
+from gui.stepper.column_widths import cell_width, column_texts
+from gui.stepper.weight_tables import sample_values
+from gui.theme import number_font
 
 UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "∂L/∂b", "new b", "y")
 WEIGHT_COLUMNS = ("edge", "w", "∂L/∂w", "new w", "change")
@@ -40,6 +44,8 @@ HEADER_TIPS = {
 BIAS_UPDATE_COLUMNS = (5, 6)  # hidden when the network does not train its biases
 EDITABLE = ("w:", "b:", "y:", "u:0:")  # the given values; everything else is computed
 BASE_POINTS = 10.0
+MAX_SHARE = 0.45  # of the window's width, the most the dock asks for (the network keeps the rest)
+MIN_SHRINK = 0.75  # the numbers shrink to no less than this share of their size to fit
 Role = Qt.ItemDataRole
 # Built once: combining Qt flags in Python is slow enough to show when painting 1,000 cells.
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -246,7 +252,9 @@ class ValuesDock(QDockWidget):
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
-        self._fit_timer.timeout.connect(self._fit_units_columns)
+        self._fit_timer.timeout.connect(self._fit_columns)
+        self.tabs.currentChanged.connect(lambda _: self._fit_timer.start())
+        self._needs: tuple | None = None  # (what they were measured for, widths per table)
         self.set_font_scale(1.0)
         self.edit_rejected.connect(self._on_edit_rejected, Qt.ConnectionType.QueuedConnection)
         controller.network_replaced.connect(self._on_network_replaced)
@@ -423,72 +431,112 @@ class ValuesDock(QDockWidget):
         font = self.tabs.font()
         font.setPointSizeF(BASE_POINTS * scale)
         self.tabs.setFont(font)
+        self._points = font.pointSizeF()
+        self._asked = 0  # the width last asked of the window at this size of text
+        numbers = number_font(font)
         for table in (self.units_table, self.weights_table):
-            table.setFont(font)
-            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+            table.setFont(numbers)
         self._set_column_widths()
 
     def _set_column_widths(self) -> None:
         for table in (self.units_table, self.weights_table):
-            metrics = table.fontMetrics()
-            headers = table.model().headers
-            for c, header in enumerate(headers):
-                sample = {"unit": "h6,16", "edge": "h5,16→h6,16"}
-                text = sample.get(header, "−0.0004386")
-                width = max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header))
-                table.setColumnWidth(c, width + 2 * metrics.averageCharWidth() + 6)
-            # The name column keeps its width; the number columns share the rest of the dock,
-            # so that every column (b and y too) is in view without a horizontal scroll bar.
             header = table.horizontalHeader()
-            header.setMinimumSectionSize(metrics.horizontalAdvance("−0.00") + 6)
-            model = table.model()
-            names = [model.rows[r][0][0] for r in range(model.rowCount())] or [headers[0]]
-            name_width = max(metrics.horizontalAdvance(str(n)) for n in [*names, headers[0]])
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-            table.setColumnWidth(0, name_width + metrics.averageCharWidth() + 6)
-            mode = (QHeaderView.ResizeMode.Interactive if table is self.units_table
-                    else QHeaderView.ResizeMode.Stretch)
-            for c in range(1, len(headers)):
-                header.setSectionResizeMode(c, mode)
-        self._fit_units_columns()
+            header.setMinimumSectionSize(4)  # each column gets the width its texts need
+            for c in range(table.model().columnCount()):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+        self._needs = None
+        self._fit_columns()
         self.tabs.updateGeometry()
 
-    def _fit_units_columns(self) -> None:
-        """Share the units table's width among its number columns by what they show now: a
-        column of short numbers (a bias of 0, a target of 1) gives room to one of long ones, so
-        that the numbers are whole and every column (b and y too) is in view."""
-        table, model = self.units_table, self.units_model
-        metrics = table.fontMetrics()
-        pad = 10  # the cell's margins
+    def _set_points(self, points: float) -> None:
+        for table in (self.units_table, self.weights_table):
+            if table.font().pointSizeF() != points:
+                font = table.font()
+                font.setPointSizeF(points)
+                table.setFont(font)
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+    def _sample_values(self) -> dict:
+        """Every value the tables will show in this sample (the columns are sized for them all,
+        so that no column changes width as the sample is stepped through)."""
+        stepper = self.controller.stepper
+        if stepper is None or getattr(self.controller, "layer_mode", False):
+            return dict(self._values)
+        return {**sample_values(stepper), **self._values}
+
+    def _column_needs(self) -> dict[QTableView, list[int]]:
+        """The width each column needs to show its widest text of the sample whole."""
+        stepper = self.controller.stepper
+        key = (None if stepper is None else stepper.trace, self.units_table.font().key(),
+               getattr(self.controller, "layer_mode", False))
+        old = None if self._needs is None else self._needs[0]
+        if old is not None and old[0] is key[0] and old[1:] == key[1:] and not key[2]:
+            return self._needs[1]
+        values = self._sample_values()
         needs = {}
-        for c in range(1, model.columnCount()):
-            if table.isColumnHidden(c):
-                continue
-            longest = model.headers[c]
-            for r in range(model.rowCount()):
-                text = model.data(model.index(r, c))
-                if text and len(text) > len(longest):
-                    longest = text
-            needs[c] = metrics.horizontalAdvance(longest) + pad
-        if not needs:
+        for table in (self.units_table, self.weights_table):
+            model = table.model()
+            texts = column_texts(model, values)
+            needs[table] = [cell_width(table, t, model.headers[c]) for c, t in enumerate(texts)]
+        self._needs = (key, needs)
+        return needs
+
+    def _room(self, table: QTableView) -> int:
+        """The width ``table`` has for its columns. A table in a hidden tab keeps an old size, so
+        this is worked out from the tab on show."""
+        shown = self.tabs.currentWidget() or table
+        height = shown.height() - 2 * table.frameWidth() - table.horizontalHeader().height()
+        bar = table.verticalScrollBar().sizeHint().width()
+        return (shown.width() - 2 * table.frameWidth()
+                - (bar if table.verticalHeader().length() > height else 0))
+
+    def _shortfall(self) -> int:
+        """How many pixels the widest table lacks to show its needs (0 or less: none)."""
+        needs = self._column_needs()
+        return max(sum(n for c, n in enumerate(needs[t]) if not t.isColumnHidden(c)) - self._room(t)
+                   for t in (self.units_table, self.weights_table))
+
+    def _fit_columns(self) -> None:
+        """Give each column the width its numbers need and share what is left evenly among the
+        number columns, so that every number is whole and every column (b and y too) is in
+        view. A dock too narrow for that asks the window for the width (up to ``MAX_SHARE``
+        of it), then makes its numbers smaller (by up to ``MIN_SHRINK``)."""
+        points = self._points
+        self._set_points(points)
+        if self._shortfall() > 0:
+            self._ask_for_width(self.width() + self._shortfall())
+        while self.isVisible() and self._shortfall() > 0 and points > MIN_SHRINK * self._points:
+            points = max(MIN_SHRINK * self._points, points - 0.5)
+            self._set_points(points)
+        needs = self._column_needs()
+        for table in (self.units_table, self.weights_table):
+            shown = [c for c in range(len(needs[table])) if not table.isColumnHidden(c)]
+            extra = max(0, self._room(table) - sum(needs[table][c] for c in shown))
+            numbers = shown[1:]
+            for c in shown:
+                width = needs[table][c]
+                if c in numbers:  # the last one takes the pixels the even share leaves
+                    width += extra // len(numbers)
+                    if c == numbers[-1]:
+                        width += extra % len(numbers)
+                if table.columnWidth(c) != width:
+                    table.setColumnWidth(c, width)
+
+    def _ask_for_width(self, width: int) -> None:
+        """Widen the docked dock to ``width``, within ``MAX_SHARE`` of the window; once for each
+        width, so that a user who narrows the dock again is not overruled at the next step."""
+        window = self.parentWidget()
+        if not isinstance(window, QMainWindow) or self.isFloating() or not self.isVisible():
             return
-        room = table.viewport().width() - table.columnWidth(0) - 2
-        least = table.horizontalHeader().minimumSectionSize()
-        widths: dict[int, int] = {}
-        free = dict(needs)
-        while free:  # columns that would fall below the least width get it; the rest share
-            factor = (room - sum(widths.values())) / sum(free.values())
-            small = {c for c, need in free.items() if need * factor < least}
-            if not small:
-                widths.update({c: int(need * factor) for c, need in free.items()})
-                break
-            for c in small:
-                widths[c] = least
-                del free[c]
-        for c, width in widths.items():
-            if table.columnWidth(c) != width:
-                table.setColumnWidth(c, width)
+        width = min(width, int(MAX_SHARE * window.width()))
+        if width > self.width() and width > self._asked:
+            self._asked = width
+            window.resizeDocks([self], [width], Qt.Orientation.Horizontal)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
+        self._fit_timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
         self._fit_timer.start()

@@ -469,8 +469,8 @@ class TrainingController(QObject):
         trainer = None
         self.problem = mismatch(net, self.train)
         if not self.problem:
-            config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, l2=s.l2, seed=s.seed,
-                                 grad_noise=s.grad_noise)
+            config = TrainConfig(epochs=s.epochs, batch_size=s.batch_size, l2=s.l2,
+                                 grad_noise=s.grad_noise, **s.order())  # a lesson's, or by seed
             optimizer = Optimizer(s.optimizer, s.learning_rate, dict(s.params))
             try:
                 trainer = Trainer(net.copy(), self.train.X, self.train.Y, self.test.X,

@@ -424,6 +424,7 @@ class TrainingDock(QDockWidget):
             self.scale.setValue(s.init_scale)
             self.scale.setEnabled(s.init in ("uniform", "normal", "constant"))
             self.seed.setText(str(s.seed))
+            self.seed.setToolTip(self.seed_tip())
             self.optimizer.setCurrentIndex(self.optimizer.findData(s.optimizer))
             params = s.optimizer_params()
             for name, spin in self.params.items():
@@ -434,6 +435,16 @@ class TrainingDock(QDockWidget):
             self.batch.setValue(s.batch_size)
             self.l2.setEditText(f"{s.l2:g}")
             self.grad_noise.setEditText(f"{s.grad_noise:g}")
+
+    def seed_tip(self) -> str:
+        """What the Seed field's seed draws: in a lesson's run the lesson orders the minibatches
+        (through Reset, Undo and a new seed), which the tooltip says."""
+        order = self.controller.settings.lesson_order
+        if order is None:
+            return f"Seed of the new weights and of the minibatch order: {SEED_RANGE}"
+        shuffle = f"seed {order[0]}" if order[1] else "no shuffle"
+        return (f"Seed of the new weights: {SEED_RANGE}. The minibatches come in the lesson's "
+                f"order ({shuffle}) until another network is opened.")
 
     def settings_note_text(self) -> str:
         """While the timeline shows a recorded epoch: that the settings shown are the current

@@ -84,6 +84,8 @@ class TrainSettings:
     batch_size, l2 : samples per step; λ of the L2 penalty.
     grad_noise : σ of the Gaussian noise added to every step's gradient (0: none).
     init, init_scale, seed : how new weights are drawn; the seed also orders the minibatches.
+    lesson_order : (seed, shuffle) of a lesson's minibatch order, which then orders every new
+        run of the lesson's network (Reset, Redo, a new seed too) in place of ``seed``.
     """
 
     data: DataSettings = field(default_factory=DataSettings)
@@ -99,6 +101,13 @@ class TrainSettings:
     init_scale: float = 0.5
     seed: int = 0
     epochs: int = 200  # kept for the file's training block; Train runs until paused
+    lesson_order: tuple[int | None, bool] | None = None
+
+    def order(self) -> dict:
+        """The seed and shuffle of a new run's TrainConfig."""
+        if self.lesson_order is None:
+            return {"seed": self.seed}
+        return {"seed": self.lesson_order[0], "shuffle": self.lesson_order[1]}
 
     def network_key(self) -> tuple:
         """The fields that need a freshly built network when they change."""

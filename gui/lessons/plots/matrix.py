@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.notation import fmt
 from gui.lessons.fonts import scale_fonts, text_scale
+from gui.theme import number_font
 
 POSITIVE = (33, 102, 172)
 NEGATIVE = (214, 96, 39)
@@ -46,6 +47,7 @@ class MatrixTable(QWidget):
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.table = QTableWidget()
+        self.table.setFont(number_font(self.table.font()))  # narrow digits: a row of matrices fits
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -113,6 +113,28 @@ def test_linear_units_lesson_shows_the_product_of_the_weight_matrices(window):
     np.testing.assert_allclose(deep, single, atol=1e-12)  # the same predictions
 
 
+def test_linear_units_matrices_are_whole_without_a_sideways_scroll(make_window, qtbot):
+    """At 1280 × 800 the row W⁽³⁾ × W⁽²⁾ × W⁽¹⁾ = W + b fits the figure, bias included, and
+    every number fits its cell (linear hidden units and tanh ones)."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_lesson("linear-units")
+    collapse = window.lesson_tab.figure("collapse")
+    for choice in (0, 1):
+        if choice:
+            set_control(window, "units", choice)
+        bar = collapse.scroll.horizontalScrollBar()
+        qtbot.waitUntil(lambda: collapse.scroll.viewport().width() > 300)
+        qtbot.waitUntil(lambda: bar.maximum() == 0, timeout=2000)  # noqa: B023 (laid out)
+        strip = collapse.scroll.widget()
+        for matrix in (*collapse.layer_tables[:3], collapse.product_table, collapse.bias_table):
+            corner = matrix.table.mapTo(strip, matrix.table.rect().topRight())
+            assert matrix.table.isVisible() and corner.x() <= collapse.scroll.viewport().width()
+            metrics = matrix.table.fontMetrics()
+            for row in matrix.texts():
+                for c, text in enumerate(row):
+                    assert metrics.horizontalAdvance(text) < matrix.table.columnWidth(c), text
+
+
 def test_two_layer_lesson_draws_one_line_per_hidden_unit(window):
     assert window.open_lesson("two-layers")
     boundary = window.lesson_tab.figure("boundary")

@@ -196,3 +196,43 @@ def test_a_figure_behind_the_trainer_draws_the_network_of_the_epoch_it_shows(win
     for shown, kept in zip(follower.live.network.parameters(), recorded):
         np.testing.assert_array_equal(shown, kept)
     assert f"epoch {epoch} of" in tab.figure("boundary").heading.text()
+
+
+def test_reset_and_undo_keep_the_lessons_minibatch_order(window, monkeypatch):
+    """A live run takes the lesson's shuffle seed (not the tab's weight seed). Reset makes the
+    lesson's run again, number for number, Undo brings the trained run back and Redo makes it
+    anew; a new seed draws new weights and the order stays the lesson's; the Seed field's
+    tooltip says so. Another network orders by its own seed again."""
+    assert window.open_lesson("linear-units")
+    training, pre = window.training, window.lessons.result.runs[0]
+    lesson_seed = pre.config.seed
+    assert lesson_seed != training.settings.seed  # else the test would show nothing
+    press_train_it_live(window, monkeypatch)
+    assert training.trainer.config.seed == lesson_seed
+    budget = training.epoch_budget
+    training.train_sync(budget)
+    trained = training.trainer
+
+    def run_again():
+        assert training.trainer is not trained and training.trainer.epoch == 0
+        assert training.trainer.config.seed == lesson_seed
+        training.train_sync(budget)
+        lesson = pre.history.train_loss
+        np.testing.assert_allclose(training.trainer.history.train_loss[-len(lesson):], lesson,
+                                   rtol=1e-9)  # fmt: skip
+
+    training.reset()
+    run_again()
+    training.undo_stack.undo()
+    assert training.trainer is trained
+    training.undo_stack.redo()
+    run_again()
+    seed = window.training_dock.seed
+    assert f"lesson's order (seed {lesson_seed})" in seed.toolTip()
+    seed.setText("7")
+    seed.editingFinished.emit()
+    assert training.settings.seed == 7 and training.trainer.config.seed == lesson_seed
+    assert f"lesson's order (seed {lesson_seed})" in seed.toolTip()
+    assert window.open_example("circle")
+    assert training.trainer.config.seed == training.settings.seed
+    assert "lesson" not in seed.toolTip()

@@ -1,15 +1,20 @@
 """The Values dock shows exactly the core's numbers at the cursor, blanks for the unknown, and
 edits the given values through the controller."""
 
+import json
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QLineEdit, QStyle
 
-from core.netfile import LoadedNetwork
+from core.netfile import LoadedNetwork, load_network
 from core.network import build_network
 from core.notation import fmt
-from gui.stepper.values_dock import ValuesDock
+from gui.stepper.column_widths import column_texts
+from gui.stepper.values_dock import MAX_SHARE, MIN_SHRINK, ValuesDock
+from gui.stepper.weight_tables import sample_values
 
 Role = Qt.ItemDataRole
 
@@ -197,11 +202,12 @@ def test_a_new_network_rebuilds_the_rows(dock, controller):
 
 def test_font_scale(dock):
     dock.set_font_scale(2.0)
-    assert dock.weights_table.font().pointSizeF() == pytest.approx(20)
-    # A column holds at least a four-digit number; it grows to share the dock's width.
-    assert dock.weights_table.columnWidth(1) > dock.weights_table.fontMetrics().horizontalAdvance(
-        "−0.1234"
-    )
+    table = dock.weights_table
+    assert table.font().pointSizeF() == pytest.approx(20)
+    # A column is at least as wide as its widest number of the sample at that size.
+    texts = column_texts(dock.weights_model, sample_values(dock.controller.stepper))[1]
+    widest = max(table.fontMetrics().horizontalAdvance(t) for t in texts)
+    assert table.columnWidth(1) > widest
 
 
 def test_typing_the_rounded_value_shown_sets_it_exactly(dock, controller):
@@ -216,21 +222,88 @@ def test_typing_the_rounded_value_shown_sets_it_exactly(dock, controller):
     assert controller.stepper.network.layers[0].W[0, 0] == 0.1498
 
 
-def test_every_column_fits_the_dock_at_1280_by_800(make_window, qtbot):
-    window = make_window("circle", size=(1280, 800))
-    dock = window.values_dock
+def write_3542(folder) -> str:
+    """The 3-5-4-2 tanh network whose small numbers were once elided ("−0.000…")."""
+    layers = [{"units": n, "activation": "tanh"} for n in (5, 4)]
+    layers.append({"units": 2, "activation": "sigmoid"})
+    net = {"format": "backprop-network", "version": 1, "name": "3-5-4-2", "inputs": 3,
+           "init": {"scheme": "xavier", "seed": 3}, "layers": layers, "loss": "half_squared",
+           "train_biases": True, "optimizer": {"name": "sgd", "learning_rate": 0.5},
+           "sample": {"x": [0.3, 0.6, 0.9], "y": [0.5, 0.5]}}
+    path = folder / "net-3-5-4-2.json"
+    path.write_text(json.dumps(net))
+    return str(path)
+
+
+def check_whole(qtbot, dock):
+    """Each table shown in turn: every column in view, no sideways scroll bar, and every cell's
+    text no wider than its column less the grid line and the style's text margins (what Qt
+    would otherwise elide)."""
     for table in (dock.units_table, dock.weights_table):
         dock.tabs.setCurrentWidget(table)
-        qtbot.wait(60)  # the columns are fitted once the step's events are through
-        header = table.horizontalHeader()
-        port = table.viewport().width()
-        for c in range(table.model().columnCount()):
-            right = header.sectionViewportPosition(c) + header.sectionSize(c)
-            assert right <= port + 1, table.model().headers[c]
-            assert header.sectionSize(c) >= table.fontMetrics().horizontalAdvance("−0.00")
-        assert not table.horizontalScrollBar().isVisible()
-    headers = dock.units_table.model().headers
-    assert "b" in headers and "y" in headers
+        model, header = table.model(), table.horizontalHeader()
+        port = table.viewport()
+        qtbot.waitUntil(lambda: not dock._fit_timer.isActive())  # fitted after the tab change
+        metrics = QFontMetricsF(table.font())
+        margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table)
+        for c in range(model.columnCount()):
+            if table.isColumnHidden(c):
+                continue
+            assert header.sectionViewportPosition(c) + header.sectionSize(c) <= port.width()
+            room = table.columnWidth(c) - 1 - 2 * (margin + 1)
+            for r in range(model.rowCount()):
+                text = model.index(r, c).data()
+                assert metrics.horizontalAdvance(text or "") <= room, (text, model.headers[c])
+        bar = table.horizontalScrollBar()  # its range follows the columns after an event
+        qtbot.waitUntil(lambda: bar.maximum() == 0, timeout=2000)  # noqa: B023
+    assert {"b", "y"} <= {h for c, h in enumerate(dock.units_model.headers)
+                          if not dock.units_table.isColumnHidden(c)}
+
+
+@pytest.mark.parametrize("example", ["mazur", "circle", "softmax3", "3-5-4-2"])
+def test_every_number_is_whole_at_1280_by_800(make_window, qtbot, tmp_path, example):
+    """At the end of a sample (where the longest numbers are) and at its start."""
+    window = make_window("mazur" if example == "3-5-4-2" else example, size=(1280, 800))
+    if example == "3-5-4-2":
+        window.controller.set_loaded(load_network(write_3542(tmp_path)))
+    dock = window.values_dock
+    width = dock.width()
+    window.controller.to_end()
+    check_whole(qtbot, dock)
+    assert dock.width() == width  # normal mode: the dock's own width is enough
+    widths = [dock.units_table.columnWidth(c) for c in range(8)]
+    window.controller.to_start()
+    check_whole(qtbot, dock)
+    dock.tabs.setCurrentWidget(dock.units_table)
+    qtbot.waitUntil(lambda: not dock._fit_timer.isActive())
+    assert [dock.units_table.columnWidth(c) for c in range(8)] == widths  # sized for the sample
+
+
+def test_presenter_mode_the_dock_widens_then_shrinks_its_numbers(make_window, qtbot, tmp_path):
+    """Shown in presenter mode at 1280 × 800, the 3-5-4-2 network's seven columns need more
+    than the dock's width at 1.6 × the text: it takes up to MAX_SHARE of the window, then
+    smaller numbers (never under MIN_SHRINK of their size), and every number stays whole."""
+    window = make_window("mazur", size=(1280, 800))
+    window.controller.set_loaded(load_network(write_3542(tmp_path)))
+    window.presenter_action.setChecked(True)
+    window.showNormal()  # offscreen there is no screen to fill
+    window.resize(1280, 800)
+    dock = window.values_dock
+    before = dock.width()
+    dock.toggleViewAction().trigger()
+    assert dock.isVisible()
+    window.controller.to_end()
+    check_whole(qtbot, dock)
+    asked = dock.tabs.font().pointSizeF()
+    points = dock.units_table.font().pointSizeF()
+    assert before < dock.width() <= MAX_SHARE * window.width() + 1
+    assert MIN_SHRINK * asked <= points <= asked
+    # The user may narrow the dock again; the next step does not widen it back.
+    window.resizeDocks([dock], [before], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() == before)
+    window.controller.back()
+    qtbot.wait(20)
+    assert dock.width() == before
 
 
 def test_larger_text_grows_the_rows(make_window):
@@ -241,26 +314,7 @@ def test_larger_text_grows_the_rows(make_window):
     assert table.verticalHeader().defaultSectionSize() > before
 
 
-def test_numbers_are_whole_once_known(make_window, qtbot):
-    """The units table shares its width by what the columns show: after a whole sample of the
-    circle network every number fits its column, and no column is out of view."""
-    window = make_window("circle", size=(1280, 800))
-    window.controller.to_end()
-    table, model = window.values_dock.units_table, window.values_dock.units_model
-    # The columns are shared out once the event loop has laid the table out (not a timing).
-    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5000)
-    metrics = table.fontMetrics()
-    for c in range(1, model.columnCount()):
-        for r in range(model.rowCount()):
-            text = model.data(model.index(r, c))
-            if text:
-                assert metrics.horizontalAdvance(text) + 6 <= table.columnWidth(c), (text, c)
-    assert table.horizontalScrollBar().maximum() == 0
-
-
 def test_a_refused_edit_of_a_computed_value_names_it_once(controller, qtbot):
-    from gui.stepper.values_dock import ValuesDock
-
     dock = ValuesDock(controller)
     qtbot.addWidget(dock)
     messages = []
