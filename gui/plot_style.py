@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -263,6 +263,7 @@ class ScaledLegend(pg.LegendItem):
         self.text_scale = 1.0
         self.opts["labelTextSize"] = f"{_points(1.0, 1.1)}pt"
         self.base_columns = self.columnCount
+        self.room: float | None = None  # the width it may take (see fit_width)
 
     def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph)
         super().addItem(item, name)
@@ -274,20 +275,45 @@ class ScaledLegend(pg.LegendItem):
 
     def set_text_scale(self, scale: float) -> None:
         self.text_scale = scale
-        # Large text: a legend above its plot wraps into rows of two rather than widen the
-        # plot beyond its view.
-        columns = min(self.base_columns, 2) if scale >= LARGE_TEXT else self.base_columns
-        if columns != self.columnCount:
-            self.setColumnCount(columns)
         size = f"{_points(scale, 1.1)}pt"
         self.opts["labelTextSize"] = size
         for sample, label in self.items:
             label.setText(label.text, size=size)
             if isinstance(sample, ScaledSample):
                 sample.set_factor(scale)
-        self.layout.invalidate()
-        self.layout.activate()
-        self.updateSize()
+        self._fit()
+
+    def fit_width(self, width: float) -> None:
+        """A legend above its plot wraps into fewer columns rather than widen the plot beyond
+        its view: as many columns (up to its own, two in large text) as fit ``width``."""
+        self.room = width
+        self._fit()
+
+    def _fit(self) -> None:
+        most = min(self.base_columns, 2) if self.text_scale >= LARGE_TEXT else self.base_columns
+        n = max(len(self.items), 1)
+        # Even rows: four entries go 4, 2 + 2, then one a row (not 3 + 1).
+        choices = sorted({min(most, -(-n // rows)) for rows in range(1, n + 1)}, reverse=True)
+        for columns in choices:
+            if columns != self.columnCount:
+                self.setColumnCount(columns)
+            self.layout.invalidate()
+            self.layout.activate()
+            self.updateSize()
+            if self.room is None or columns == 1 or self.natural_width() <= self.room:
+                break
+
+    def natural_width(self) -> float:
+        """The width its rows take, spacing included."""
+        spacing = self.layout.horizontalSpacing()
+        widest = 0.0
+        for row in range(self.layout.rowCount()):
+            items = [self.layout.itemAt(row, col) for col in range(self.layout.columnCount())]
+            items = [item for item in items if item is not None]
+            row_width = sum(item.effectiveSizeHint(Qt.SizeHint.PreferredSize).width()
+                            for item in items)
+            widest = max(widest, row_width + max(len(items) - 1, 0) * max(spacing, 0.0))
+        return widest
 
 
 def plot_legend(plot: pg.PlotItem, offset=(30, 30), **kwargs) -> ScaledLegend:

@@ -135,4 +135,30 @@ def test_in_presenter_mode_the_loss_legend_wraps_and_the_plot_keeps_its_axes(mak
     scene_width = view.ci.boundingRect().width()
     assert scene_width <= view.width() + 1  # nothing drawn beyond the view's right edge
     window.presenter_action.trigger()
-    assert plot.legend.columnCount == plot.legend.base_columns
+    pg.QtWidgets.QApplication.processEvents()
+    assert_in_view(plot)
+    window.resize(1920, 1080)
+    pg.QtWidgets.QApplication.processEvents()
+    assert plot.legend.columnCount == plot.legend.base_columns  # one row where it fits
+    assert_in_view(plot)
+
+
+def assert_in_view(plot) -> None:
+    """The plot's layout, its accuracy axis (ticks and title) included, is inside its view."""
+    view = plot.view
+    assert view.ci.boundingRect().width() <= view.width() + 1
+    axis = plot.plot.getAxis("right")
+    rect = view.mapFromScene(axis.sceneBoundingRect()).boundingRect()
+    assert axis.isVisible() and rect.right() <= view.width() + 1
+
+
+def test_at_1280_by_800_the_loss_legend_wraps_and_the_accuracy_axis_is_in_view(make_window):
+    """Normal text at the default window size: the four-entry legend would make the plot wider
+    than its view (its accuracy ticks and title cut off): it takes two rows of two instead."""
+    window = make_window("circle", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.training_tab)
+    window.train_headless(3)
+    pg.QtWidgets.QApplication.processEvents()
+    plot = window.training_tab.loss_plot
+    assert plot.legend.columnCount == 2
+    assert_in_view(plot)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.plot_style import BACKGROUND, FOREGROUND, write_csv
+from gui.plot_style import BACKGROUND, FOREGROUND, ScaledLegend, write_csv
 
 TAG = re.compile(r"<[^>]*>")  # markup, for measuring a rich-text line
 
@@ -50,6 +50,14 @@ class TimedLayoutWidget(pg.GraphicsLayoutWidget):
         finally:
             self.painting.emit(False)
         self.painted.emit(time.perf_counter() - start)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # A legend in the layout (above its plot) gets the view's width to wrap into.
+        layout = getattr(self, "ci", None)  # (pyqtgraph resizes before it has one)
+        for item in [] if layout is None else list(layout.items):
+            if isinstance(item, ScaledLegend):
+                item.fit_width(max(self.width() - 16, 50))
+        super().resizeEvent(event)
 
 
 class PlotPanel(QWidget):
