@@ -47,8 +47,13 @@ def _around(view, unit, width: float, height: float) -> list[tuple[float, float]
     c = view.centres[unit]
     r, hw = view._radius, max(view.layout.half_width, view._radius)
     x, y, g = c.x(), c.y(), 3.0
+    u = view.labels.get(f"u:{unit[0]}:{unit[1]}")
+    if u is not None and u[0].isVisible() and u[0].text():
+        hw = max(hw, u[0].sceneBoundingRect().width() / 2 + 2)  # u is wider than its dot
     left, right = x - hw - width / 2 - g, x + hw + width / 2 + g
-    return [(x, y - r - height / 2 - g), (x, y + r + height / 2 + g),
+    # Level with the unit beside its u before half a line up or down, where the label would
+    # sit between two units of a dense column and could be read as the other one's.
+    return [(x, y - r - height / 2 - g), (x, y + r + height / 2 + g), (right, y), (left, y),
             (left, y - height / 2), (left, y + height / 2), (right, y - height / 2),
             (right, y + height / 2), (x, y - r - 1.5 * height - g),
             (x, y + r + 1.5 * height + g), (left, y - 1.5 * height), (left, y + 1.5 * height),
