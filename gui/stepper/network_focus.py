@@ -53,7 +53,9 @@ def _around(view, unit, width: float, height: float) -> list[tuple[float, float]
     left, right = x - hw - width / 2 - g, x + hw + width / 2 + g
     # Level with the unit beside its u before half a line up or down, where the label would
     # sit between two units of a dense column and could be read as the other one's.
-    return [(x, y - r - height / 2 - g), (x, y + r + height / 2 + g), (right, y), (left, y),
+    level = [spot for k in range(int(width // 6) + 1)
+             for spot in ((right + 6 * k, y), (left - 6 * k, y))]
+    return [(x, y - r - height / 2 - g), (x, y + r + height / 2 + g), *level,
             (left, y - height / 2), (left, y + height / 2), (right, y - height / 2),
             (right, y + height / 2), (x, y - r - 1.5 * height - g),
             (x, y + r + 1.5 * height + g), (left, y - 1.5 * height), (left, y + 1.5 * height),

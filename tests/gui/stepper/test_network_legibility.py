@@ -475,3 +475,37 @@ def test_zooming_in_from_the_keyboard_brings_out_the_numbers_presenter_mode_has_
     assert view.spread == 1.0 and view.tables.kinds == ("w",)
     view_action(window, "Zoom &out").trigger()
     assert view.transform().m11() < 1.0  # past the fitted view: smaller, as a picture
+
+
+@pytest.mark.parametrize("presenter, size", [(True, (1280, 800)), (False, (1920, 1080))])
+def test_a_dense_columns_focus_labels_are_nearest_their_own_unit(make_window, tmp_path,
+                                                                 presenter, size):
+    """4-16-16-16-3: at a gradient ∂L/∂w = δ_j u_i, the δ is shown beside its unit, nearer to
+    it than to any other unit of its column (not half a line off, between two of them)."""
+    from gui.stepper.network_focus import unit_of
+
+    window = make_window("mazur", size=size)
+    assert window.open_path(network_file(tmp_path, [4, 16, 16, 16, 3]))
+    if presenter:
+        window.presenter_action.trigger()
+        window.showNormal()
+        window.resize(*size)
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    assert not view.layout.full
+    checked = 0
+    for cursor in range(0, len(stepper.trace), 7):
+        stepper.cursor = cursor
+        window.controller.state_changed.emit()
+        if stepper.current is None or not stepper.current.key.startswith("grad_w:"):
+            continue
+        for key in view._focus:
+            unit = unit_of(view, key)
+            if unit is None or key not in view.labels or not view.labels[key][0].isVisible():
+                continue
+            y = view.labels[key][0].sceneBoundingRect().center().y()
+            column = [k for k in view.centres if k[0] == unit[0]]
+            nearest = min(column, key=lambda k: abs(view.centres[k].y() - y))
+            assert nearest == unit, f"{key} at {cursor}"
+            checked += 1
+    assert checked > 10
