@@ -251,6 +251,15 @@ def add_table_labels(view, tables: Tables) -> None:
             rect = view.scene().addRect(p.x0, p.y0 + tables.head + row * cell, p.width, cell,
                                         QPen(Qt.PenStyle.NoPen), QBrush(band))
             rect.setZValue(2.1)
+        # A faint rule between columns, so that two long numbers side by side read as two.
+        rule = QColor(theme.foreground)
+        rule.setAlpha(40)
+        x, top, bottom = p.x0 + p.head_width, p.y0 + tables.head, p.y0 + tables.head + p.rows * cell
+        for w in p.col_widths[:-1]:
+            x += w
+            line = view.scene().addLine(x + 0.1 * tables.line, top, x + 0.1 * tables.line,
+                                        bottom, QPen(rule, 1))
+            line.setZValue(2.1)
     for key, text, spot in header_spots(net, tables):
         view._add_label(key, text, spot, font, theme.muted)
     f = view.metrics.font_px
