@@ -178,15 +178,15 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+="))
         self._action(view_menu, "&Smaller text", lambda: self.scale_text(1 / 1.15),
                      QKeySequence("Ctrl+-"))
-        self._action(view_menu, "&Fit to window", lambda: self._zoom_view().fit(),
+        self._action(view_menu, "&Fit to window", lambda: self._zoom_by(None),
                      QKeySequence("Ctrl+0"))
         # From the keyboard too (a lecturer's hands stay off the mouse): zooming in spreads the
         # network out so that the numbers that had no room come out, the view following the
         # cursor.
-        zoom_in = self._action(view_menu, "Zoom &in", lambda: self._zoom_view().zoom(ZOOM_STEP),
+        zoom_in = self._action(view_menu, "Zoom &in", lambda: self._zoom_by(ZOOM_STEP),
                                QKeySequence("+"))
         zoom_in.setShortcuts([QKeySequence("+"), QKeySequence("=")])
-        self._action(view_menu, "Zoom &out", lambda: self._zoom_view().zoom(1 / ZOOM_STEP),
+        self._action(view_menu, "Zoom &out", lambda: self._zoom_by(1 / ZOOM_STEP),
                      QKeySequence("-"))
         view_menu.addAction(self.values_dock.toggleViewAction())
         self.unit_maps_action = QAction("&Unit maps", self)
@@ -401,10 +401,17 @@ class MainWindow(QMainWindow):
         self.unit_maps_action.setChecked(False)
         self.unit_maps_action.blockSignals(False)
 
-    def _zoom_view(self):
-        """The view that View ▸ Zoom and Fit act on: the graph's on its tab, else the network's."""
-        return self.graph_tab.view if self.tabs.currentWidget() is self.graph_tab \
-            else self.network_view
+    def _zoom_by(self, factor: float | None) -> None:
+        """View ▸ Zoom (``factor``) or Fit (None) on the current tab's drawing: the network on
+        the Stepper tab, the graph on its own; the other tabs have none."""
+        tab = self.tabs.currentWidget()
+        view = {self.stepper_tab: self.network_view, self.graph_tab: self.graph_tab.view}.get(tab)
+        if view is None:
+            return
+        if factor is None:
+            view.fit()
+        else:
+            view.zoom(factor)
 
     def _show_keys(self) -> None:
         QMessageBox.information(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
@@ -26,6 +28,10 @@ class ZoomView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.auto_fit = True
+        self._bars_timer = QTimer(self)
+        self._bars_timer.setSingleShot(True)
+        self._bars_timer.setInterval(0)
+        self._bars_timer.timeout.connect(self._update_scroll_bars)
 
     def fit(self) -> None:
         """Show the whole scene, as large as the view allows (up to ``max_fit_scale``)."""
@@ -42,19 +48,31 @@ class ZoomView(QGraphicsView):
         self.zoom_changed()
 
     def show_scroll_bars_if_needed(self) -> None:
-        """Scroll bars only while the scene is larger than the view: Qt can leave one showing
-        (with nothing to scroll) after the scene has been fitted into the view."""
-        if getattr(self, "_setting_bars", False):
-            return  # the bars' own change resized the view and fitted it again
+        """Scroll bars only while the scene is larger than the view (Qt can leave one showing,
+        with nothing to scroll, after the scene has been fitted): checked once the view has
+        settled, since a bar that comes or goes resizes the view and may fit it again."""
+        self._bars_timer.start()
+
+    def _update_scroll_bars(self) -> None:
         shown = self.mapFromScene(self.scene().sceneRect()).boundingRect()
         port = self.viewport().rect()
         off, needed = Qt.ScrollBarPolicy.ScrollBarAlwaysOff, Qt.ScrollBarPolicy.ScrollBarAsNeeded
-        self._setting_bars = True
-        try:
-            self.setHorizontalScrollBarPolicy(off if shown.width() <= port.width() + 1 else needed)
-            self.setVerticalScrollBarPolicy(off if shown.height() <= port.height() + 1 else needed)
-        finally:
-            self._setting_bars = False
+        wanted = (off if shown.width() <= port.width() + 1 else needed,
+                  off if shown.height() <= port.height() + 1 else needed)
+        now = (self.horizontalScrollBarPolicy(), self.verticalScrollBarPolicy())
+        if wanted == now:
+            return
+        # A view whose fitted size depends on its bars could turn them on and off for ever:
+        # after a few changes within a second the bars stay as Qt shows them when needed.
+        now_s = time.monotonic()
+        self._bar_changes = [t for t in getattr(self, "_bar_changes", []) if now_s - t < 1.0]
+        self._bar_changes.append(now_s)
+        if len(self._bar_changes) > 4:
+            wanted = (needed, needed)
+            if wanted == now:
+                return
+        self.setHorizontalScrollBarPolicy(wanted[0])
+        self.setVerticalScrollBarPolicy(wanted[1])
 
     def zoom(self, factor: float) -> None:
         """Scale by ``factor`` about the mouse; the view stops following the window size."""
@@ -70,6 +88,7 @@ class ZoomView(QGraphicsView):
         super().resizeEvent(event)
         if self.auto_fit:
             self.fit()
+        self.show_scroll_bars_if_needed()
 
     def wheelEvent(self, event) -> None:  # noqa: N802
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -137,6 +137,7 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
             item.setText(f"{edge_name(view, key)}: {item.text().replace(chr(10), '   ')}")
             r = item.boundingRect()
             row = legend_row(view, line.center().x(), r.width() + 4)
+            free = False
             if row:
                 (cx, cy), free = placer.place(row, r.width() + 4, r.height(), bounds,
                                               search=False)

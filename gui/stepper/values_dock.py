@@ -254,7 +254,8 @@ class ValuesDock(QDockWidget):
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(self._fit_columns)
         self.tabs.currentChanged.connect(lambda _: self._fit_timer.start())
-        self._needs: tuple | None = None  # (what they were measured for, widths per table)
+        self._needs: tuple | None = None  # (the trace measured, widths by font)
+        self._settled: tuple | None = None  # (width and the like, trace, points) found last
         self.set_font_scale(1.0)
         self.edit_rejected.connect(self._on_edit_rejected, Qt.ConnectionType.QueuedConnection)
         controller.network_replaced.connect(self._on_network_replaced)
@@ -342,6 +343,7 @@ class ValuesDock(QDockWidget):
             self._mark(None)
             self.units_model.refreshed(None)
             self.weights_model.refreshed(None)
+            self._fit_timer.start()  # the columns fit the batch's numbers too
             return
         trace, cursor = stepper.trace, stepper.cursor
         touched: set[str] | None = None  # the keys whose cells change; None: all of them
@@ -467,18 +469,20 @@ class ValuesDock(QDockWidget):
     def _column_needs(self) -> dict[QTableView, list[int]]:
         """The width each column needs to show its widest text of the sample whole."""
         stepper = self.controller.stepper
-        key = (None if stepper is None else stepper.trace, self.units_table.font().key(),
-               getattr(self.controller, "layer_mode", False))
-        old = None if self._needs is None else self._needs[0]
-        if old is not None and old[0] is key[0] and old[1:] == key[1:] and not key[2]:
-            return self._needs[1]
+        trace = None if stepper is None else stepper.trace
+        layer_mode = getattr(self.controller, "layer_mode", False)
+        if self._needs is None or self._needs[0] is not trace or layer_mode:
+            self._needs = (trace, {})  # one sample's widths, by the size of the numbers
+        by_font, font = self._needs[1], self.units_table.font().key()
+        if font in by_font:
+            return by_font[font]
         values = self._sample_values()
         needs = {}
         for table in (self.units_table, self.weights_table):
             model = table.model()
             texts = column_texts(model, values)
             needs[table] = [cell_width(table, t, model.headers[c]) for c, t in enumerate(texts)]
-        self._needs = (key, needs)
+        by_font[font] = needs
         return needs
 
     def _room(self, table: QTableView) -> int:
@@ -501,13 +505,25 @@ class ValuesDock(QDockWidget):
         number columns, so that every number is whole and every column (b and y too) is in
         view. A dock too narrow for that asks the window for the width (up to ``MAX_SHARE``
         of it), then makes its numbers smaller (by up to ``MIN_SHRINK``)."""
-        points = self._points
-        self._set_points(points)
-        if self._shortfall() > 0:
-            self._ask_for_width(self.width() + self._shortfall())
-        while self.isVisible() and self._shortfall() > 0 and points > MIN_SHRINK * self._points:
-            points = max(MIN_SHRINK * self._points, points - 0.5)
+        stepper = self.controller.stepper
+        settled = (None if stepper is None else stepper.trace, self.width(), self._points,
+                   self.isVisible(), tuple(t.isColumnHidden(c) for t in (self.units_table,
+                                                                         self.weights_table)
+                                           for c in range(t.model().columnCount())))
+        if self._settled is not None and self._settled[0] == settled[1:] \
+                and self._settled[1] is settled[0]:
+            points = self._settled[2]  # this sample at this width: the size found before
             self._set_points(points)
+        else:
+            points = self._points
+            self._set_points(points)
+            if self._shortfall() > 0:
+                self._ask_for_width(self.width() + self._shortfall())
+            while (self.isVisible() and self._shortfall() > 0
+                   and points > MIN_SHRINK * self._points):
+                points = max(MIN_SHRINK * self._points, points - 0.5)
+                self._set_points(points)
+            self._settled = (settled[1:], settled[0], points)
         needs = self._column_needs()
         for table in (self.units_table, self.weights_table):
             shown = [c for c in range(len(needs[table])) if not table.isColumnHidden(c)]

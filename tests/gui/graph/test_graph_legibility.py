@@ -457,3 +457,15 @@ def test_a_screenshot_of_the_graph_tab_has_no_empty_scroll_bar(monkeypatch, tmp_
     out = tmp_path / "graph.png"
     assert gui_app.run(["--lesson", "3", "--steps", "10", "--screenshot", str(out)]) == 0
     assert shown == [(False, False)]
+
+
+def test_a_graph_kept_at_its_legible_scale_can_be_scrolled(make_window, qtbot):
+    """Larger text than the view holds: the graph stays at the smallest legible scale, larger
+    than the view, and the scroll bars are there to reach the rest."""
+    window, view, _ = open_lesson_3(make_window, qtbot, (1280, 800))
+    window.scale_text(2.0)
+    qtbot.wait(150)  # the view settles
+    bar = view.horizontalScrollBar()
+    assert bar.isVisible() and bar.maximum() > 0
+    shown = view.mapFromScene(view.scene().sceneRect()).boundingRect()
+    assert shown.width() > view.viewport().width()
