@@ -509,3 +509,20 @@ def test_a_dense_columns_focus_labels_are_nearest_their_own_unit(make_window, tm
             assert nearest == unit, f"{key} at {cursor}"
             checked += 1
     assert checked > 10
+
+
+def test_zoom_keys_leave_the_network_alone_on_a_tab_without_it(make_window):
+    """On the Training tab + and − have no drawing to zoom: the Stepper's network, hidden,
+    stays fitted to its window."""
+    window = make_window("circle", size=(1280, 800))
+    view = window.network_view
+    window.tabs.setCurrentWidget(window.training_tab)
+    view_action(window, "Zoom &out").trigger()
+    view_action(window, "Zoom &in").trigger()
+    assert view.auto_fit and view.spread == 1.0 and view.transform().m11() == 1.0
+    window.tabs.setCurrentWidget(window.graph_tab)
+    graph = window.graph_tab.view
+    before = graph.transform().m11()
+    view_action(window, "Zoom &in").trigger()
+    assert graph.transform().m11() > before and not graph.auto_fit
+    assert view.auto_fit
