@@ -526,3 +526,27 @@ def test_zoom_keys_leave_the_network_alone_on_a_tab_without_it(make_window):
     view_action(window, "Zoom &in").trigger()
     assert graph.transform().m11() > before and not graph.auto_fit
     assert view.auto_fit
+
+
+def test_a_u_inside_its_oval_has_no_plate_over_the_outline_but_has_one_over_a_map(make_window):
+    """circle in presenter mode: each u fits inside its oval, so no background plate hides
+    the oval's outline round it; over a unit map the plates come back, to keep u readable."""
+    window = make_window("circle", size=(1280, 800))
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    view = window.network_view
+    view.fit()
+    for _ in range(12):
+        window.step_controls.actions["step"].trigger()
+    hidden = [k for k in view.labels if k.startswith("u:") and view.labels[k][0].text()]
+    assert hidden
+    for key in hidden:
+        item, node = view.labels[key][0], view.nodes[tuple(int(p) for p in key.split(":")[1:])]
+        assert item.sceneBoundingRect().width() <= node.sceneBoundingRect().width()
+        assert not view.plates[key].isVisible()
+    assert window.unit_maps_action.isEnabled()
+    window.unit_maps_action.setChecked(True)
+    assert all(view.plates[key].isVisible() for key in hidden)
+    window.unit_maps_action.setChecked(False)
+    assert not any(view.plates[key].isVisible() for key in hidden)
