@@ -73,5 +73,7 @@ PRESENTER = Theme(
         "QMainWindow, QWidget { background: #ffffff; color: #000000; }"
         "QWidget:disabled { color: #8a8a8a; }"  # greyed-out controls stay visibly greyed out
         "QToolBar { border: none; spacing: 10px; }"
+        # Check boxes as large as the presenter's text beside them.
+        "QCheckBox::indicator { width: 20px; height: 20px; }"
     ),
 )

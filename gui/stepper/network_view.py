@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.notation import fmt
 from core.trace import unit_label
+from gui.stepper.edges_item import EdgesItem, HighlightItem
 from gui.stepper.layer_marks import hide_layer_box, mark_layer
 from gui.stepper.network_edit import PLACEHOLDER, NetworkEditing, rounded  # noqa: F401
 from gui.stepper.network_focus import show_focus
@@ -38,46 +39,6 @@ from gui.zoom_view import ZoomView
 NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones go to e-notation)
 WIDTH_LEVELS = 6
 
-
-
-class EdgesItem(QGraphicsItem):
-    """Every edge of the network in one item: lines grouped by pen and drawn with drawLines.
-
-    The item caches its pixmap, so a step that changes no weight does not repaint the edges;
-    antialiasing is left off for large networks, where it costs ten times as much.
-    """
-
-    def __init__(self, antialias: bool = True) -> None:
-        super().__init__()
-        self.lines: list[QLineF] = []
-        self.buckets: list[tuple[QPen, list[QLineF]]] = []
-        self.antialias = antialias
-        self._rect = QRectF()
-
-    def set_lines(self, lines: list[QLineF]) -> None:
-        self.prepareGeometryChange()
-        self.lines = lines
-        rect = QRectF()
-        for line in lines:
-            rect = rect.united(QRectF(line.p1(), line.p2()).normalized())
-        self._rect = rect.adjusted(-10, -10, 10, 10)
-        self.update()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._rect
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.antialias)
-        for pen, lines in self.buckets:
-            painter.setPen(pen)
-            painter.drawLines(lines)
-
-
-class HighlightItem(EdgesItem):
-    """The few edges that the current operation reads or writes, drawn over the others."""
-
-    def __init__(self) -> None:
-        super().__init__(antialias=True)
 
 
 class NetworkView(NetworkEditing, ZoomView):

@@ -82,6 +82,13 @@ def check_position(window, bound: float, every_weight, units=UNIT_KINDS) -> None
     assert not overlapping(view), f"at {op and op.key}"
 
 
+def presenter_at(window, size=(1280, 800)) -> None:
+    """Presenter mode at ``size`` (offscreen there is no screen to fill: keep the size)."""
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(*size)
+
+
 def network_file(tmp_path, sizes):
     layers = [{"units": n, "activation": "tanh"} for n in sizes[1:-1]]
     layers.append({"units": sizes[-1], "activation": "sigmoid"})
@@ -108,9 +115,7 @@ def walk(window, bound, every_weight, stride=1, units=UNIT_KINDS):
 def test_mazur_shows_every_number_legibly(make_window, presenter, bound):
     window = make_window("mazur", size=(1280, 800))
     if presenter:
-        window.presenter_action.trigger()
-        window.showNormal()
-        window.resize(1280, 800)
+        presenter_at(window)
     window.network_view.fit()
     walk(window, bound, every_weight=True)
 
@@ -124,9 +129,7 @@ def test_the_examples_with_weight_tables_show_every_number_legibly(make_window, 
     then the units of the smaller layer, so that three lines a cell fit)."""
     window = make_window(example, size=(1280, 800))
     if presenter:
-        window.presenter_action.trigger()
-        window.showNormal()
-        window.resize(1280, 800)
+        presenter_at(window)
     window.network_view.fit()
     assert window.network_view.tables is not None
     assert window.network_view.tables.kinds == ("w", "grad_w", "new_w")
@@ -180,9 +183,7 @@ def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(
     gradients and new weights are not all shown."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
-    window.presenter_action.trigger()
-    window.showNormal()
-    window.resize(1280, 800)
+    presenter_at(window)
     window.network_view.fit()
     assert window.network_view.tables.kinds == ("w",)
     walk(window, 22.0, every_weight=("w",), stride=3)
@@ -331,9 +332,7 @@ def test_no_two_numbers_overlap_in_other_shapes(make_window, tmp_path, sizes, wi
     window = make_window("mazur", size=window_size)
     assert window.open_path(network_file(tmp_path, sizes))
     if presenter:
-        window.presenter_action.trigger()
-        window.showNormal()
-        window.resize(*window_size)
+        presenter_at(window, window_size)
     view = window.network_view
     view.fit()
     stepper = window.controller.stepper
@@ -355,9 +354,7 @@ def test_no_weight_label_sits_on_a_crossing_of_two_edges(make_window, presenter)
 
     window = make_window("mazur", size=(1280, 800))
     if presenter:
-        window.presenter_action.trigger()
-        window.showNormal()
-        window.resize(1280, 800)
+        presenter_at(window)
     view = window.network_view
     view.fit()
     for _ in range(28):
@@ -383,9 +380,7 @@ def test_a_dense_networks_units_are_ovals_round_their_u_where_there_is_room(make
     window = make_window("mazur", size=(1920, 1080))
     assert window.open_path(network_file(tmp_path, [4, 16, 16, 16, 3]))
     if presenter:
-        window.presenter_action.trigger()
-        window.showNormal()
-        window.resize(1920, 1080)
+        presenter_at(window, (1920, 1080))
     view = window.network_view
     view.fit()
     assert not view.layout.full
@@ -446,9 +441,7 @@ def test_zooming_in_from_the_keyboard_brings_out_the_numbers_presenter_mode_has_
     operation in sight; Fit (Ctrl+0) brings the whole network back."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
-    window.presenter_action.trigger()
-    window.showNormal()
-    window.resize(1280, 800)
+    presenter_at(window)
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
     for _ in range(len(stepper.trace) - 5):  # into the updates
@@ -487,9 +480,7 @@ def test_a_dense_columns_focus_labels_are_nearest_their_own_unit(make_window, tm
     window = make_window("mazur", size=size)
     assert window.open_path(network_file(tmp_path, [4, 16, 16, 16, 3]))
     if presenter:
-        window.presenter_action.trigger()
-        window.showNormal()
-        window.resize(*size)
+        presenter_at(window, size)
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
     assert not view.layout.full
@@ -532,9 +523,7 @@ def test_a_u_inside_its_oval_has_no_plate_over_the_outline_but_has_one_over_a_ma
     """circle in presenter mode: each u fits inside its oval, so no background plate hides
     the oval's outline round it; over a unit map the plates come back, to keep u readable."""
     window = make_window("circle", size=(1280, 800))
-    window.presenter_action.trigger()
-    window.showNormal()
-    window.resize(1280, 800)
+    presenter_at(window)
     view = window.network_view
     view.fit()
     for _ in range(12):
