@@ -16,6 +16,7 @@ view's marking, editing and tooltips treat them as it treats every other value l
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt
@@ -98,15 +99,32 @@ def cell_strings(known: dict[str, float], key: str, kinds=KINDS) -> list[str]:
     return [fmt(known[f"{kind}:{key}"]) for kind in kinds if f"{kind}:{key}" in known]
 
 
+def orientations(sizes: list[int]) -> list[tuple[bool, ...]]:
+    """Which tables are low (see :func:`shape`): every choice for up to four tables (all
+    narrow or all low for more), fewest rows first, then fewest columns."""
+    n = len(sizes) - 1
+    if n <= 4:
+        choices = list(itertools.product((False, True), repeat=n))
+    else:
+        choices = [(False,) * n, (True,) * n]
+
+    def cost(choice):
+        shapes = [shape(sizes, layer + 1, low) for layer, low in enumerate(choice)]
+        return max(rows for _, rows, _ in shapes), sum(cols for _, _, cols in shapes)
+
+    return sorted(dict.fromkeys(choices), key=cost)
+
+
 def plan_tables(network, values: dict[str, float], width_of, name_width_of,
-                line: float, pad: float, kinds=KINDS, short: bool = False) -> Tables:
+                line: float, pad: float, kinds=KINDS, short=False) -> Tables:
     """Tables sized for ``values`` (every value of the sample, so that no later string is wider
     than its column). ``width_of(text)`` measures a cell's text, ``name_width_of`` a name;
-    ``short``: each table's rows are the units of the smaller of its two layers."""
+    ``short`` (for all tables, or one flag per table): rows for the smaller of the two layers."""
     sizes = network.sizes
     plans = []
     for layer in range(1, len(sizes)):
-        rows_are_targets, rows, cols = shape(sizes, layer, short)
+        low = short[layer - 1] if isinstance(short, tuple) else short
+        rows_are_targets, rows, cols = shape(sizes, layer, low)
         plan = TablePlan(layer, rows_are_targets, rows, cols, [], 0.0)
         for col in range(cols):
             widest = max((width_of(text) for row in range(rows)
@@ -220,10 +238,10 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     # A line in each cell for every number the sample will show, so that the drawing stays put
     # as the lines fill in; short of room (presenter mode), fewer lines, and the gradient and
     # new value of the weight in use on its edge.
-    # Narrow tables leave the drawing the most width; low ones (rows for the smaller layer)
-    # give a cell more lines where the view is short of height (presenter mode).
+    # Each table narrow (rows for the larger layer) or low (for the smaller): the fewest rows
+    # first, so that the drawing keeps the most height, and of those the narrowest.
     for kinds, short in ((k, short) for k in (KINDS, KINDS[:2], KINDS[:1])
-                         for short in (False, True)):
+                         for short in orientations(sizes)):
         tables = plan_tables(network, values, cells.horizontalAdvance,
                              cells.horizontalAdvance, cells.height(), 0.45 * f, kinds, short)
         layout = layout_network(sizes, width, height - tables.height, metrics,

@@ -539,3 +539,16 @@ def test_a_u_inside_its_oval_has_no_plate_over_the_outline_but_has_one_over_a_ma
     assert all(view.plates[key].isVisible() for key in hidden)
     window.unit_maps_action.setChecked(False)
     assert not any(view.plates[key].isVisible() for key in hidden)
+
+
+def test_table_orientations_come_fewest_rows_first():
+    """3-5-4-2: W1 as 3 × 5 and W2 as 4 × 5 (rows for their smaller layer) and W3 as 4 × 2
+    (rows for its larger one) give tables four rows high; all low would not be lower."""
+    from gui.stepper.weight_tables import orientations, shape
+
+    sizes = [3, 5, 4, 2]
+    order = orientations(sizes)
+    assert len(order) == 8
+    rows = [max(shape(sizes, l + 1, low)[1] for l, low in enumerate(o)) for o in order]
+    assert rows == sorted(rows) and rows[0] == 4 and rows[-1] == 5
+    assert order[0] == (True, True, False)  # of the four-row ones, the fewest columns
