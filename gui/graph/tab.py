@@ -42,7 +42,7 @@ from gui.theme import Theme
 
 ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
-EQUATION_SHARE_LARGE = 0.23  # with presenter mode's text: the graph needs the height more
+EQUATION_SHARE_LARGE = 0.28  # with presenter mode's text: the graph needs the height more
 MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
@@ -132,6 +132,7 @@ class GraphTab(QWidget):
         controls.addWidget(self.wrt_caption, 1, 4)
         controls.addWidget(self.wrt_combo, 1, 5)
         controls.addWidget(self.error_label, 2, 1, 1, 5)
+        self.error_label.hide()  # until there is a message
 
         # The record at the cursor, in words and formulas.
         self.equation_labels: dict[str, QLabel] = {}
@@ -387,8 +388,10 @@ class GraphTab(QWidget):
     # -- what the user does ---------------------------------------------------------------------
 
     def _show_error(self, message: str) -> None:
+        """A message under the fields; no empty line kept for one (the graph has the height)."""
         if self.error_label.text() != message:
             self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
 
     def _on_expression_entered(self) -> None:
         try:

@@ -469,3 +469,21 @@ def test_a_graph_kept_at_its_legible_scale_can_be_scrolled(make_window, qtbot):
     assert bar.isVisible() and bar.maximum() > 0
     shown = view.mapFromScene(view.scene().sceneRect()).boundingRect()
     assert shown.width() > view.viewport().width()
+
+
+def test_in_presenter_mode_at_1280_by_800_the_forward_pass_text_shows_whole(make_window,
+                                                                             qtbot):
+    """Lesson 3 in presenter mode at 1280x800, reverse mode: through the forward pass (where
+    the lesson opens) the formulas, the sentence and the counts' caption are whole in the lower
+    area, no line cut at its bottom edge, while the graph keeps all its numbers (see above).
+    The backward pass's longer chain-rule texts, and forward mode's double formulas, scroll."""
+    window, view, c = open_lesson_3(make_window, qtbot, (1280, 800), presenter=True)
+    tab = window.graph_tab
+    assert not tab.error_label.isVisible()  # no empty line kept for a message
+    bar = tab.equation_area.verticalScrollBar()
+    over = []
+    while c.cursor < len(c.trace) and c.trace[c.cursor].phase == "forward":
+        qtbot.wait(5)
+        over.append((c.cursor, bar.maximum()))
+        c.step()
+    assert len(over) > 10 and all(extra <= 0 for _, extra in over), over
