@@ -279,9 +279,13 @@ class GraphTab(QWidget):
         table_font = QFont(self.counts_table.font())
         table_font.setPointSizeF(BASE_POINTS["tab"] * scale)
         self.counts_table.setFont(table_font)
-        # Under presenter mode's style sheet the headers keep a font of their own: say it there.
+        # Under presenter mode's style sheet the headers and the fields keep a font of their
+        # own: say it there.
         self.counts_table.setStyleSheet(
             f"QHeaderView {{ font-size: {BASE_POINTS['tab'] * scale:.1f}pt; }}")
+        for field in (self.expression_edit, self.values_edit, self.preset_combo,
+                      self.mode_combo, self.wrt_combo):
+            field.setStyleSheet(f"font-size: {BASE_POINTS['tab'] * scale:.1f}pt;")
         self._fit_counts_table()
         self._arrange_lower()
         self._reserve_room()

@@ -487,3 +487,17 @@ def test_in_presenter_mode_at_1280_by_800_the_forward_pass_text_shows_whole(make
         over.append((c.cursor, bar.maximum()))
         c.step()
     assert len(over) > 10 and all(extra <= 0 for _, extra in over), over
+
+
+def test_the_fields_grow_with_the_text_in_presenter_mode(make_window, qtbot):
+    """The Expression and Values fields and the Preset and Mode boxes take presenter mode's
+    text size too (a style sheet had kept them at the normal size)."""
+    window, view, c = open_lesson_3(make_window, qtbot, (1280, 800))
+    tab = window.graph_tab
+    fields = (tab.expression_edit, tab.values_edit, tab.preset_combo, tab.mode_combo)
+    before = [QFontMetricsF(f.font()).height() for f in fields]
+    window.presenter_action.trigger()
+    after = [QFontMetricsF(f.font()).height() for f in fields]
+    assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
+    window.presenter_action.trigger()
+    assert [QFontMetricsF(f.font()).height() for f in fields] == before
