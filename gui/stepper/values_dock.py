@@ -456,7 +456,9 @@ class ValuesDock(QDockWidget):
                 font = table.font()
                 font.setPointSizeF(points)
                 table.setFont(font)
-            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+            rows = table.fontMetrics().height() + 8
+            if table.verticalHeader().defaultSectionSize() != rows:  # (else a needless repaint)
+                table.verticalHeader().setDefaultSectionSize(rows)
 
     def _sample_values(self) -> dict:
         """Every value the tables will show in this sample (the columns are sized for them all,
