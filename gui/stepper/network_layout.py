@@ -218,9 +218,15 @@ class Placer:
 
     def _overlaps(self, rects: np.ndarray) -> np.ndarray:
         """The covered area of each of ``rects`` (k × 4), as :meth:`overlap`, all at once."""
-        if not len(self.rects):
+        placed = self.rects
+        if len(placed) and len(rects):
+            # Only the rectangles that reach the candidates' bounding box can cover any.
+            (x0, y0), (x1, y1) = rects[:, :2].min(axis=0), rects[:, 2:].max(axis=0)
+            placed = placed[(placed[:, 2] > x0) & (placed[:, 0] < x1)
+                            & (placed[:, 3] > y0) & (placed[:, 1] < y1)]
+        if not len(placed):
             return np.zeros(len(rects))
-        r, q = self.rects[None, :, :], rects[:, None, :]
+        r, q = placed[None, :, :], rects[:, None, :]
         w = np.minimum(r[..., 2], q[..., 2]) - np.maximum(r[..., 0], q[..., 0])
         h = np.minimum(r[..., 3], q[..., 3]) - np.maximum(r[..., 1], q[..., 1])
         return (np.maximum(w, 0) * np.maximum(h, 0)).sum(axis=1)

@@ -20,7 +20,8 @@ import itertools
 from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
 
 from core.notation import fmt
 from core.trace import unit_label
@@ -273,11 +274,14 @@ def add_table_labels(view, tables: Tables) -> None:
         rule = QColor(theme.foreground)
         rule.setAlpha(40)
         x, top, bottom = p.x0 + p.head_width, p.y0 + tables.head, p.y0 + tables.head + p.rows * cell
+        path = QPainterPath()
         for w in p.col_widths[:-1]:
             x += w
-            line = view.scene().addLine(x + 0.1 * tables.line, top, x + 0.1 * tables.line,
-                                        bottom, QPen(rule, 1))
-            line.setZValue(2.1)
+            path.moveTo(x + 0.1 * tables.line, top)
+            path.lineTo(x + 0.1 * tables.line, bottom)
+        rules = view.scene().addPath(path, QPen(rule, 1))
+        rules.setZValue(2.1)
+        rules.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     for key, text, spot in header_spots(net, tables):
         view._add_label(key, text, spot, font, theme.muted)
     f = view.metrics.font_px
