@@ -182,7 +182,7 @@ class NetworkView(NetworkEditing, ZoomView):
         self.edges_item.set_lines(lines)
         scene.addItem(self.edges_item)
         self.highlight_item = HighlightItem()
-        self.highlight_item.setZValue(2.3)  # over the plates of unit labels, under their text
+        self.highlight_item.setZValue(0.5)
         scene.addItem(self.highlight_item)
         self.hover_item = HighlightItem()  # the edge of the table cell under the mouse
         self.hover_item.setZValue(0.6)
