@@ -63,8 +63,6 @@ class NetworkView(NetworkEditing, ZoomView):
             | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
         )
         self.labels_visible = True
-        self.maps_shown = False  # unit maps fill the units (set by UnitMaps)
-        self._u_inside = False  # each u fits inside its unit (an oval as wide as the number)
         self.font_scale = 1.0
         self.spread = 1.0  # the canvas's size over the view's (zoomed in: more than 1)
         self.labels: dict[str, tuple[QGraphicsSimpleTextItem, str]] = {}
@@ -161,9 +159,6 @@ class NetworkView(NetworkEditing, ZoomView):
         self.show_edge_labels = bool(layout.edge_spots) and not self.controller.layer_mode
         radius = layout.radius
         half_width = max(layout.half_width, radius)
-        # u inside an oval as wide as it needs no plate, which would hide the outline (but does
-        # over a unit map).
-        self._u_inside = half_width > radius
         for key, (x, y) in layout.centres.items():
             self.centres[key] = QPointF(x, y)
 
@@ -286,24 +281,13 @@ class NetworkView(NetworkEditing, ZoomView):
             item.setPos(x - r.width(), y - r.height() / 2)
         else:
             item.setPos(x, y - r.height() / 2)
-        key = item.data(0)
-        plate = self.plates.get(key)
+        plate = self.plates.get(item.data(0))
         if plate is not None:
-            if item.text() and item.isVisible() and self._plated(key):
+            if item.text() and item.isVisible():
                 plate.setRect(item.sceneBoundingRect().adjusted(-2, 0, 2, 0))
                 plate.setVisible(True)
             else:
                 plate.setVisible(False)
-
-    def _plated(self, key: str) -> bool:
-        return not (key.startswith("u:") and self._u_inside and not self.maps_shown)
-
-    def set_maps_shown(self, on: bool) -> None:
-        """Unit maps fill the units: the u numbers over them get their plates."""
-        self.maps_shown = on
-        for key, (item, _) in self.labels.items():
-            if key.startswith("u:"):
-                self._place(item)
 
     def fit(self) -> None:
         """Lay the network out for the view's present size and show it at its own scale."""

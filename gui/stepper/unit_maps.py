@@ -122,7 +122,6 @@ class UnitMapOverlay(QObject):
             on = False
         self.on = on
         self._key = None
-        self.view.set_maps_shown(on)
         if not on:
             for node in self.view.nodes.values():
                 node.setData(1, "refill")  # no state equals it: the view fills them again

@@ -272,7 +272,7 @@ def add_table_labels(view, tables: Tables) -> None:
             rect.setZValue(2.1)
         # A faint rule between columns, so that two long numbers side by side read as two.
         rule = QColor(theme.foreground)
-        rule.setAlpha(40)
+        rule.setAlpha(80)
         x, top, bottom = p.x0 + p.head_width, p.y0 + tables.head, p.y0 + tables.head + p.rows * cell
         path = QPainterPath()
         for w in p.col_widths[:-1]:

@@ -519,28 +519,6 @@ def test_zoom_keys_leave_the_network_alone_on_a_tab_without_it(make_window):
     assert view.auto_fit
 
 
-def test_a_u_inside_its_oval_has_no_plate_over_the_outline_but_has_one_over_a_map(make_window):
-    """circle in presenter mode: each u fits inside its oval, so no background plate hides
-    the oval's outline round it; over a unit map the plates come back, to keep u readable."""
-    window = make_window("circle", size=(1280, 800))
-    presenter_at(window)
-    view = window.network_view
-    view.fit()
-    for _ in range(12):
-        window.step_controls.actions["step"].trigger()
-    hidden = [k for k in view.labels if k.startswith("u:") and view.labels[k][0].text()]
-    assert hidden
-    for key in hidden:
-        item, node = view.labels[key][0], view.nodes[tuple(int(p) for p in key.split(":")[1:])]
-        assert item.sceneBoundingRect().width() <= node.sceneBoundingRect().width()
-        assert not view.plates[key].isVisible()
-    assert window.unit_maps_action.isEnabled()
-    window.unit_maps_action.setChecked(True)
-    assert all(view.plates[key].isVisible() for key in hidden)
-    window.unit_maps_action.setChecked(False)
-    assert not any(view.plates[key].isVisible() for key in hidden)
-
-
 def test_table_orientations_come_fewest_rows_first():
     """3-5-4-2: W1 as 3 × 5 and W2 as 4 × 5 (rows for their smaller layer) and W3 as 4 × 2
     (rows for its larger one) give tables four rows high; all low would not be lower."""
