@@ -4,10 +4,10 @@ compact matrix below the drawing, one table under each gap between two layers.
 Each cell has room for a weight w, its gradient ∂L/∂w and its new value, stacked on three
 lines that fill in as the sample goes on (so that the drawing does not move when they do); short
 of room, a cell has the lines that fit (w alone in presenter mode at 1280x800) and the weight in
-use shows the rest on its edge. A table's rows are the units of whichever of its two layers
-has more units (so it has the fewer columns); the rows and columns are headed by the units'
-names. The edges stay drawn (thinly) in the network above; the current operation's cell is
-highlighted like a label.
+use shows the rest on its edge. A table's rows are the units of one of its two layers, chosen
+table by table so that the tables are as low as fits across the view (the drawing keeps the
+height); the rows and columns are headed by the units' names. The edges stay drawn (thinly)
+in the network above; the current operation's cell is highlighted like a label.
 
 :func:`plan_tables` works in plain numbers (the view's pixels); :func:`add_tables` turns a plan
 into the view's labels, keyed ``w:l:j:i``, ``grad_w:l:j:i`` and ``new_w:l:j:i`` so that the
