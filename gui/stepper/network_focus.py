@@ -131,8 +131,8 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         ends = (line.x1(), line.y1(), line.x2(), line.y2())
         (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()), r.width() + 4,
                                       r.height(), bounds, rings=RINGS)
-        if view.tables is not None and (not free or far_from(ends, (cx, cy), 2.5 * r.height())):
-            # Crowded round the edge: on the tables' caption line, named.
+        if not free or far_from(ends, (cx, cy), 2.5 * r.height()):
+            # Crowded round the edge: on the line of the loss (and the tables' caption), named.
             placer.rects = placer.rects[:-1]
             item.setText(f"{edge_name(view, key)}: {item.text().replace(chr(10), '   ')}")
             r = item.boundingRect()
@@ -180,17 +180,19 @@ def far_from(ends: tuple, point: tuple, distance: float) -> bool:
 
 
 def legend_row(view, x: float, width: float) -> list[tuple[float, float]]:
-    """Centres on the line of the tables' caption ("each cell: w"), between it and the loss,
-    nearest to ``x`` first; none when the line has no room for ``width``."""
+    """Centres on the line of the loss, left of it (and right of the tables' caption, "each
+    cell: w", where there is one), nearest to ``x`` first; none when the line has no room for
+    ``width`` or the loss is drawn apart from the network (zoomed out)."""
     legend, loss = view.labels.get("name:legend"), view.labels.get("loss")
-    if legend is None or loss is None:
+    if loss is None or loss[0].flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations:
         return []
-    a, b = legend[0].sceneBoundingRect(), loss[0].sceneBoundingRect()
-    low, high = a.right() + 12 + width / 2, b.left() - 12 - width / 2
+    b = loss[0].sceneBoundingRect()
+    start = 0.4 * view.metrics.font_px if legend is None else legend[0].sceneBoundingRect().right()
+    low, high = start + 12 + width / 2, b.left() - 12 - width / 2
     if high < low:
         return []
     xs = sorted(np.arange(low, high + 1e-9, 6.0), key=lambda c: abs(c - x))
-    return [(float(c), a.center().y()) for c in xs]
+    return [(float(c), b.center().y()) for c in xs]
 
 
 def edge_name(view, key: str) -> str:

@@ -394,21 +394,25 @@ def test_a_dense_networks_units_are_ovals_round_their_u_where_there_is_room(make
     assert not overlapping(view)
 
 
-def test_a_weight_in_use_is_shown_by_its_edge_or_named_on_the_tables_caption_line(make_window,
-                                                                                  tmp_path):
-    """2-8-8-1 at 1280x800 has cells of w alone: the ∂L/∂w of the weight in use goes on its
-    edge or, where the drawing is crowded round the edge, on the caption line above the tables
-    with the edge's name, never somewhere far from both."""
+@pytest.mark.parametrize("sizes, presenter, stride", [([2, 8, 8, 1], False, 1),
+                                                     ([4, 16, 16, 16, 3], True, 5)])
+def test_a_weight_in_use_is_shown_by_its_edge_or_named_on_the_line_of_the_loss(
+        make_window, tmp_path, sizes, presenter, stride):
+    """At 1280x800 (2-8-8-1: cells of w alone; 4-16-16-16-3 in presenter mode: no tables) the
+    ∂L/∂w of the weight in use goes on its edge or, where the drawing is crowded round the edge,
+    on the line of the loss (the tables' caption line) with the edge's name, never somewhere
+    far from both."""
     from gui.stepper.network_focus import edge_name, far_from
 
     window = make_window("mazur", size=(1280, 800))
-    assert window.open_path(network_file(tmp_path, [2, 8, 8, 1]))
+    assert window.open_path(network_file(tmp_path, sizes))
+    if presenter:
+        presenter_at(window)
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
-    assert view.tables is not None and view.tables.kinds == ("w",)
-    caption = view.labels["name:legend"][0].sceneBoundingRect()
+    caption = view.labels["loss"][0].sceneBoundingRect()
     named = 0
-    for cursor in range(len(stepper.trace) + 1):
+    for cursor in range(0, len(stepper.trace) + 1, stride):
         stepper.cursor = cursor
         window.controller.state_changed.emit()
         if stepper.current is None or not stepper.current.key.startswith("grad_w:"):
