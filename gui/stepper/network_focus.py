@@ -133,20 +133,22 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
                                       r.height(), bounds, rings=RINGS)
         if not free or far_from(ends, (cx, cy), 2.5 * r.height()):
             # Crowded round the edge: on the line of the loss (and the tables' caption), named.
+            near, text = placer.rects[-1], item.text()
             placer.rects = placer.rects[:-1]
-            item.setText(f"{edge_name(view, key)}: {item.text().replace(chr(10), '   ')}")
-            r = item.boundingRect()
-            row = legend_row(view, line.center().x(), r.width() + 4)
-            free = False
-            if row:
-                (cx, cy), free = placer.place(row, r.width() + 4, r.height(), bounds,
-                                              search=False)
-            if not free:
-                placer.rects = placer.rects[:-1] if row else placer.rects
-                item.setText(edge_focus_text(key, kinds, known))
-                r = item.boundingRect()
-                (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()),
-                                              r.width() + 4, r.height(), bounds, rings=RINGS)
+            item.setText(f"{edge_name(view, key)}: {text.replace(chr(10), '   ')}")
+            named = item.boundingRect()
+            spots = loss_line_spots(view, line.center().x(), named.width() + 4)
+            on_line = False
+            if spots:
+                centre, on_line = placer.place(spots, named.width() + 4, named.height(), bounds,
+                                               search=False)
+                if not on_line:
+                    placer.rects = placer.rects[:-1]
+            if on_line:
+                (cx, cy), free, r = centre, True, named
+            else:  # no room there either: the place found round the edge
+                item.setText(text)
+                placer.add(near)
         if not free:  # crowded round the edge: the nearest free place farther away
             placer.rects = placer.rects[:-1]
             (cx, cy), free = placer.place(edge_candidates(ends, 0.6 * r.height()),
@@ -179,7 +181,7 @@ def far_from(ends: tuple, point: tuple, distance: float) -> bool:
     return float(np.hypot(*(a + t * (b - a) - p))) > distance
 
 
-def legend_row(view, x: float, width: float) -> list[tuple[float, float]]:
+def loss_line_spots(view, x: float, width: float) -> list[tuple[float, float]]:
     """Centres on the line of the loss, left of it (and right of the tables' caption, "each
     cell: w", where there is one), nearest to ``x`` first; none when the line has no room for
     ``width`` or the loss is drawn apart from the network (zoomed out)."""

@@ -40,7 +40,6 @@ NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones g
 WIDTH_LEVELS = 6
 
 
-
 class NetworkView(NetworkEditing, ZoomView):
     """Shows the controller's network at its cursor and lets the user edit given values.
 

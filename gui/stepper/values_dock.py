@@ -255,7 +255,7 @@ class ValuesDock(QDockWidget):
         self._fit_timer.timeout.connect(self._fit_columns)
         self.tabs.currentChanged.connect(lambda _: self._fit_timer.start())
         self._needs: tuple | None = None  # (the trace measured, widths by font)
-        self._settled: tuple | None = None  # (width and the like, trace, points) found last
+        self._settled: tuple | None = None  # (trace, width and the like, points) found last
         self.set_font_scale(1.0)
         self.edit_rejected.connect(self._on_edit_rejected, Qt.ConnectionType.QueuedConnection)
         controller.network_replaced.connect(self._on_network_replaced)
@@ -508,13 +508,12 @@ class ValuesDock(QDockWidget):
         view. A dock too narrow for that asks the window for the width (up to ``MAX_SHARE``
         of it), then makes its numbers smaller (by up to ``MIN_SHRINK``)."""
         stepper = self.controller.stepper
-        settled = (None if stepper is None else stepper.trace, self.width(), self._points,
-                   self.isVisible(), tuple(t.isColumnHidden(c) for t in (self.units_table,
-                                                                         self.weights_table)
-                                           for c in range(t.model().columnCount())))
-        if self._settled is not None and self._settled[0] == settled[1:] \
-                and self._settled[1] is settled[0]:
-            points = self._settled[2]  # this sample at this width: the size found before
+        trace = None if stepper is None else stepper.trace
+        tables = (self.units_table, self.weights_table)
+        room = (self.width(), self._points, self.isVisible(),
+                tuple(t.isColumnHidden(c) for t in tables for c in range(t.model().columnCount())))
+        if self._settled is not None and self._settled[0] is trace and self._settled[1] == room:
+            points = self._settled[2]  # this sample in this room: the size found before
             self._set_points(points)
         else:
             points = self._points
@@ -525,9 +524,9 @@ class ValuesDock(QDockWidget):
                    and points > MIN_SHRINK * self._points):
                 points = max(MIN_SHRINK * self._points, points - 0.5)
                 self._set_points(points)
-            self._settled = (settled[1:], settled[0], points)
+            self._settled = (trace, room, points)
         needs = self._column_needs()
-        for table in (self.units_table, self.weights_table):
+        for table in tables:
             shown = [c for c in range(len(needs[table])) if not table.isColumnHidden(c)]
             extra = max(0, self._room(table) - sum(needs[table][c] for c in shown))
             numbers = shown[1:]

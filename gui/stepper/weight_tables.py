@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from core.notation import fmt
 from core.trace import unit_label
+from gui.theme import number_font
 
 KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
@@ -81,8 +82,7 @@ class Tables:
 def cell_font(view, italic: bool = False):
     """The tables' font: 0.9 of the view's, in a condensed face where one is installed (the
     widths are measured, so another face only makes the tables wider)."""
-    font = view._font(0.9)
-    font.setFamily("DejaVu Sans Condensed")
+    font = number_font(view._font(0.9))
     font.setItalic(italic)
     return font
 
@@ -241,8 +241,8 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     # new value of the weight in use on its edge.
     # Each table narrow (rows for the larger layer) or low (for the smaller): the fewest rows
     # first, so that the drawing keeps the most height, and of those the narrowest.
-    for kinds, short in ((k, short) for k in (KINDS, KINDS[:2], KINDS[:1])
-                         for short in orientations(sizes)):
+    choices = orientations(sizes)
+    for kinds, short in ((k, short) for k in (KINDS, KINDS[:2], KINDS[:1]) for short in choices):
         tables = plan_tables(network, values, cells.horizontalAdvance,
                              cells.horizontalAdvance, cells.height(), 0.45 * f, kinds, short)
         layout = layout_network(sizes, width, height - tables.height, metrics,
