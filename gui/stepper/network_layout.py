@@ -51,6 +51,7 @@ class Layout:
     names: bool  # the units' names (x1, h1, …) shown
     half_width: float = 0.0  # half the width of a unit: an oval when u needs more than 2r
     side: bool = False  # z and δ to the left of each unit instead of above and below
+    stacked: bool = False  # (side) the bias under them, not right of the unit: narrower gaps
     loss_at: tuple[float, float] = (0.0, 0.0)  # right end and centre height of the loss label
     edge_spots: dict[str, tuple[float, float]] = field(default_factory=dict)  # label centres
 
@@ -63,6 +64,15 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
     if layout.side:
         # Short of height: z and δ stacked left of the unit, the bias and target to its right.
         left, right = x - hw - gap, x + hw + 0.4 * m.font_px
+        if layout.stacked:  # short of width too: z, δ and b on three lines left of the unit
+            return {
+                "u": (x, y, "centre"),
+                "z": (left, y - h - 1, "right"),
+                "delta": (left, y, "right"),
+                "b": (left, y + h + 1, "right"),
+                "name": (left, y - h - 1, "right"),
+                "y": (right, y - h / 2 - 1, "left"),
+            }
         return {
             "u": (x, y, "centre"),
             "z": (left, y - h / 2 - 1, "right"),
@@ -131,6 +141,11 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         needs = [2 * hw_min + m.number + 2.2 * f + (m.bias_text + 0.8 * f if g else 0.0)
                  for g in range(layers)]
         side_room = width - left - right - 2 * hw_min - sum(needs)
+        # Or the bias under z and δ: a line more for each unit, but no gap holds two numbers
+        # side by side (a trained network's biases are as long as its z).
+        stack_needs = [2 * hw_min + max(m.number + 1.2 * f, m.bias_text + 0.2 * f) + 1.0 * f
+                       for g in range(layers)]
+        stack_room = width - left - (m.target_text + 0.8 * f) - 2 * hw_min - sum(stack_needs)
     # Full mode: a unit's z and δ (centred on it) and the next one's bias (left of its δ)
     # share a gap between two columns, as do the two ovals.
     wide = dx - 2 * hw_min / max(layers, 1) >= max(2 * hw_min,
@@ -138,6 +153,10 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     full = r_room >= r_min and r_cap >= r_min and wide
     # (Without edge labels the two lines beside a unit may come closer to the next unit's.)
     side = not full and dy >= (2.3 if edge_labels else 2.1) * h and side_room >= 0
+    stacked = (not edge_labels and not full and not side and dy >= 3.15 * h
+               and stack_room >= 0)
+    if stacked:
+        side, needs, side_room = True, stack_needs, stack_room
     full = full or side
     if side:
         radius = min(0.5 * dy - 0.3 * f, 1.2 * h)
@@ -165,7 +184,7 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
             x = x0 + sum(needs[:l]) + l * side_room / layers
         for j in range(n):
             centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
-    layout = Layout(width, height, centres, radius, full, False, names, half_width, side,
+    layout = Layout(width, height, centres, radius, full, False, names, half_width, side, stacked,
                     loss_at=(width - 0.5 * f,
                              height - (0.9 * h if edge_labels else 0.5 * h + 0.1 * f)))
     if full and edge_labels:
