@@ -31,17 +31,18 @@ from gui.stepper.column_widths import cell_width, column_texts
 from gui.stepper.weight_tables import sample_values
 from gui.theme import number_font
 
-UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "∂L/∂b", "new b", "y")
+# No column for ∂L/∂b: it is δ (as in the network view), so the δ column shows it.
+UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "new b", "y")
 WEIGHT_COLUMNS = ("edge", "w", "∂L/∂w", "new w", "change")
 HEADER_TIPS = {
     "u": "u = g(z), the unit's output; in layer 0 the input x",
-    "δ": "δ = ∂L/∂z",
+    "δ": "δ = ∂L/∂z, which is also ∂L/∂b, the gradient of the bias",
     "y": "the target of an output unit",
     "j": "unit j of this layer",
     "i": "unit i of the layer below",
     "change": "new w − w",
 }
-BIAS_UPDATE_COLUMNS = (5, 6)  # hidden when the network does not train its biases
+BIAS_UPDATE_COLUMNS = (5,)  # hidden when the network does not train its biases
 EDITABLE = ("w:", "b:", "y:", "u:0:")  # the given values; everything else is computed
 BASE_POINTS = 10.0
 MAX_SHARE = 0.45  # of the window's width, the most the dock asks for (the network keeps the rest)
@@ -99,6 +100,7 @@ class ValuesModel(QAbstractTableModel):
         self.marked_row = -1
         self.row_brush = QBrush()
         self._index_of: dict[str, tuple[int, int]] = {}
+        self.aliases: dict[str, str] = {}  # key -> the key whose cell shows it (∂L/∂b: δ)
 
     def set_rows(self, rows: list[tuple[tuple[str, ...], tuple]]) -> None:
         self.beginResetModel()
@@ -109,6 +111,9 @@ class ValuesModel(QAbstractTableModel):
             for c, key in enumerate(keys)
             if isinstance(key, str)
         }
+        for key, shown_as in self.aliases.items():
+            if shown_as in self._index_of:
+                self._index_of[key] = self._index_of[shown_as]
         self.endResetModel()
 
     def index_of(self, key: str) -> QModelIndex:
@@ -294,18 +299,20 @@ class ValuesDock(QDockWidget):
         stepper = self.controller.stepper
         self._seen, self._marked_for, self._last_table = None, None, None
         unit_rows, edge_rows = [], []
+        aliases = self.units_model.aliases = {}
         if stepper is not None:
             net = stepper.network
             L = len(net.layers)
             sizes = [net.inputs] + [layer.units for layer in net.layers]
             for l, n in enumerate(sizes):
                 for j in range(n):
-                    keys = [None, f"u:{l}:{j}", None, None, None, None, None]
+                    keys = [None, f"u:{l}:{j}", None, None, None, None]
                     if l > 0:
                         keys[0], keys[2], keys[3] = f"z:{l}:{j}", f"delta:{l}:{j}", f"b:{l}:{j}"
-                        keys[4], keys[5] = f"grad_b:{l}:{j}", f"new_b:{l}:{j}"
+                        keys[4] = f"new_b:{l}:{j}"
+                        aliases[f"grad_b:{l}:{j}"] = f"delta:{l}:{j}"
                     if l == L:
-                        keys[6] = f"y:{j}"
+                        keys[5] = f"y:{j}"
                     labels = (unit_label(net, l, j), unit_name(net, l, j))
                     unit_rows.append((labels, tuple(keys)))
             for l in range(1, L + 1):
@@ -387,9 +394,10 @@ class ValuesDock(QDockWidget):
         if op is None:
             return changed
         changed |= {op.key, *op.reads}
+        shown = units.aliases  # ∂L/∂b in the δ cell
         for key in op.reads:
-            units.brushes[key] = weights.brushes[key] = self._read_brush
-        units.brushes[op.key] = weights.brushes[op.key] = self._written_brush
+            units.brushes[shown.get(key, key)] = weights.brushes[key] = self._read_brush
+        units.brushes[shown.get(op.key, op.key)] = weights.brushes[op.key] = self._written_brush
         for model, table in ((units, self.units_table), (weights, self.weights_table)):
             index = model.index_of(op.key)
             if not index.isValid():

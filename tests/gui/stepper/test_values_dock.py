@@ -61,8 +61,11 @@ def check_matches_core(dock, stepper):
     for model in models(dock):
         for key in model._index_of:
             shown_keys.add(key)
-            expected = fmt(known[key]) if key in known else ""
+            shown = model.aliases.get(key, key)  # ∂L/∂b has δ's cell
+            expected = fmt(known[shown]) if shown in known else ""
             assert text(dock, key) == expected, (stepper.cursor, key)
+            if key in known:
+                assert fmt(known[key]) == expected, (stepper.cursor, key)
     # Every value of the sample has a cell (the loss is the equation panel's).
     assert set(known) - {"loss"} <= shown_keys
     for r in range(dock.weights_model.rowCount()):
@@ -188,13 +191,30 @@ def test_the_current_operation_is_tinted_and_followed(dock, controller):
     assert all(colour is None for _, colour in snapshot(dock))
 
 
+def test_the_gradient_of_a_bias_is_marked_in_the_delta_cell(dock, controller):
+    """∂L/∂b is δ: the δ column shows it, and its step tints that cell as written."""
+    net = build_network([2, 2, 1], "sigmoid", "half_squared", seed=1)
+    net.sample_x, net.sample_y = np.array([1.0, 2.0]), np.array([1.0])
+    controller.set_loaded(LoadedNetwork(net))
+    assert "∂L/∂b" not in dock.units_model.headers
+    while controller.stepper.current is None or controller.stepper.current.quantity != "grad_b":
+        controller.step()
+    op = controller.stepper.current
+    delta = "delta:" + op.key.split(":", 1)[1]
+    assert dock.units_model.index_of(op.key) == dock.units_model.index_of(delta)
+    assert text(dock, delta, Role.BackgroundRole).color() == dock._written_brush.color()
+    assert dock.units_model.marked_row == dock.units_model.index_of(delta).row()
+    controller.step()
+    assert text(dock, delta) == fmt(controller.stepper.known()[op.key])
+
+
 def test_a_new_network_rebuilds_the_rows(dock, controller):
     net = build_network([3, 4, 1], "sigmoid", "half_squared", seed=1)
     net.sample_x, net.sample_y = np.array([1.0, 2.0, 3.0]), np.array([1.0])
     controller.set_loaded(LoadedNetwork(net))
     assert dock.units_model.rowCount() == 3 + 4 + 1
     assert dock.weights_model.rowCount() == 12 + 4
-    assert not dock.units_table.isColumnHidden(6)
+    assert not dock.units_table.isColumnHidden(dock.units_model.headers.index("new b"))
     for _ in range(len(controller.stepper.trace)):
         controller.step()
         check_matches_core(dock, controller.stepper)
