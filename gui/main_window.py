@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         if state is None or not self.restoreState(state):
             # First start: the network gets most of the room, the tables about a third
             # (wider when their numbers need it, see ValuesDock._fit_columns).
-            self.resizeDocks([self.values_dock], [420], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.values_dock], [500], Qt.Orientation.Horizontal)
         self._apply_font_scale()
 
     # -- menus ----------------------------------------------------------------------------
