@@ -36,6 +36,16 @@ class Metrics:
     bias_text: float  # "b −0.0000"
     target_text: float  # "y −0.0000"
     name_text: float  # widest unit name
+    # Short of room beside a table, z, δ and b stack left of each unit in the tables' smaller
+    # font: its line height and number widths (0: the same as above).
+    small_line: float = 0.0
+    small_number: float = 0.0
+    small_bias: float = 0.0
+
+    def stack(self) -> tuple[float, float, float]:
+        """(line, number, bias) of the labels stacked left of a unit."""
+        return (self.small_line or self.line, self.small_number or self.number,
+                self.small_bias or self.bias_text)
 
 
 @dataclass
@@ -65,12 +75,13 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
         # Short of height: z and δ stacked left of the unit, the bias and target to its right.
         left, right = x - hw - gap, x + hw + 0.4 * m.font_px
         if layout.stacked:  # short of width too: z, δ and b on three lines left of the unit
+            hs = m.stack()[0]
             return {
                 "u": (x, y, "centre"),
-                "z": (left, y - h - 1, "right"),
+                "z": (left, y - hs, "right"),
                 "delta": (left, y, "right"),
-                "b": (left, y + h + 1, "right"),
-                "name": (left, y - h - 1, "right"),
+                "b": (left, y + hs, "right"),
+                "name": (left, y - hs, "right"),
                 "y": (right, y - h / 2 - 1, "left"),
             }
         return {
@@ -143,7 +154,8 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         side_room = width - left - right - 2 * hw_min - sum(needs)
         # Or the bias under z and δ: a line more for each unit, but no gap holds two numbers
         # side by side (a trained network's biases are as long as its z).
-        stack_needs = [2 * hw_min + max(m.number + 1.2 * f, m.bias_text + 0.2 * f) + 1.0 * f
+        hs, number_s, bias_s = m.stack()
+        stack_needs = [2 * hw_min + max(number_s + 1.2 * f, bias_s + 0.2 * f) + 1.0 * f
                        for g in range(layers)]
         stack_room = width - left - (m.target_text + 0.8 * f) - 2 * hw_min - sum(stack_needs)
     # Full mode: a unit's z and δ (centred on it) and the next one's bias (left of its δ)
@@ -153,7 +165,7 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     full = r_room >= r_min and r_cap >= r_min and wide
     # (Without edge labels the two lines beside a unit may come closer to the next unit's.)
     side = not full and dy >= (2.3 if edge_labels else 2.1) * h and side_room >= 0
-    stacked = (not edge_labels and not full and not side and dy >= 3.15 * h
+    stacked = (not edge_labels and not full and not side and dy >= 3 * hs + 1
                and stack_room >= 0)
     if stacked:
         side, needs, side_room = True, stack_needs, stack_room
@@ -217,9 +229,10 @@ def unit_obstacles(layout: Layout, sizes: list[int], m: Metrics, full: bool) -> 
         if l == last:
             rects.append(spot_rect(spots["y"], m.target_text, m.line))
         if full and l > 0:
-            rects.append(spot_rect(spots["z"], m.number + m.font_px, m.line))
-            rects.append(spot_rect(spots["delta"], m.number + m.font_px, m.line))
-            rects.append(spot_rect(spots["b"], m.bias_text, m.line))
+            line, number, bias = m.stack() if layout.stacked else (m.line, m.number, m.bias_text)
+            rects.append(spot_rect(spots["z"], number + m.font_px, line))
+            rects.append(spot_rect(spots["delta"], number + m.font_px, line))
+            rects.append(spot_rect(spots["b"], bias, line))
     x1, yc = layout.loss_at
     rects.append((x1 - 9 * m.font_px, yc - m.line / 2, x1, yc + m.line / 2))
     return rects

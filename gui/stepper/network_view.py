@@ -32,7 +32,7 @@ from gui.stepper.network_layout import (
     layout_network,
     unit_label_spots,
 )
-from gui.stepper.weight_tables import add_table_labels, table_layout
+from gui.stepper.weight_tables import STACK_FONT, add_table_labels, table_layout
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
@@ -203,11 +203,13 @@ class NetworkView(NetworkEditing, ZoomView):
             self._add_label(f"u:{l}:{j}", "", spots["u"], self._font(1.0, True),
                             theme.foreground, prefix="")
             if l > 0:
-                self._add_label(f"z:{l}:{j}", "", spots["z"], self._font(), theme.foreground,
+                # (Stacked beside a table, in the table's size: three lines a unit.)
+                side = self._font(STACK_FONT) if layout.stacked else self._font()
+                self._add_label(f"z:{l}:{j}", "", spots["z"], side, theme.foreground,
                                 prefix="z ")
-                self._add_label(f"delta:{l}:{j}", "", spots["delta"], self._font(),
+                self._add_label(f"delta:{l}:{j}", "", spots["delta"], side,
                                 theme.delta, prefix="δ ")
-                self._add_label(f"b:{l}:{j}", "", spots["b"], self._font(), theme.muted,
+                self._add_label(f"b:{l}:{j}", "", spots["b"], side, theme.muted,
                                 prefix="b ")
             if l == last:
                 self._add_label(f"y:{j}", "", spots["y"], self._font(), theme.muted,

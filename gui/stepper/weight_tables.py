@@ -28,6 +28,7 @@ from core.trace import unit_label
 from gui.theme import number_font
 
 KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
+STACK_FONT = 0.9  # z, δ and b stacked left of a unit: the size of the cells' numbers
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
 LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
           ("w", "grad_w"): "each cell: w, ∂L/∂w",
@@ -227,6 +228,7 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     # The units' labels sized for the numbers this sample shows, not for the widest possible
     # ones, and no edge labels: the drawing above the tables is short of height.
     plain, bold = QFontMetricsF(view._font()), QFontMetricsF(view._font(1.0, True))
+    small = QFontMetricsF(view._font(STACK_FONT))
 
     def widest(fm, kinds, prefix=""):
         return max((fm.horizontalAdvance(prefix + fmt(v)) for k, v in values.items()
@@ -235,7 +237,9 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     metrics = replace(metrics, number=widest(plain, ("z", "delta")),
                       unit_number=max(widest(bold, ("u",)), bold.horizontalAdvance("—")),
                       edge_text=0.0, bias_text=widest(plain, ("b",), "b "),
-                      target_text=widest(plain, ("y",), "y "))
+                      target_text=widest(plain, ("y",), "y "),
+                      small_line=small.height(), small_number=widest(small, ("z", "delta")),
+                      small_bias=widest(small, ("b",), "b "))
     # A line in each cell for every number the sample will show, so that the drawing stays put
     # as the lines fill in; short of room (presenter mode), fewer lines, and the gradient and
     # new value of the weight in use on its edge.
