@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -109,6 +109,10 @@ class MainWindow(QMainWindow):
         if hasattr(self.values_dock, "edit_rejected"):
             self.values_dock.edit_rejected.connect(lambda m: self.show_error("Edit refused", m))
             self.values_dock.warn = lambda message: None  # the window shows it, once
+        # The network's weight tables short of width for all their lines: the dock gives what
+        # it has to spare (after this turn of the event loop: the view may be in a resize).
+        self.network_view.wants_room.connect(
+            lambda extra: QTimer.singleShot(0, lambda: self._give_network_room(extra)))
 
         self.step_controls = StepControls(self.controller, self)
         self.step_controls.set_controller(self.quiz)
@@ -375,6 +379,17 @@ class MainWindow(QMainWindow):
         if showing in self._dock_widths:
             self.resizeDocks([docks[showing]], [self._dock_widths[showing]],
                              Qt.Orientation.Horizontal)  # fmt: skip
+
+    def _give_network_room(self, extra: int) -> None:
+        """Narrow the Values dock by ``extra`` px for the network view's weight tables, if it
+        can spare them with every column of its own whole (it widens again if its numbers
+        need it; on the Stepper tab only, and not in presenter mode, where it is hidden)."""
+        dock = self.values_dock
+        if (extra <= 0 or self.presenter or dock.isFloating() or not dock.isVisible()
+                or self.tabs.currentWidget() is not self.stepper_tab):
+            return
+        if dock.spare_width() >= extra:
+            self.resizeDocks([dock], [dock.width() - extra], Qt.Orientation.Horizontal)
 
     def train_headless(self, epochs: int) -> str:
         """Train ``epochs`` epochs now and show the Training tab; returns what stopped it."""

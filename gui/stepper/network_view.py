@@ -32,7 +32,13 @@ from gui.stepper.network_layout import (
     layout_network,
     unit_label_spots,
 )
-from gui.stepper.weight_tables import STACK_FONT, add_table_labels, table_layout
+from gui.stepper.weight_tables import (
+    KINDS,
+    STACK_FONT,
+    add_table_labels,
+    room_wanted,
+    table_layout,
+)
 from gui.theme import Theme
 from gui.zoom_view import ZoomView
 
@@ -47,10 +53,13 @@ class NetworkView(NetworkEditing, ZoomView):
     -------
     edit_failed(str) : an edit was refused (the message says why).
     units_drawn() : the units were drawn for the current state (after any change or rebuild).
+    wants_room(int) : laid out again; the weight tables would have all their lines with this
+        many pixels more width (0: they have them, or more would not do).
     """
 
     edit_failed = Signal(str)
     units_drawn = Signal()
+    wants_room = Signal(int)  # px of width the weight tables lack for all their lines
 
     def __init__(self, controller, theme: Theme, parent=None) -> None:
         super().__init__(parent)
@@ -148,9 +157,12 @@ class NetworkView(NetworkEditing, ZoomView):
         self.tables = None
         stepper = self.controller.stepper
         self._tables_trace = None if stepper is None else stepper.trace
+        self.room_wanted = 0
         if not layout.edge_labels and not self.controller.layer_mode:
             self.metrics = metrics
             planned = table_layout(self, width, height, layout_network)
+            if (planned is None or planned[2].kinds != KINDS) and self.spread == 1:
+                self.room_wanted = room_wanted(self, width, height, layout_network)
             if planned is not None:
                 layout, metrics, self.tables = planned
         self.layout, self.metrics = layout, metrics
@@ -248,6 +260,7 @@ class NetworkView(NetworkEditing, ZoomView):
         self._on_state_changed()
         if self.auto_fit:
             self._show_fitted()
+        self.wants_room.emit(self.room_wanted)
 
     def _add_label(self, key, text, spot, font, colour, prefix=None) -> None:
         item = QGraphicsSimpleTextItem(text)

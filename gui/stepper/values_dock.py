@@ -344,6 +344,11 @@ class ValuesDock(QDockWidget):
         return max(sum(n for c, n in enumerate(needs[t]) if not t.isColumnHidden(c)) - self._room(t)
                    for t in (self.units_table, self.weights_table))
 
+    def spare_width(self) -> int:
+        """How many pixels narrower the dock could be with every column of both tables whole
+        at the present size of its numbers."""
+        return max(0, -self._shortfall())
+
     def _fit_columns(self) -> None:
         """Give each column the width its numbers need and share what is left evenly among the
         number columns, so that every number is whole and every column (b and y too) is in

@@ -260,6 +260,22 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
             return layout, metrics, tables
     return None
 
+def room_wanted(view, width: float, height: float, layout_network, most: int = 200) -> int:
+    """How many pixels wider the view would have to be for each cell's three lines: 0 when it
+    has them, or when not even ``most`` more would do."""
+    def whole(extra: int) -> bool:
+        planned = table_layout(view, width + extra, height, layout_network)
+        return planned is not None and planned[2].kinds == KINDS
+
+    if whole(0) or not whole(most):
+        return 0
+    low, high = 0, most  # not enough, enough
+    while high - low > 4:
+        middle = (low + high) // 2
+        low, high = (low, middle) if whole(middle) else (middle, high)
+    return high
+
+
 def add_table_labels(view, tables: Tables) -> None:
     """The tables' frames, names and cells as the view's items and labels."""
     theme = view.theme

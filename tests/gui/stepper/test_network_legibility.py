@@ -9,7 +9,7 @@ import re
 import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
 
 from core.notation import fmt
 
@@ -167,6 +167,34 @@ def test_3_5_4_2_after_a_trained_sample_still_shows_every_number(
     assert all(r.right() < x for r in spots.values())  # left of the unit, top to bottom
     assert spots["z"].bottom() <= spots["delta"].top() + 1 <= spots["b"].top() + 1
     walk(window, 13.0, every_weight=True, stride=5)
+
+
+def test_the_values_dock_gives_the_weight_tables_the_width_it_can_spare(make_window, tmp_path,
+                                                                       qtbot):
+    """3-4-4-3 at 1280x800: the tables are about 20 px too wide for three lines a cell beside a
+    500 px Values dock whose own columns need less. The dock gives the view that width (its
+    columns stay whole), and every number of the sample shows."""
+    window = make_window("mazur", size=(1280, 800))
+    dock, view = window.values_dock, window.network_view
+    before = dock.width()
+    wanted = []
+    view.wants_room.connect(wanted.append)
+    assert window.open_path(network_file(tmp_path, [3, 4, 4, 3]))
+    qtbot.waitUntil(lambda: view.tables is not None and view.tables.kinds == EDGE_KINDS)
+    assert any(0 < extra < before for extra in wanted)
+    assert dock.width() < before and dock.spare_width() >= 0
+    assert dock._shortfall() <= 0  # every column of the dock whole
+    view.fit()
+    walk(window, 13.0, every_weight=True, stride=4)
+
+
+def test_the_values_dock_keeps_its_width_when_the_tables_do_not_need_it(make_window):
+    window = make_window("circle", size=(1280, 800))
+    before = window.values_dock.width()
+    window.network_view.fit()
+    QApplication.processEvents()
+    assert window.network_view.room_wanted == 0
+    assert window.values_dock.width() == before
 
 
 def test_the_cells_fill_in_as_the_sample_goes_on_and_the_drawing_stays_put(make_window,
