@@ -27,6 +27,7 @@ from gui.lessons.controller import LessonController, lesson_view
 from gui.lessons.menu import LessonMenu
 from gui.lessons.panel import LessonPanel
 from gui.lessons.tab import LessonTab
+from gui.presenter_bars import PresenterBars
 from gui.settings import read_bytes, read_float
 from gui.stepper.controller import StepController
 from gui.stepper.equation_panel import EquationPanel
@@ -130,6 +131,8 @@ class MainWindow(QMainWindow):
         self.exports = ExportMenu(self, self.file_menu)  # File ▸ Export and Copy as LaTeX
         self.files.opened.connect(self.lessons.detach)
         self.statusBar()
+        # Presenter mode hides the menu and status bars (shortcuts and messages still reach).
+        self.presenter_bars = PresenterBars(self, lambda: self.step_controls.toolbar.font())
 
         self.controller.dirty_changed.connect(self.setWindowModified)
         self.controller.path_changed.connect(lambda _: self._update_title())
@@ -484,7 +487,8 @@ class MainWindow(QMainWindow):
         self.layer_controls.set_font(font)
 
     def set_presenter(self, on: bool) -> None:
-        """Presenter mode: full screen, larger text, side docks hidden, high contrast."""
+        """Presenter mode: full screen, larger text, side docks, menu and status bars hidden,
+        high contrast."""
         if on == self.presenter:
             return
         self.presenter = on
@@ -500,10 +504,12 @@ class MainWindow(QMainWindow):
             if self.lessons.lesson is not None:  # its text and buttons stay within reach
                 self.lesson_panel.show()
             self.matrix_dock.show_if_layer_mode()
+            self.presenter_bars.set_presenter(True)
             self.showFullScreen()
         else:
             for dock, visible in getattr(self, "_docks_before", {}).items():
                 dock.setVisible(visible)
+            self.presenter_bars.set_presenter(False)
             self.showNormal()
         self.network_view.set_theme(self.theme)
         self.graph_tab.set_theme(self.theme)

@@ -77,7 +77,7 @@ class Tables:
     def cell_margin(self) -> float:
         """Above and below a cell's lines: a cell of one line has air round it, the stacked
         lines of a larger one are told apart by the shading of every other row."""
-        return (0.15 if len(self.kinds) == 1 else 0.06) * self.line
+        return (0.1 if len(self.kinds) == 1 else 0.06) * self.line
 
 
 def cell_font(view, italic: bool = False):

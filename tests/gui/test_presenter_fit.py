@@ -94,3 +94,50 @@ def test_the_lesson_panels_buttons_and_controls_grow_in_presenter_mode(make_wind
     present(window, qtbot)
     after = heights()
     assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
+
+
+def menu_actions(window):
+    """Every action of the menu bar's menus and submenus."""
+    out, menus = [], [a.menu() for a in window.menuBar().actions() if a.menu()]
+    while menus:
+        menu = menus.pop()
+        for action in menu.actions():
+            if action.menu():
+                menus.append(action.menu())
+            elif not action.isSeparator():
+                out.append(action)
+    return out
+
+
+def test_presenter_mode_gives_the_menu_and_status_bars_room_to_the_drawing(make_window, qtbot):
+    """The bars go (their height is the network's), every menu action with a shortcut is the
+    window's too (a hidden menu bar's shortcuts do not fire), and the bars come back."""
+    window = make_window("mazur", size=(1280, 800))
+    view = window.network_view
+    before = view.height()
+    present(window, qtbot)
+    assert not window.menuBar().isVisible() and not window.statusBar().isVisible()
+    assert view.height() > before + window.menuBar().sizeHint().height()
+    shortcuts = [a for a in menu_actions(window) if not a.shortcut().isEmpty()]
+    assert len(shortcuts) > 20
+    assert set(shortcuts) <= set(window.actions())
+    present(window, qtbot, on=False)
+    assert window.menuBar().isVisible() and window.statusBar().isVisible()
+
+
+def test_a_status_message_in_presenter_mode_shows_in_a_note(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    present(window, qtbot)
+    note = window.presenter_bars.note
+    assert not note.isVisible()
+    window.statusBar().showMessage("The lesson is back at its start.", 4000)
+    assert note.isVisible() and note.text() == "The lesson is back at its start."
+    inside = window.rect()
+    assert inside.contains(note.geometry())
+    assert note.font().pointSizeF() == window.step_controls.toolbar.font().pointSizeF()
+    window.statusBar().clearMessage()
+    assert not note.isVisible()
+    window.statusBar().showMessage("Saved.")
+    present(window, qtbot, on=False)
+    assert not note.isVisible()  # the status bar shows it again
+    assert window.statusBar().currentMessage() == "Saved."

@@ -1,0 +1,67 @@
+"""Presenter mode without the menu bar and the status bar: the room goes to the drawing.
+
+The lecturer works from the keyboard, so every menu action stays reachable by its shortcut (the
+actions are the window's too: a hidden menu bar's shortcuts do not fire otherwise), and a status
+message shows for its time in a small note at the bottom left of the window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
+
+
+class PresenterBars(QObject):
+    """Hides ``window``'s menu bar and status bar in presenter mode (see :meth:`set_presenter`)."""
+
+    def __init__(self, window: QMainWindow, font_of) -> None:
+        super().__init__(window)
+        self.window, self.font_of = window, font_of  # font_of(): the note's font (scaled)
+        self.on = False
+        self.note = QLabel(window)
+        self.note.setObjectName("presenter_note")
+        self.note.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.note.hide()
+        window.statusBar().messageChanged.connect(self._show_message)
+        window.installEventFilter(self)
+
+    def keep_shortcuts(self) -> None:
+        """Make every action of the menus (and their submenus) the window's as well."""
+        menus = [a.menu() for a in self.window.menuBar().actions() if a.menu() is not None]
+        while menus:
+            menu = menus.pop()
+            for action in menu.actions():
+                if isinstance(action.menu(), QMenu):
+                    menus.append(action.menu())
+                elif not action.isSeparator() and action not in self.window.actions():
+                    self.window.addAction(action)
+
+    def set_presenter(self, on: bool) -> None:
+        self.on = on
+        if on:
+            self.keep_shortcuts()  # menus built since start-up (recent files, lessons) too
+        self.window.menuBar().setVisible(not on)
+        self.window.statusBar().setVisible(not on)
+        self.window.layout().activate()  # the room is the view's now, not at the next event
+        self._show_message(self.window.statusBar().currentMessage())
+
+    def _show_message(self, text: str) -> None:
+        if not self.on or not text:
+            self.note.hide()
+            return
+        self.note.setText(text)
+        self.note.setFont(self.font_of())
+        self.note.setStyleSheet("QLabel#presenter_note { background: palette(window);"
+                                " border: 1px solid palette(mid); padding: 4px 8px; }")
+        self.note.adjustSize()
+        self._place()
+        self.note.show()
+        self.note.raise_()
+
+    def _place(self) -> None:
+        self.note.move(8, self.window.height() - self.note.height() - 8)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.window and event.type() == QEvent.Type.Resize and self.note.isVisible():
+            self._place()
+        return False
