@@ -231,13 +231,18 @@ def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(
                                                                                  tmp_path):
     """Presenter mode at 1280x800 has no room for every number at 22 px: every unit's numbers,
     every weight (tables of w alone) and every number the current operation uses; the other
-    gradients and new weights are not all shown."""
+    gradients and new weights are not all shown. The same in the second sample, once the
+    biases are as long as the z (they stack left of their units; before, only the focus)."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
     presenter_at(window)
     window.network_view.fit()
     assert window.network_view.tables.kinds == ("w",)
     walk(window, 22.0, every_weight=("w",), stride=3)
+    window.step_controls.actions["step"].trigger()  # into sample 2
+    window.network_view.fit()
+    assert window.network_view.tables.kinds == ("w",) and window.network_view.layout.stacked
+    walk(window, 22.0, every_weight=("w",), stride=5)
 
 
 def cell_lines(view) -> list[float]:
