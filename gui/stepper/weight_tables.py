@@ -213,9 +213,11 @@ def sample_values(stepper) -> dict[str, float]:
     return values
 
 
-def table_layout(view, width: float, height: float, layout_network) -> tuple | None:
+def table_layout(view, width: float, height: float, layout_network,
+                 lines=(KINDS, KINDS[:2], KINDS[:1])) -> tuple | None:
     """(layout, tables): the network drawn in the upper part of ``width`` × ``height`` with
-    every unit's numbers, the tables below it; None when that does not fit."""
+    every unit's numbers, the tables below it (cells of the first of ``lines`` that fits);
+    None when that does not fit."""
     network, stepper = view.controller.network, view.controller.stepper
     sizes = network.sizes
     edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
@@ -246,7 +248,7 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     # Each table narrow (rows for the larger layer) or low (for the smaller): the fewest rows
     # first, so that the drawing keeps the most height, and of those the narrowest.
     choices = orientations(sizes)
-    for kinds, short in ((k, short) for k in (KINDS, KINDS[:2], KINDS[:1]) for short in choices):
+    for kinds, short in ((k, short) for k in lines for short in choices):
         tables = plan_tables(network, values, cells.horizontalAdvance,
                              cells.horizontalAdvance, cells.height(), 0.45 * f, kinds, short)
         layout = layout_network(sizes, width, height - tables.height, metrics,
@@ -261,13 +263,12 @@ def table_layout(view, width: float, height: float, layout_network) -> tuple | N
     return None
 
 def room_wanted(view, width: float, height: float, layout_network, most: int = 200) -> int:
-    """How many pixels wider the view would have to be for each cell's three lines: 0 when it
-    has them, or when not even ``most`` more would do."""
+    """How many pixels wider than ``width`` (where the cells lack lines) the view would have to
+    be for each cell's three lines: 0 when not even ``most`` more would do."""
     def whole(extra: int) -> bool:
-        planned = table_layout(view, width + extra, height, layout_network)
-        return planned is not None and planned[2].kinds == KINDS
+        return table_layout(view, width + extra, height, layout_network, (KINDS,)) is not None
 
-    if whole(0) or not whole(most):
+    if not whole(most):
         return 0
     low, high = 0, most  # not enough, enough
     while high - low > 4:
