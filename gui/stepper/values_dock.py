@@ -30,10 +30,12 @@ from gui.stepper.values_model import ValuesModel, describe_key, parse_value
 from gui.stepper.weight_tables import sample_values
 from gui.theme import number_font
 
-# No column for ∂L/∂b: it is δ (as in the network view), so the δ column shows it.
-UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "new b", "y")
+# ∂L/∂b is δ (as in the network view), so the δ column shows it; layer by layer, ∂L/∂b is the
+# batch's mean of δ, and has its own column (GRAD_B_COLUMN, hidden otherwise).
+UNIT_COLUMNS = ("unit", "z", "u", "δ", "b", "∂L/∂b", "new b", "y")
+GRAD_B_COLUMN = 5
 WEIGHT_COLUMNS = ("edge", "w", "∂L/∂w", "new w", "change")
-BIAS_UPDATE_COLUMNS = (5,)  # hidden when the network does not train its biases
+BIAS_UPDATE_COLUMNS = (5, 6)  # hidden when the network does not train its biases
 BASE_POINTS = 10.0
 MAX_SHARE = 0.45  # of the window's width, the most the dock asks for (the network keeps the rest)
 MIN_SHRINK = 0.75  # the numbers shrink to no less than this share of their size to fit
@@ -119,10 +121,10 @@ class ValuesDock(QDockWidget):
 
     # -- building --------------------------------------------------------------------------
 
-    @staticmethod
-    def _shape_of(network) -> tuple:
+    def _shape_of(self, network) -> tuple:
         units = tuple(layer.units for layer in network.layers)
-        return network.inputs, units, bool(network.train_biases)
+        layer_mode = bool(getattr(self.controller, "layer_mode", False))
+        return network.inputs, units, bool(network.train_biases), layer_mode
 
     def _on_network_replaced(self) -> None:
         self._rebuild()
@@ -134,19 +136,21 @@ class ValuesDock(QDockWidget):
         self._seen, self._marked_for, self._last_table = None, None, None
         unit_rows, edge_rows = [], []
         aliases = self.units_model.aliases = {}
+        batch = bool(getattr(self.controller, "layer_mode", False))  # ∂L/∂b: mean of a batch
         if stepper is not None:
             net = stepper.network
             L = len(net.layers)
             sizes = [net.inputs] + [layer.units for layer in net.layers]
             for l, n in enumerate(sizes):
                 for j in range(n):
-                    keys = [None, f"u:{l}:{j}", None, None, None, None]
+                    keys = [None, f"u:{l}:{j}", None, None, None, None, None]
                     if l > 0:
                         keys[0], keys[2], keys[3] = f"z:{l}:{j}", f"delta:{l}:{j}", f"b:{l}:{j}"
-                        keys[4] = f"new_b:{l}:{j}"
-                        aliases[f"grad_b:{l}:{j}"] = f"delta:{l}:{j}"
+                        keys[4], keys[5] = f"grad_b:{l}:{j}", f"new_b:{l}:{j}"
+                        if not batch:
+                            aliases[f"grad_b:{l}:{j}"] = f"delta:{l}:{j}"
                     if l == L:
-                        keys[5] = f"y:{j}"
+                        keys[6] = f"y:{j}"
                     labels = (unit_label(net, l, j), unit_name(net, l, j))
                     unit_rows.append((labels, tuple(keys)))
             for l in range(1, L + 1):
@@ -162,7 +166,8 @@ class ValuesDock(QDockWidget):
         self.weights_model.set_rows(edge_rows)
         train_biases = stepper is not None and stepper.network.train_biases
         for c in BIAS_UPDATE_COLUMNS:
-            self.units_table.setColumnHidden(c, not train_biases)
+            self.units_table.setColumnHidden(c, not train_biases or (c == GRAD_B_COLUMN
+                                                                     and not batch))
         self._set_column_widths()
 
     # -- refreshing ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from core.trace import unit_name
 HEADER_TIPS = {
     "u": "u = g(z), the unit's output; in layer 0 the input x",
     "δ": "δ = ∂L/∂z, which is also ∂L/∂b, the gradient of the bias",
+    "∂L/∂b": "layer by layer: the batch's mean of δ",
     "y": "the target of an output unit",
     "j": "unit j of this layer",
     "i": "unit i of the layer below",

@@ -196,7 +196,7 @@ def test_the_gradient_of_a_bias_is_marked_in_the_delta_cell(dock, controller):
     net = build_network([2, 2, 1], "sigmoid", "half_squared", seed=1)
     net.sample_x, net.sample_y = np.array([1.0, 2.0]), np.array([1.0])
     controller.set_loaded(LoadedNetwork(net))
-    assert "∂L/∂b" not in dock.units_model.headers
+    assert dock.units_table.isColumnHidden(dock.units_model.headers.index("∂L/∂b"))
     while controller.stepper.current is None or controller.stepper.current.quantity != "grad_b":
         controller.step()
     op = controller.stepper.current
@@ -342,3 +342,40 @@ def test_a_refused_edit_of_a_computed_value_names_it_once(controller, qtbot):
     dock.edit_rejected.connect(messages.append)
     assert not dock.commit_edit("z:1:0", "1")
     assert messages and messages[0].count("z:1:0") == 1
+
+
+def test_layer_by_layer_the_gradient_of_a_bias_has_its_own_column(make_window, tmp_path):
+    """With a batch, ∂L/∂b is the batch's mean of δ, not the shown sample's δ: its own column
+    then, and back in the δ column when the Stepper steps one sample again."""
+    path = tmp_path / "net.json"
+    net = {"format": "backprop-network", "version": 1, "name": "x", "inputs": 3,
+           "init": {"scheme": "xavier", "seed": 3},
+           "layers": [{"units": 4, "activation": "tanh"}, {"units": 2, "activation": "sigmoid"}],
+           "loss": "half_squared", "train_biases": True,
+           "optimizer": {"name": "sgd", "learning_rate": 0.5},
+           "sample": {"x": [0.3, 0.6, 0.9], "y": [0.5, 0.5]}}
+    path.write_text(json.dumps(net))
+    window = make_window("mazur")
+    assert window.open_path(str(path))
+    c, dock = window.controller, window.values_dock
+    model, table = dock.units_model, dock.units_table
+    column = model.headers.index("∂L/∂b")
+    assert table.isColumnHidden(column)
+    c.layers.set_on(True)
+    c.layers.set_batch_size(4)
+    dock.refresh()
+    assert not table.isColumnHidden(column)
+    while c.active_stepper.current is None or c.active_stepper.current.quantity != "grad_b":
+        c.step()
+    c.step()
+    dock.refresh()
+    known = c.known()
+    keys = [k for k in known if k.startswith("grad_b:")]
+    assert keys
+    for key in keys:
+        assert model.index_of(key).column() == column
+        assert model.index_of(key).data() == fmt(known[key])
+    assert any(fmt(known[k]) != fmt(known[k.replace("grad_b", "delta")]) for k in keys)
+    c.layers.set_on(False)
+    dock.refresh()
+    assert table.isColumnHidden(column)
