@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(stepper_tab, "Stepper")
         self.setCentralWidget(self.tabs)
 
-        self.values_dock = ValuesDock(self.controller)
+        self.values_dock = dock = ValuesDock(self.controller)
         self.values_dock.setObjectName("values_dock")
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.values_dock)
         if hasattr(self.values_dock, "edit_rejected"):
@@ -112,8 +112,9 @@ class MainWindow(QMainWindow):
             self.values_dock.warn = lambda message: None  # the window shows it, once
         # The network's weight tables short of width for all their lines: the dock gives what
         # it has to spare (after this turn of the event loop: the view may be in a resize).
-        self.network_view.wants_room.connect(
-            lambda extra: QTimer.singleShot(0, lambda: self._give_network_room(extra)))
+        self.network_view.room_available = lambda: self._stepping() and dock.can_give_room()
+        self.network_view.wants_room.connect(lambda extra: QTimer.singleShot(
+            0, lambda: self._stepping() and dock.give_room(extra)))
 
         self.step_controls = StepControls(self.controller, self)
         self.step_controls.set_controller(self.quiz)
@@ -147,6 +148,10 @@ class MainWindow(QMainWindow):
             # First start: the network gets most of the room, the tables about a third
             # (wider when their numbers need it, see ValuesDock._fit_columns).
             self.resizeDocks([self.values_dock], [500], Qt.Orientation.Horizontal)
+            self.values_dock.app_width = 500
+        elif persist:  # the dock's width as the app left it, unless the user had set one
+            width = read_float(self.settings, "values_dock_app_width", -1, -1, 10000)
+            self.values_dock.app_width = round(width) if width > 0 else None
         self._apply_font_scale()
 
     # -- menus ----------------------------------------------------------------------------
@@ -383,16 +388,9 @@ class MainWindow(QMainWindow):
             self.resizeDocks([docks[showing]], [self._dock_widths[showing]],
                              Qt.Orientation.Horizontal)  # fmt: skip
 
-    def _give_network_room(self, extra: int) -> None:
-        """Narrow the Values dock by ``extra`` px for the network view's weight tables, if it
-        can spare them with every column of its own whole (it widens again if its numbers
-        need it; on the Stepper tab only, and not in presenter mode, where it is hidden)."""
-        dock = self.values_dock
-        if (extra <= 0 or self.presenter or dock.isFloating() or not dock.isVisible()
-                or self.tabs.currentWidget() is not self.stepper_tab):
-            return
-        if dock.spare_width() >= extra:
-            self.resizeDocks([dock], [dock.width() - extra], Qt.Orientation.Horizontal)
+    def _stepping(self) -> bool:
+        """On the Stepper tab, not in presenter mode (where the docks are hidden)."""
+        return not self.presenter and self.tabs.currentWidget() is self.stepper_tab
 
     def train_headless(self, epochs: int) -> str:
         """Train ``epochs`` epochs now and show the Training tab; returns what stopped it."""
@@ -525,4 +523,7 @@ class MainWindow(QMainWindow):
         if self.persist:
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("window_state", self.saveState())
+            dock = self.values_dock
+            kept = dock.app_width is not None and abs(dock.width() - dock.app_width) <= 2
+            self.settings.setValue("values_dock_app_width", dock.app_width if kept else -1)
         event.accept()

@@ -53,13 +53,25 @@ class PresenterBars(QObject):
         self.note.setFont(self.font_of())
         self.note.setStyleSheet("QLabel#presenter_note { background: palette(window);"
                                 " border: 1px solid palette(mid); padding: 4px 8px; }")
-        self.note.adjustSize()
         self._place()
         self.note.show()
         self.note.raise_()
 
     def _place(self) -> None:
-        self.note.move(8, self.window.height() - self.note.height() - 8)
+        """At the bottom left of the central area (not over a dock), wrapped to half its
+        width."""
+        area = self.window.centralWidget().geometry()
+        most = max(area.width() // 2, 200)
+        self.note.setWordWrap(False)
+        self.note.setMinimumSize(0, 0)
+        self.note.setMaximumSize(16777215, 16777215)
+        width = self.note.sizeHint().width()  # on one line
+        if width > most:
+            self.note.setWordWrap(True)
+            width = most
+        self.note.setFixedWidth(width)
+        self.note.setFixedHeight(self.note.heightForWidth(width))
+        self.note.move(area.left() + 8, area.bottom() - self.note.height() - 8)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self.window and event.type() == QEvent.Type.Resize and self.note.isVisible():

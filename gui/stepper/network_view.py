@@ -54,7 +54,8 @@ class NetworkView(NetworkEditing, ZoomView):
     edit_failed(str) : an edit was refused (the message says why).
     units_drawn() : the units were drawn for the current state (after any change or rebuild).
     wants_room(int) : laid out again; the weight tables would have all their lines with this
-        many pixels more width (0: they have them, or more would not do).
+        many pixels more width (0: they have them, more would not do, the view is zoomed or
+        layer by layer, or ``room_available()`` says nobody could give the width).
     """
 
     edit_failed = Signal(str)
@@ -73,6 +74,8 @@ class NetworkView(NetworkEditing, ZoomView):
         self.labels_visible = True
         self.font_scale = 1.0
         self.spread = 1.0  # the canvas's size over the view's (zoomed in: more than 1)
+        self.room_wanted = 0  # see wants_room
+        self.room_available = lambda: False  # whether anyone could give the view more width
         self.labels: dict[str, tuple[QGraphicsSimpleTextItem, str]] = {}
         self.nodes: dict[tuple[int, int], QGraphicsEllipseItem] = {}
         self.centres: dict[tuple[int, int], QPointF] = {}
@@ -138,6 +141,7 @@ class NetworkView(NetworkEditing, ZoomView):
         self._marked = set()
         self._focus: set[str] = set()
         self.labels_visible = True
+        self.room_wanted = 0
         net = self.controller.network
         if net is None:
             return
@@ -157,11 +161,11 @@ class NetworkView(NetworkEditing, ZoomView):
         self.tables = None
         stepper = self.controller.stepper
         self._tables_trace = None if stepper is None else stepper.trace
-        self.room_wanted = 0
         if not layout.edge_labels and not self.controller.layer_mode:
             self.metrics = metrics
             planned = table_layout(self, width, height, layout_network)
-            if (planned is None or planned[2].kinds != KINDS) and self.spread == 1:
+            if ((planned is None or planned[2].kinds != KINDS) and self.spread == 1
+                    and self.room_available()):
                 self.room_wanted = room_wanted(self, width, height, layout_network)
             if planned is not None:
                 layout, metrics, self.tables = planned

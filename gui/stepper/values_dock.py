@@ -97,6 +97,7 @@ class ValuesDock(QDockWidget):
         self.tabs.currentChanged.connect(lambda _: self._fit_timer.start())
         self._needs: tuple | None = None  # (the trace measured, widths by font)
         self._settled: tuple | None = None  # (trace, width and the like, points) found last
+        self.app_width: int | None = None  # the width the app last gave it (None: the user's)
         self.set_font_scale(1.0)
         self.edit_rejected.connect(self._on_edit_rejected, Qt.ConnectionType.QueuedConnection)
         controller.network_replaced.connect(self._on_network_replaced)
@@ -354,6 +355,23 @@ class ValuesDock(QDockWidget):
         at the present size of its numbers."""
         return max(0, -self._shortfall())
 
+    def can_give_room(self) -> bool:
+        """Whether the dock may narrow for the network view: shown, docked, at the width the app
+        gave it (a width the user set is kept), with pixels to spare."""
+        return (self.isVisible() and not self.isFloating() and self.app_width is not None
+                and abs(self.width() - self.app_width) <= 2 and self.spare_width() > 0)
+
+    def give_room(self, extra: int) -> bool:
+        """Narrow the dock by ``extra`` px if :meth:`can_give_room` and that much is spare."""
+        window = self.parentWidget()
+        if (extra <= 0 or not isinstance(window, QMainWindow) or not self.can_give_room()
+                or self.spare_width() < extra):
+            return False
+        width = self.width() - extra
+        window.resizeDocks([self], [width], Qt.Orientation.Horizontal)
+        self.app_width = self._asked = width  # (so that it may ask for more again)
+        return True
+
     def _fit_columns(self) -> None:
         """Give each column the width its numbers need and share what is left evenly among the
         number columns, so that every number is whole and every column (b and y too) is in
@@ -399,7 +417,7 @@ class ValuesDock(QDockWidget):
             return
         width = min(width, int(MAX_SHARE * window.width()))
         if width > self.width() and width > self._asked:
-            self._asked = width
+            self._asked = self.app_width = width
             window.resizeDocks([self], [width], Qt.Orientation.Horizontal)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)

@@ -28,7 +28,7 @@ from core.trace import unit_label
 from gui.theme import number_font
 
 KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
-STACK_FONT = 0.9  # z, δ and b stacked left of a unit: the size of the cells' numbers
+STACK_FONT = 0.9  # of the view's font: the cells' numbers, and z, δ, b stacked beside a unit
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
 LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
           ("w", "grad_w"): "each cell: w, ∂L/∂w",
@@ -83,7 +83,7 @@ class Tables:
 def cell_font(view, italic: bool = False):
     """The tables' font: 0.9 of the view's, in a condensed face where one is installed (the
     widths are measured, so another face only makes the tables wider)."""
-    font = number_font(view._font(0.9))
+    font = number_font(view._font(STACK_FONT))
     font.setItalic(italic)
     return font
 
@@ -261,6 +261,7 @@ def table_layout(view, width: float, height: float, layout_network,
             layout.height = height
             return layout, metrics, tables
     return None
+
 
 def room_wanted(view, width: float, height: float, layout_network, most: int = 200) -> int:
     """How many pixels wider than ``width`` (where the cells lack lines) the view would have to

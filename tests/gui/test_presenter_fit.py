@@ -135,6 +135,12 @@ def test_a_status_message_in_presenter_mode_shows_in_a_note(make_window, qtbot):
     inside = window.rect()
     assert inside.contains(note.geometry())
     assert note.font().pointSizeF() == window.step_controls.toolbar.font().pointSizeF()
+    central = window.centralWidget().geometry()
+    assert central.contains(note.geometry())
+    assert note.height() < 2.5 * note.fontMetrics().height()  # one line
+    window.statusBar().showMessage("A long message. " * 12)  # wrapped, not over a dock
+    assert central.contains(note.geometry()) and note.width() <= central.width() // 2
+    assert note.height() >= 2 * note.fontMetrics().height()
     window.statusBar().clearMessage()
     assert not note.isVisible()
     window.statusBar().showMessage("Saved.")

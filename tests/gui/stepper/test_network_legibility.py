@@ -188,6 +188,33 @@ def test_the_values_dock_gives_the_weight_tables_the_width_it_can_spare(make_win
     walk(window, 13.0, every_weight=True, stride=4)
 
 
+def test_a_values_dock_width_the_user_set_is_kept(make_window, tmp_path, qtbot):
+    """Widened by hand (a drag of the dock's edge), the dock keeps that width: the tables make
+    do with fewer lines rather than undo the user's choice."""
+    window = make_window("mazur", size=(1280, 800))
+    dock = window.values_dock
+    window.resizeDocks([dock], [dock.width() + 40], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: abs(dock.width() - dock.app_width - 40) <= 2)
+    user = dock.width()
+    assert not dock.can_give_room()
+    assert window.open_path(network_file(tmp_path, [3, 4, 4, 3]))
+    qtbot.wait(50)
+    assert dock.width() == user
+    assert window.network_view.room_wanted == 0  # nobody asked: nobody could give it
+
+
+def test_the_width_the_values_dock_gave_is_the_apps_after_a_restart(make_window, tmp_path,
+                                                                     qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 4, 4, 3]))
+    dock = window.values_dock
+    qtbot.waitUntil(lambda: dock.app_width is not None and dock.app_width < 500)
+    given = dock.app_width
+    window.close()
+    again = make_window("mazur", size=(1280, 800))
+    assert again.values_dock.app_width == given
+
+
 def test_the_values_dock_keeps_its_width_when_the_tables_do_not_need_it(make_window):
     window = make_window("circle", size=(1280, 800))
     before = window.values_dock.width()
