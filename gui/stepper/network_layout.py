@@ -76,6 +76,7 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
         left, right = x - hw - gap, x + hw + 0.4 * m.font_px
         if layout.stacked:  # short of width too: z, δ and b on three lines left of the unit
             hs = m.stack()[0]
+            left = x - hw - 2 * gap  # (δ is level with the unit: its plate clear of the oval)
             return {
                 "u": (x, y, "centre"),
                 "z": (left, y - hs, "right"),
