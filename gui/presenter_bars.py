@@ -23,7 +23,6 @@ class PresenterBars(QObject):
         self.note.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.note.hide()
         window.statusBar().messageChanged.connect(self._show_message)
-        window.installEventFilter(self)
 
     def keep_shortcuts(self) -> None:
         """Make every action of the menus (and their submenus) the window's as well."""
@@ -40,6 +39,9 @@ class PresenterBars(QObject):
         self.on = on
         if on:
             self.keep_shortcuts()  # menus built since start-up (recent files, lessons) too
+            self.window.installEventFilter(self)  # (to keep the note in place on a resize)
+        else:
+            self.window.removeEventFilter(self)
         self.window.menuBar().setVisible(not on)
         self.window.statusBar().setVisible(not on)
         self.window.layout().activate()  # the room is the view's now, not at the next event
