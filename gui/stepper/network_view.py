@@ -520,6 +520,8 @@ class NetworkView(NetworkEditing, ZoomView):
             return f"edge:{rest}"
         if kind == "grad_b" or kind == "new_b":
             return f"b:{rest}"
+        if kind in ("grad_w", "new_w") and key not in self.labels and f"w:{rest}" in self.labels:
+            return f"w:{rest}"  # a table cell without that line: its weight's line is marked
         return key
 
     def _colour_of(self, key: str) -> QColor:

@@ -272,6 +272,28 @@ def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(
     walk(window, 22.0, every_weight=("w",), stride=5)
 
 
+def test_a_cell_without_the_current_line_is_marked_on_its_weight(make_window, tmp_path):
+    """Presenter mode at 1280x800, cells of w alone: at a gradient or an update the cell of the
+    weight in use is boxed like the value just computed (which shows by the loss)."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    presenter_at(window)
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    assert view.tables.kinds == ("w",)
+    seen = set()
+    while not stepper.at_end:
+        window.step_controls.actions["step"].trigger()
+        op = stepper.current
+        kind, _, rest = ("" if op is None else op.key).partition(":")
+        if kind in ("grad_w", "new_w"):
+            cell = view.labels["w:" + rest][0].sceneBoundingRect()
+            assert view.cursor_box.isVisible()
+            assert view.cursor_box.rect().contains(cell.center()), op.key
+            seen.add(kind)
+    assert seen == {"grad_w", "new_w"}
+
+
 def cell_lines(view) -> list[float]:
     """On-screen line heights of the weight tables' cells."""
     return [line for text, _, line in on_screen_keyed(view) if text.startswith("w:")]
