@@ -518,7 +518,9 @@ class NetworkView(NetworkEditing, ZoomView):
         kind, _, rest = key.partition(":")
         if kind in ("w", "grad_w", "new_w") and rest in self.layout.edge_spots:
             return f"edge:{rest}"
-        if kind == "grad_b" or kind == "new_b":
+        if kind == "grad_b":
+            return f"delta:{rest}"  # ∂L/∂b is δ: the δ label shows it
+        if kind == "new_b":
             return f"b:{rest}"
         if kind in ("grad_w", "new_w") and key not in self.labels and f"w:{rest}" in self.labels:
             return f"w:{rest}"  # a table cell without that line: its weight's line is marked

@@ -639,3 +639,18 @@ def test_table_orientations_come_fewest_rows_first():
     rows = [max(shape(sizes, l + 1, low)[1] for l, low in enumerate(o)) for o in order]
     assert rows == sorted(rows) and rows[0] == 4 and rows[-1] == 5
     assert order[0] == (True, True, False)  # of the four-row ones, the fewest columns
+
+
+def test_the_gradient_of_a_bias_is_boxed_on_its_delta(make_window):
+    """∂L/∂b is δ: at its step the δ label (which shows the value) is boxed, not the bias."""
+    window = make_window("softmax3", size=(1280, 800))
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    while stepper.current is None or stepper.current.quantity != "grad_b":
+        window.step_controls.actions["step"].trigger()
+    rest = stepper.current.key.split(":", 1)[1]
+    delta = view.labels[f"delta:{rest}"][0].sceneBoundingRect()
+    bias = view.labels[f"b:{rest}"][0].sceneBoundingRect()
+    assert view.cursor_box.isVisible()
+    assert view.cursor_box.rect().contains(delta.center())
+    assert not view.cursor_box.rect().contains(bias.center())
