@@ -80,6 +80,8 @@ PARTS = ";  "  # separates the rules of one step (an optimizer's averages, then 
 # When the panel's text is taller than the room it has, its fonts shrink in these steps (never
 # below 75% of the app's text scale); what still does not fit scrolls.
 FIT_STEPS = (1.0, 0.92, 0.85, 0.8, 0.75)
+NBSP = "\u00a0"
+KEEP_NUMBER = re.compile(r"\b(unit|layer|input|output|sample) (\d)")  # kept on one line
 
 
 def lines_html(markup: str) -> str:
@@ -152,7 +154,7 @@ class EquationPanel(QWidget):
 
     @property
     def heading_text(self) -> str:
-        return self._labels["heading"].text()
+        return self._labels["heading"].text().replace(NBSP, " ")
 
     @property
     def formula_html(self) -> str:
@@ -172,7 +174,7 @@ class EquationPanel(QWidget):
 
     @property
     def sentence_text(self) -> str:
-        return self._labels["sentence"].text()
+        return self._labels["sentence"].text().replace(NBSP, " ")
 
     @property
     def hint_text(self) -> str:
@@ -247,6 +249,8 @@ class EquationPanel(QWidget):
         label.setFont(font)
 
     def _show(self, name: str, text: str) -> None:
+        if name in ("heading", "sentence"):  # "unit 3" is never broken over two lines
+            text = KEEP_NUMBER.sub(lambda m: m.group(1) + NBSP + m.group(2), text)
         label = self._labels[name]
         if label.text() != text:
             label.setText(text)

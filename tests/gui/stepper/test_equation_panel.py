@@ -148,3 +148,15 @@ def test_adams_update_shows_each_rule_on_its_line_and_the_result_names_the_weigh
     # The result line names the weight, not m: w⁽²⁾₁,₁ = its new value.
     assert panel.result_html.startswith("w<sup>(2)</sup><sub>1,1</sub>&nbsp;=&nbsp;<b>")
     assert panel.result_text == fmt(op.value)
+
+
+def test_a_unit_and_its_number_stay_on_one_line(qtbot, controller):
+    """The heading and the sentence never break "unit 3" or "layer 2" over two lines (a
+    lone digit at the start of a line reads as a number)."""
+    panel = EquationPanel(controller)
+    qtbot.addWidget(panel)
+    controller.step()
+    shown = panel._labels["heading"].text()
+    assert "unit\u00a01" in shown and "unit 1" not in shown
+    assert "unit 1" in panel.heading_text  # the words, for other code, as they were
+    assert "unit\u00a01" in panel._labels["sentence"].text()
