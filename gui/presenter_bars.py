@@ -2,7 +2,7 @@
 
 The lecturer works from the keyboard, so every menu action stays reachable by its shortcut (the
 actions are the window's too: a hidden menu bar's shortcuts do not fire otherwise), and a status
-message shows for its time in a small note at the bottom left of the window.
+message shows for its time in a small note at the bottom left of the central area.
 """
 
 from __future__ import annotations
