@@ -49,6 +49,15 @@ TRAINING_DOCK_WIDTH = 380  # the training controls need less room than the value
 ZOOM_STEP = 1.25  # View ▸ Zoom in / out
 
 
+def invalidate_layouts(layout) -> None:
+    """Forget the sizes ``layout`` and the layouts nested in it have computed."""
+    if layout is None:
+        return
+    layout.invalidate()
+    for k in range(layout.count()):
+        invalidate_layouts(layout.itemAt(k).layout())
+
+
 class MainWindow(QMainWindow):
     """Backprop Stepper's window. ``show_error`` and ``ask_discard`` are attributes so that tests
     can answer the dialogs."""
@@ -480,9 +489,16 @@ class MainWindow(QMainWindow):
         self.lesson_tab.set_font_scale(scale)
         font = self.step_controls.toolbar.font()
         font.setPointSizeF(10 * scale)
-        self.step_controls.toolbar.setFont(font)
-        self.step_controls.progress.setFont(font)
+        self.step_controls.set_font(font)
         self.layer_controls.set_font(font)
+        # A tab not shown does not hear that its widgets' text changed size: its layouts would
+        # keep the old minimum width (after presenter mode, wider than a 1280 pixel screen).
+        for page in (self.tabs.widget(k) for k in range(self.tabs.count())):
+            for widget in (page, *page.findChildren(QWidget)):
+                widget.updateGeometry()  # (its cached sizes in its parent's layout)
+                invalidate_layouts(QWidget.layout(widget))  # (not the network view's .layout)
+        invalidate_layouts(QWidget.layout(self.tabs))
+        self.tabs.updateGeometry()
 
     def set_presenter(self, on: bool) -> None:
         """Presenter mode: full screen, larger text, side docks, menu and status bars hidden,

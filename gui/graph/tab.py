@@ -120,15 +120,19 @@ class GraphTab(QWidget):
 
         controls = QGridLayout()
         controls.setColumnStretch(1, 1)
-        controls.addWidget(QLabel("Expression"), 0, 0)
-        controls.addWidget(self.expression_edit, 0, 1)
-        controls.addWidget(QLabel("Preset"), 0, 2)
-        controls.addWidget(self.preset_combo, 0, 3, 1, 3)
-        controls.addWidget(QLabel("Values"), 1, 0)
-        controls.addWidget(self.values_edit, 1, 1)
-        controls.addWidget(QLabel("Mode"), 1, 2)
-        controls.addWidget(self.mode_combo, 1, 3)
         self.wrt_caption = QLabel("differentiate by")
+        # The fields' names, sized with the fields (presenter mode's style sheet keeps a label
+        # from taking the tab's font).
+        self.field_captions = [QLabel(name) for name in ("Expression", "Preset", "Values", "Mode")]
+        self.field_captions.append(self.wrt_caption)
+        controls.addWidget(self.field_captions[0], 0, 0)
+        controls.addWidget(self.expression_edit, 0, 1)
+        controls.addWidget(self.field_captions[1], 0, 2)
+        controls.addWidget(self.preset_combo, 0, 3, 1, 3)
+        controls.addWidget(self.field_captions[2], 1, 0)
+        controls.addWidget(self.values_edit, 1, 1)
+        controls.addWidget(self.field_captions[3], 1, 2)
+        controls.addWidget(self.mode_combo, 1, 3)
         controls.addWidget(self.wrt_caption, 1, 4)
         controls.addWidget(self.wrt_combo, 1, 5)
         controls.addWidget(self.error_label, 2, 1, 1, 5)
@@ -274,7 +278,8 @@ class GraphTab(QWidget):
         # Labels with a style sheet of their own do not take the tab's font.
         for label in (*self._captions.values(), self.counts_label):
             self._set_points(label, BASE_POINTS["small"] * scale)
-        self._set_points(self.error_label, BASE_POINTS["tab"] * scale)
+        for label in (self.error_label, *self.field_captions):
+            self._set_points(label, BASE_POINTS["tab"] * scale)
         self.view.set_font_scale(scale)
         table_font = QFont(self.counts_table.font())
         table_font.setPointSizeF(BASE_POINTS["tab"] * scale)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QToolButton, QWidget
 
 # (name, label, keys, controller method, tip)
 STEP_ACTIONS = (
@@ -121,6 +121,16 @@ class StepControls(QObject):
         self.set_compact(False)
         if self.toolbar.sizeHint().width() > width:
             self.set_compact(True)
+
+    def set_font(self, font) -> None:
+        """The toolbar's text in ``font``: its buttons too (under presenter mode's style sheet
+        a button keeps the font it had instead of taking the toolbar's)."""
+        self.toolbar.setFont(font)
+        self.progress.setFont(font)
+        for action in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setFont(font)
 
     def _dispatch(self, method: str) -> None:
         getattr(self.controller, method)()

@@ -13,8 +13,14 @@ def present(window, qtbot, on: bool = True) -> None:
     window.presenter_action.setChecked(on)
     window.showNormal()  # offscreen there is no screen to fill
     window.resize(1280, 800)
+
+    def resized() -> bool:  # (again, if the old text's minimum width refused it at first)
+        if window.width() != 1280:
+            window.resize(1280, 800)
+        return window.width() == 1280
+
     # The resize, the toolbar's deferred fit and its new layout (waited for, not timed).
-    qtbot.waitUntil(lambda: window.width() == 1280 and not window.step_controls._fit_pending)
+    qtbot.waitUntil(lambda: resized() and not window.step_controls._fit_pending)
     qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
 
 
@@ -147,3 +153,51 @@ def test_a_status_message_in_presenter_mode_shows_in_a_note(make_window, qtbot):
     present(window, qtbot, on=False)
     assert not note.isVisible()  # the status bar shows it again
     assert window.statusBar().currentMessage() == "Saved."
+
+
+def small_texts(window) -> list[tuple[str, str, float]]:
+    """Visible labels, buttons and fields with text whose line is under 20 px on screen."""
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QWidget
+
+    small = []
+    for w in window.findChildren(QWidget):
+        kinds = (QLabel, QAbstractButton, QComboBox, QLineEdit)
+        if not isinstance(w, kinds) or not w.isVisible() or w.width() < 2:
+            continue
+        text = w.currentText() if isinstance(w, QComboBox) else w.text()
+        line = QFontMetricsF(w.font()).height()
+        if text.strip() and line < 20:
+            small.append((type(w).__name__, text[:30], round(line, 1)))
+    return small
+
+
+def test_every_caption_and_button_grows_in_presenter_mode(make_window, qtbot):
+    # The toolbar's buttons and the graph tab's field names kept the normal font under
+    # presenter mode's style sheet, about 15 px against the toolbar's 25 px progress line.
+    window = make_window("circle", size=(1280, 800))
+    present(window, qtbot)
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        qtbot.wait(1)
+        assert small_texts(window) == [], window.tabs.tabText(index)
+    window.tabs.setCurrentIndex(0)
+    present(window, qtbot, False)
+    step = window.step_controls.toolbar.widgetForAction(window.step_controls.actions["step"])
+    assert step.font().pointSizeF() == window.step_controls.toolbar.font().pointSizeF()
+    assert small_texts(window)  # back to the normal size
+
+
+def test_leaving_presenter_mode_gives_back_the_tabs_normal_minimum_width(make_window, qtbot):
+    # A tab not shown kept the minimum width of presenter mode's text (the Training tab
+    # 1071 px against 750), so that the window could no longer be as narrow as before.
+    window = make_window("circle", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.training_tab)
+    qtbot.wait(1)
+    before = window.training_tab.minimumSizeHint().width()
+    present(window, qtbot)
+    grown = window.training_tab.minimumSizeHint().width()
+    window.tabs.setCurrentIndex(0)
+    present(window, qtbot, False)
+    assert grown > before + 100  # presenter mode's text is larger
+    assert window.training_tab.minimumSizeHint().width() <= before + 40
