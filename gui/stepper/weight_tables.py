@@ -6,7 +6,8 @@ lines that fill in as the sample goes on (so that the drawing does not move when
 of room, a cell has the lines that fit (w alone in presenter mode at 1280x800) and the weight in
 use shows the rest on its edge. A table's rows are the units of one of its two layers, chosen
 table by table so that the tables are as low as fits across the view (the drawing keeps the
-height); the rows and columns are headed by the units' names. The edges stay drawn (thinly)
+height); the rows and columns are headed by the units' names, and a table whose rows are the
+sources (the formulas' w_{j,i} turned over) is named W1ᵀ. The edges stay drawn (thinly)
 in the network above; the current operation's cell is highlighted like a label.
 
 :func:`plan_tables` works in plain numbers (the view's pixels); :func:`add_tables` turns a plan
@@ -29,6 +30,7 @@ from gui.theme import number_font
 
 KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
 STACK_FONT = 0.9  # of the view's font: the cells' numbers, and z, δ, b stacked beside a unit
+TRANSPOSED = "\u1d40"  # ᵀ, after the name of a table whose rows are the sources
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
 LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
           ("w", "grad_w"): "each cell: w, ∂L/∂w",
@@ -78,6 +80,11 @@ class Tables:
         """Above and below a cell's lines: a cell of one line has air round it, the stacked
         lines of a larger one are told apart by the shading of every other row."""
         return (0.1 if len(self.kinds) == 1 else 0.06) * self.line
+
+
+def table_name(plan: TablePlan) -> str:
+    """W1, or W1ᵀ for a table whose rows are the sources (the formulas' w_{j,i} turned over)."""
+    return f"W{plan.layer}" if plan.rows_are_targets else f"W{plan.layer}{TRANSPOSED}"
 
 
 def cell_font(view, italic: bool = False):
@@ -135,8 +142,9 @@ def plan_tables(network, values: dict[str, float], width_of, name_width_of,
             name = unit_label(network, layer - 1 if rows_are_targets else layer, col)
             plan.col_widths.append(max(widest, name_width_of(name)) + pad)
         row_layer = layer if rows_are_targets else layer - 1
-        plan.head_width = max(name_width_of(unit_label(network, row_layer, row))
-                              for row in range(rows)) + pad
+        plan.head_width = max(name_width_of(table_name(plan)),
+                              *(name_width_of(unit_label(network, row_layer, row))
+                                for row in range(rows))) + pad
         plans.append(plan)
     tables = Tables(plans, line, line, 1.2 * pad, kinds=tuple(kinds))
     tables.height = tables.head + max(p.rows for p in plans) * tables.cell_height() + 0.25 * pad
@@ -192,7 +200,7 @@ def header_spots(network, tables: Tables) -> list[tuple[str, str, tuple[float, f
         row_layer = p.layer if p.rows_are_targets else p.layer - 1
         col_layer = p.layer - 1 if p.rows_are_targets else p.layer
         yh = p.y0 + h / 2
-        out.append((f"name:W{p.layer}", f"W{p.layer}", (p.x0, yh, "left")))
+        out.append((f"name:W{p.layer}", table_name(p), (p.x0, yh, "left")))
         x = p.x0 + p.head_width
         for col, w in enumerate(p.col_widths):
             x += w

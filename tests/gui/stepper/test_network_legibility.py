@@ -654,3 +654,19 @@ def test_the_gradient_of_a_bias_is_boxed_on_its_delta(make_window):
     assert view.cursor_box.isVisible()
     assert view.cursor_box.rect().contains(delta.center())
     assert not view.cursor_box.rect().contains(bias.center())
+
+
+def test_a_table_whose_rows_are_the_sources_is_named_transposed(make_window, tmp_path):
+    """The formulas write w_{j,i} with j the target: a table with a row for each source unit is
+    that matrix turned over, and its name says so (W1ᵀ); its name stays clear of the columns'."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    view = window.network_view
+    view.fit()
+    plans = view.tables.plans
+    assert {p.rows_are_targets for p in plans} == {True, False}  # both kinds in this layout
+    for p in plans:
+        name = view.labels[f"name:W{p.layer}"][0]
+        assert name.text() == (f"W{p.layer}" if p.rows_are_targets else f"W{p.layer}ᵀ")
+        first = view.labels[f"name:col:{p.layer}:0"][0]
+        assert name.sceneBoundingRect().right() < first.sceneBoundingRect().left()
