@@ -115,8 +115,11 @@ class LessonPanel(QDockWidget):
         # The lesson's own controls: each re-runs its demonstration with another value.
         self.controls_box = QFrame()
         self.controls_box.setObjectName("lesson_controls")
-        self.controls_box.setStyleSheet(f"QFrame#lesson_controls {{ background: {TRY_COLOUR}; "
-                                        "border-radius: 4px; }")  # fmt: skip
+        # (Its labels on the frame's colour: presenter mode's style sheet gives every widget a
+        # white background of its own.)
+        self.controls_box.setStyleSheet(
+            f"QFrame#lesson_controls {{ background: {TRY_COLOUR}; border-radius: 4px; }}"
+            "QFrame#lesson_controls QLabel { background: transparent; }")
         self.controls_form = QFormLayout(self.controls_box)
         self.controls_form.setContentsMargins(6, 4, 6, 4)
         # A narrow dock (or large text) puts each choice under its label (see _wrap_controls).
@@ -202,6 +205,17 @@ class LessonPanel(QDockWidget):
         wrap = needed > room
         policy = (QFormLayout.RowWrapPolicy.WrapAllRows if wrap
                   else QFormLayout.RowWrapPolicy.DontWrapRows)  # fmt: skip
+        # A label over its choice has the row's width: it breaks only where that is too narrow
+        # (a word-wrapped label is given about a third of it: "Learning rate" / "(momentum: a"
+        # / "tenth)").
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if label is not None and isinstance(label.widget(), QLabel):
+                widget = label.widget()
+                long = widget.fontMetrics().horizontalAdvance(widget.text()) + 4 > (
+                    room - margins.left() - margins.right())
+                if widget.wordWrap() != (long or not wrap):
+                    widget.setWordWrap(long or not wrap)
         if form.rowWrapPolicy() != policy:
             form.setRowWrapPolicy(policy)
             form.activate()  # laid out now, not at the next turn of the event loop

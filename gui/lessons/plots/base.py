@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QPen
@@ -99,10 +100,16 @@ class FineLogAxis(LogAxis):
         return [(None, major), (None, minor)]
 
 
+def unbroken(label: str) -> str:
+    """``label`` as rich text that wraps only between entries: an entry broken over two lines
+    ("momentum," / "η = 0.021") reads as if its η belonged to the next run."""
+    return html.escape(label).replace(" ", "&nbsp;")
+
+
 def colour_key(labels: list[str]) -> str:
     """Rich text: a coloured square and the label of each run."""
     return "&nbsp;&nbsp; ".join(
-        f'<span style="color: {run_colour(k)};">■</span>&nbsp;{html.escape(label)}'
+        f'<span style="color: {run_colour(k)};">■</span>&nbsp;{unbroken(label)}'
         for k, label in enumerate(labels)
     )
 
@@ -134,6 +141,62 @@ def legend_extent(legend: pg.LegendItem) -> tuple[float, float]:
     return width + 25, height  # the margins pyqtgraph adds
 
 
+LEGEND_PAD = 10  # pixels between a legend and the corner of its plot
+
+
+def data_points(box: pg.ViewBox) -> tuple[np.ndarray, np.ndarray]:
+    """The points of every curve and scatter in ``box``, in its own pixels (k × 2), and
+    whether each is an end: the first or last of its curve, or one of a scatter of a few (a
+    start marked by a star)."""
+    parts, ends = [], []
+    for item in box.addedItems:
+        if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.ScatterPlotItem)) and (
+                item.isVisible()):
+            x, y = item.getData()
+            if x is None or not len(x):
+                continue
+            parts.append(np.column_stack([x, y]).astype(float))
+            end = np.zeros(len(x), dtype=bool)
+            end[[0, -1]] = True
+            ends.append(end | (len(x) <= 3))
+    if not parts:
+        return np.zeros((0, 2)), np.zeros(0, dtype=bool)
+    xy, end = np.vstack(parts), np.concatenate(ends)
+    keep = np.isfinite(xy).all(axis=1)
+    xy, end = xy[keep], end[keep]
+    t = box.childGroup.transform()  # the view's numbers to the box's pixels
+    return np.column_stack([t.m11() * xy[:, 0] + t.m21() * xy[:, 1] + t.m31(),
+                            t.m12() * xy[:, 0] + t.m22() * xy[:, 1] + t.m32()]), end
+
+
+END_WEIGHT = 1000  # covering where a curve starts or ends outweighs covering its middle
+
+
+def freest_corner(legend: pg.LegendItem) -> tuple[tuple[float, float], bool]:
+    """The legend offset of the corner of its plot where it covers the fewest data points (the
+    ends of curves weigh most; where it is, of equals), and whether that corner covers an
+    end."""
+    box = legend.parentItem()
+    p = LEGEND_PAD
+    now = tuple(legend.opts.get("offset") or (-p, p))
+    if not isinstance(box, pg.ViewBox) or not legend.items:
+        return now, False
+    points, ends = data_points(box)
+    width, height = legend_extent(legend)
+    W, H = box.width(), box.height()
+
+    def covered(offset) -> int:
+        x0 = offset[0] if offset[0] >= 0 else W + offset[0] - width
+        y0 = offset[1] if offset[1] >= 0 else H + offset[1] - height
+        inside = ((points[:, 0] >= x0) & (points[:, 0] <= x0 + width)
+                  & (points[:, 1] >= y0) & (points[:, 1] <= y0 + height))
+        return int(inside.sum() + (END_WEIGHT - 1) * (inside & ends).sum())
+
+    corners = [now] + [c for c in ((-p, p), (p, p), (-p, -p), (p, -p)) if c != now]
+    best = min(corners, key=covered)
+    return best, covered(best) >= END_WEIGHT
+
+
 def legend_key(legend: pg.LegendItem) -> str:
     """Rich text: the entries of ``legend`` as coloured squares (dashes for a dashed line)."""
     parts = []
@@ -141,7 +204,7 @@ def legend_key(legend: pg.LegendItem) -> str:
         colour, dashed = _item_colour(sample.item)
         mark = "- -" if dashed else "■"
         parts.append(f'<span style="color: {colour};"><b>{mark}</b></span>&nbsp;'
-                     f"{html.escape(label.text)}")  # fmt: skip
+                     f"{unbroken(label.text)}")  # fmt: skip
     return "&nbsp;&nbsp; ".join(parts)
 
 
@@ -195,22 +258,29 @@ class LessonFigure(QFrame):
         self.view: pg.GraphicsLayoutWidget | None = None
         self.ask_image_path = self._ask_image_path
 
-    def add_scrolling_row(self) -> tuple[QHBoxLayout, QScrollArea]:
+    def add_scrolling_row(self, rows: int = 1):
         """A row (between two stretches) in a strip that scrolls sideways rather than widen
-        the window, added to the body."""
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addStretch(1)
-        row.addStretch(1)
+        the window, added to the body: (row, scroll), or with ``rows`` > 1 ([rows], scroll),
+        the rows one under the other."""
+        made = []
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        for _ in range(rows):
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addStretch(1)
+            row.addStretch(1)
+            column.addLayout(row)
+            made.append(row)
         strip = QWidget()
-        strip.setLayout(row)
+        strip.setLayout(made[0] if rows == 1 else column)
         scroll = QScrollArea()
         scroll.setWidget(strip)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.body.addWidget(scroll)
-        return row, scroll
+        return (made[0] if rows == 1 else made), scroll
 
     def _fit_key(self) -> None:
         """The key's height: its text wrapped at the figure's width (a wrapped label of fixed
@@ -245,13 +315,15 @@ class LessonFigure(QFrame):
     def sync_legend(self, *_) -> None:
         """A legend that would cover much of the plot (large text, a small plot, long labels)
         gives its entries to the colour key above the plot instead; so does one of a figure
-        whose data leave no corner free (``legend_as_key``)."""
+        whose data leave no corner free (``legend_as_key``), or none without a curve's start or
+        end. Else it goes to the corner where it covers the fewest points."""
         legend = getattr(self, "legend", None)
         if legend is None:
             return
         box = legend.parentItem()
         if not getattr(self, "_legend_followed", False) and hasattr(box, "sigResized"):
             box.sigResized.connect(self.sync_legend)  # the plot's size decides it too
+            box.sigTransformChanged.connect(self.sync_legend)  # and where its data are drawn
             self._legend_followed = True
         as_key = self.legend_as_key
         if not as_key and box is not None and legend.items:
@@ -260,6 +332,9 @@ class LessonFigure(QFrame):
             area = box.width() * (box.height() + key)
             width, height = legend_extent(legend)
             as_key = area > 0 and width * height > LEGEND_MAX_SHARE * area
+        corner = None
+        if not as_key and box is not None:  # the freest corner; none that leaves every start
+            corner, as_key = freest_corner(legend)  # and end of a curve free: the key
         if legend.isVisible() == as_key:
             legend.setVisible(not as_key)
             if not as_key:  # shown again: its entries made anew, sized to their text now
@@ -267,6 +342,8 @@ class LessonFigure(QFrame):
                 legend.clear()
                 for item, name in entries:
                     legend.addItem(item, name)
+        if corner is not None and not as_key and corner != tuple(legend.opts.get("offset") or ()):
+            legend.setOffset(corner)
         text = legend_key(legend) if as_key else ""
         if self.key.text() != text:
             self.key.setText(text)

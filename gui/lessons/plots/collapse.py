@@ -62,9 +62,14 @@ class CollapseView(LiveCollapse, LessonFigure):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        # Deep networks give a long row of matrices: it scrolls rather than widen the window.
-        self.row, self.scroll = self.add_scrolling_row()
-        self.row.setSpacing(3)
+        # Deep networks give a long row of matrices: "= W + b" goes on a row of its own below
+        # when it does not fit beside them (presenter mode), and what still does not scrolls
+        # rather than widen the window.
+        (self.row, self.result_row), self.scroll = self.add_scrolling_row(rows=2)
+        for row in (self.row, self.result_row):
+            row.setSpacing(3)
+        self.wrapped = False  # "= W + b" on the row below
+        self.layers_built = -1
         self.layer_tables: list[MatrixTable] = []
         self.operators: list[QLabel] = []
         self.product_table = MatrixTable(headers=False)
@@ -75,10 +80,11 @@ class CollapseView(LiveCollapse, LessonFigure):
 
     def _rebuild_row(self, layers: int) -> None:
         """Tables for ``layers`` matrices, then = product + bias, between two stretches."""
-        while self.row.count() > 2:
-            item = self.row.takeAt(1)
-            if item.widget() is not None:
-                item.widget().setParent(None)
+        for row in (self.row, self.result_row):
+            while row.count() > 2:
+                item = row.takeAt(1)
+                if item.widget() is not None:
+                    item.widget().setParent(None)
         while len(self.layer_tables) < layers:
             self.layer_tables.append(MatrixTable(headers=False))
             self.operators.append(_operator("×"))
@@ -87,17 +93,43 @@ class CollapseView(LiveCollapse, LessonFigure):
             widgets.append(self.layer_tables[k])
             if k > 0:
                 widgets.append(self.operators[k])
-        widgets += [self.equals, self.product_table, self.plus, self.bias_table]
         for position, widget in enumerate(widgets, start=1):
             self.row.insertWidget(position, widget)
             widget.show()
+        self.layers_built = layers
+        self._place_result()
         scale_fonts(self, text_scale(self))  # new tables and signs at the figure's text scale
+
+    def _result_widgets(self) -> list:
+        return [self.equals, self.product_table, self.plus, self.bias_table]
+
+    def _wrap(self, wrapped: bool) -> None:
+        """"= W + b" beside the matrices (False) or on the row below them (True)."""
+        if wrapped != self.wrapped:
+            self.wrapped = wrapped
+            self._place_result()
+
+    def _place_result(self) -> None:
+        """The result widgets after the matrices, or (wrapped) on the row below them."""
+        row = self.result_row if self.wrapped else self.row
+        start = 1 if self.wrapped else row.count() - 1
+        for k, widget in enumerate(self._result_widgets()):
+            row.insertWidget(start + k, widget)  # (taken from the other row)
+            widget.show()
+
+    def _fits_one_row(self) -> bool:
+        widgets = [self.row.itemAt(k).widget() for k in range(self.row.count())]
+        widgets = [w for w in widgets if w is not None and w not in self._result_widgets()]
+        widgets += self._result_widgets()
+        needed = (sum(w.sizeHint().width() for w in widgets)
+                  + self.row.spacing() * (len(widgets) + 1))  # fmt: skip
+        return needed <= self.scroll.viewport().width()
 
     def show_result(self, result) -> None:
         self.remember(result)
         e = result.extras
         matrices = e["matrices"]
-        if len(self.layer_tables) < len(matrices) or self.row.count() != 2 * len(matrices) + 5:
+        if self.layers_built != len(matrices):
             self._rebuild_row(len(matrices))
         scale = max(float(np.abs(M).max()) for M in matrices)
         for k, (table, W) in enumerate(zip(self.layer_tables, matrices)):
@@ -114,7 +146,10 @@ class CollapseView(LiveCollapse, LessonFigure):
                       f"z = W x + b for the {len(matrices)}-layer network after training.")
 
     def _fit_strip(self) -> None:
-        """The row of matrices as tall as its tables (a scrollbar below when it is wide)."""
+        """The row of matrices as tall as its tables (a scrollbar below when it is wide), the
+        result below them when it does not fit beside them."""
+        if self.layers_built >= 0:
+            self._wrap(not self._fits_one_row())
         strip = self.scroll.widget()
         strip.adjustSize()
         bar = self.scroll.horizontalScrollBar().sizeHint().height()
@@ -123,6 +158,11 @@ class CollapseView(LiveCollapse, LessonFigure):
     def set_text_scale(self, scale: float) -> None:
         super().set_text_scale(scale)
         self._fit_strip()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if self.layers_built >= 0 and self.wrapped == self._fits_one_row():
+            self._fit_strip()
 
     def product_shown(self) -> np.ndarray:
         return self.product_table.matrix

@@ -113,12 +113,20 @@ def test_linear_units_lesson_shows_the_product_of_the_weight_matrices(window):
     np.testing.assert_allclose(deep, single, atol=1e-12)  # the same predictions
 
 
-def test_linear_units_matrices_are_whole_without_a_sideways_scroll(make_window, qtbot):
+@pytest.mark.parametrize("presenter", [False, True])
+def test_linear_units_matrices_are_whole_without_a_sideways_scroll(make_window, qtbot,
+                                                                   presenter):
     """At 1280 × 800 the row W⁽³⁾ × W⁽²⁾ × W⁽¹⁾ = W + b fits the figure, bias included, and
-    every number fits its cell (linear hidden units and tanh ones)."""
+    every number fits its cell (linear hidden units and tanh ones). In presenter mode "= W + b"
+    goes on a row of its own (it scrolled out of sight beside the matrices)."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_lesson("linear-units")
     collapse = window.lesson_tab.figure("collapse")
+    if presenter:
+        window.presenter_action.setChecked(True)
+        window.showNormal()
+        window.resize(1280, 800)
+    qtbot.waitUntil(lambda: collapse.wrapped == presenter)  # (once laid out at its width)
     for choice in (0, 1):
         if choice:
             set_control(window, "units", choice)

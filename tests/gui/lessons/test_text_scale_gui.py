@@ -166,7 +166,7 @@ def test_a_legend_that_would_cover_the_plot_moves_into_the_key(make_window):
     width, height = legend_extent(loss.legend)
     assert width * height > 0.25 * box.width() * box.height()
     assert loss.legend_shown_as_key()
-    key = loss.key.text()
+    key = loss.key.text().replace("&nbsp;", " ")
     assert all(label in key for label in labels)
     win.presenter_action.setChecked(False)
     QApplication.processEvents()
@@ -206,4 +206,61 @@ def test_a_colour_key_is_drawn_whole_above_its_plot(make_window):
             assert key.height() > 0
             assert key.height() >= key.heightForWidth(key.width()) - 1
     assert shown  # at this size at least one legend is a key
+    win.presenter_action.setChecked(False)
+
+
+def test_a_colour_key_wraps_only_between_its_entries(make_window):
+    """Lesson 5 in presenter mode: the loss plot's key took four lines broken inside entries
+    ("momentum," / "η = 0.021 ■ RMSProp, η =" / "0.05"), each η under the wrong run."""
+    from PySide6.QtGui import QTextDocument
+
+    win = open_at(make_window, "optimizers", presenter=True)
+    figure = win.lesson_tab.figure("loss")
+    assert figure.legend_shown_as_key()
+    key = figure.key
+    doc = QTextDocument()
+    doc.setDefaultFont(key.font())
+    doc.setHtml(key.text())
+    doc.setTextWidth(key.contentsRect().width())
+    doc.documentLayout().documentSize()  # (lays the text out)
+    lines = []
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        for k in range(layout.lineCount()):
+            line = layout.lineAt(k)
+            lines.append(block.text()[line.textStart():line.textStart() + line.textLength()])
+        block = block.next()
+    assert len(lines) > 1  # wrapped at this width
+    for line in lines:
+        assert line.lstrip().startswith("■"), lines  # each line begins with an entry
+    win.presenter_action.setChecked(False)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_a_legend_never_hides_where_a_path_starts_or_ends(make_window, presenter):
+    """Lesson 5: the legend sat over the minimum where the optimizers' paths end (bottom
+    right) or over their start; it goes to a corner free of both, else into the key."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import QPointF
+
+    win = open_at(make_window, "optimizers", presenter=presenter)
+    for role in ("surface", "loss"):
+        figure = win.lesson_tab.figure(role)
+        legend = figure.legend
+        if not legend.isVisible():
+            assert figure.legend_shown_as_key()
+            continue
+        box, covered = legend.parentItem(), legend.sceneBoundingRect()
+        ends = 0
+        for item in box.addedItems:
+            if isinstance(item, (pg.PlotDataItem, pg.ScatterPlotItem)) and item.isVisible():
+                x, y = item.getData()
+                if x is None or not len(x):
+                    continue
+                for k in {0, len(x) - 1}:
+                    point = box.mapViewToScene(QPointF(float(x[k]), float(y[k])))
+                    assert not covered.contains(point), (role, k)
+                    ends += 1
+        assert ends >= 8  # four runs, each with a start and an end
     win.presenter_action.setChecked(False)
