@@ -270,10 +270,14 @@ class LessonFigure(QFrame):
             row.setContentsMargins(0, 0, 0, 0)
             row.addStretch(1)
             row.addStretch(1)
-            column.addLayout(row)
             made.append(row)
         strip = QWidget()
-        strip.setLayout(made[0] if rows == 1 else column)
+        if rows == 1:
+            strip.setLayout(made[0])
+        else:
+            for row in made:
+                column.addLayout(row)
+            strip.setLayout(column)
         scroll = QScrollArea()
         scroll.setWidget(strip)
         scroll.setWidgetResizable(True)
