@@ -43,7 +43,7 @@ from gui.theme import Theme
 ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
 EQUATION_SHARE_LARGE = 0.28  # with presenter mode's text: the graph needs the height more
-MODE_ITEMS = (("Reverse mode (backpropagation)", "reverse"), ("Forward mode", "forward"))
+MODE_ITEMS = (("Reverse (backpropagation)", "reverse"), ("Forward", "forward"))  # after "Mode"
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
     ("Start", "to_start", "Back to the start (Home)"),
@@ -103,6 +103,11 @@ class GraphTab(QWidget):
                 self.preset_combo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
             )
         self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
+        # As wide as a short name (the list opens as wide as the longest): the room beside it
+        # goes to the expression.
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(14)
         self.values_edit = QLineEdit()
         self.values_edit.setPlaceholderText("a = 2, b = 1, then Enter")
         self.values_edit.returnPressed.connect(self._on_values_entered)
@@ -467,9 +472,13 @@ class GraphTab(QWidget):
                 combo.blockSignals(True)
                 combo.setCurrentIndex(index)
                 combo.blockSignals(False)
+        # The input to differentiate by applies to forward mode only: in reverse mode it makes
+        # room for the expression and the values (at 1280x800 beside the Lesson dock they
+        # were cut short while the combo boxes had room to spare).
         forward = c.mode == "forward"
-        self.wrt_combo.setEnabled(forward)
-        self.wrt_caption.setEnabled(forward)
+        for widget in (self.wrt_combo, self.wrt_caption):
+            widget.setEnabled(forward)
+            widget.setVisible(forward)
         self._update_counts()
         self._reserve_room()
 

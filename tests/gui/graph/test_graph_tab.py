@@ -151,13 +151,13 @@ def test_the_mode_toggle_changes_the_counts_shown(tab, qtbot):
     assert [table.item(0, 0).text(), table.item(0, 2).text()] == ["2", "10"]
     assert [table.item(1, 1).text(), table.item(1, 2).text()] == ["1", "5"]
     assert table.item(1, 0).font().bold() and not table.item(0, 0).font().bold()
-    assert not tab.wrt_combo.isEnabled()
+    assert not tab.wrt_combo.isEnabled() and tab.wrt_combo.isHidden()
     tab.mode_combo.setCurrentIndex(tab.mode_combo.findData("forward"))
     assert tab.controller.mode == "forward"
     assert tab.counts_label.text() != reverse_text
     assert "2 passes" in tab.counts_label.text()
     assert table.item(0, 0).font().bold() and not table.item(1, 0).font().bold()
-    assert tab.wrt_combo.isEnabled()
+    assert tab.wrt_combo.isEnabled() and not tab.wrt_combo.isHidden()
     enter(qtbot, tab.expression_edit, "(x+y)*z")
     assert "3 passes" in tab.counts_label.text() and table.item(0, 0).text() == "3"
 
@@ -343,3 +343,23 @@ def test_in_presenter_mode_the_current_node_stays_legible(make_window, qtbot):
         number = op.derivative if op.phase == "backward" else op.value
         assert fmt(number) in tokens, op.node
         assert not overlapping(view)
+
+
+def test_lesson_3s_expression_and_values_fit_their_fields_beside_the_lesson_dock(make_window,
+                                                                                qtbot):
+    """At 1280x800 with the Lesson dock open both fields cut their text short (about 310 px)
+    while the Preset and Mode boxes and the forward-mode-only "differentiate by" kept theirs."""
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_lesson("why-backpropagation")
+    QApplication.processEvents()
+    tab = window.graph_tab
+    assert window.tabs.currentWidget() is tab and window.lesson_panel.isVisible()
+
+    def whole(field) -> bool:
+        room = field.width() - 12  # its frame and text margins
+        return field.fontMetrics().horizontalAdvance(field.text()) <= room
+
+    # (The Lesson dock is narrowed a moment after the tab shows.)
+    qtbot.waitUntil(lambda: whole(tab.expression_edit) and whole(tab.values_edit), timeout=2000)
