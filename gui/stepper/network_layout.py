@@ -22,6 +22,7 @@ import numpy as np
 # Where along an edge (0 = source, 1 = target) a label may sit, most wanted first.
 EDGE_SPOTS = (0.5, 0.36, 0.64, 0.26, 0.74, 0.43, 0.57, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85)
 MAX_EDGE_LABELS = 80  # more edges than this are labelled only while the cursor uses them
+U_PLATE_INSET = 0.18  # of u's line, above and below: its plate covers the digits, not the line
 
 
 @dataclass
@@ -64,6 +65,17 @@ class Layout:
     stacked: bool = False  # (side) the bias under them, not right of the unit: narrower gaps
     loss_at: tuple[float, float] = (0.0, 0.0)  # right end and centre height of the loss label
     edge_spots: dict[str, tuple[float, float]] = field(default_factory=dict)  # label centres
+
+
+def oval_half_width(half_width: float, radius: float, m: Metrics) -> float:
+    """A unit's half width, wide enough that the corners of u's plate stay inside the oval (an
+    ellipse is narrower above and below its middle line: "−0.05786" poked out of its sides),
+    but never more than a third of the font wider than ``half_width``."""
+    half_height = (0.5 - U_PLATE_INSET) * m.line
+    if radius <= half_height:
+        return half_width
+    needed = (0.5 * m.unit_number + 2) / np.sqrt(1 - (half_height / radius) ** 2)
+    return max(half_width, min(needed, half_width + m.font_px / 3))
 
 
 def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tuple]:
@@ -139,26 +151,28 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     # not of width, z and δ left of each unit. Units are ovals when u is wider than they are
     # tall.
     hw_min = 0.5 * m.unit_number + 0.3 * f
+    # Side by side, the units are ovals as tall as the rows allow, and as wide as u needs.
+    hw_side = oval_half_width(hw_min, min(0.5 * dy - 0.3 * f, 1.2 * h), m)
     r_min = 0.65 * h
     r_room = (dy - 2 * h - 0.6 * f) / 2
     r_cap = min(0.16 * dx, 3.2 * f)
     # Side by side, the first column moves right by the width of z and δ (see x0 below).
-    dx_side = dx - (m.number + 1.2 * f + 2 * hw_min) / max(layers, 1)
-    side_room = (dx_side - 2 * hw_min - (m.number + 1.2 * f)
+    dx_side = dx - (m.number + 1.2 * f + 2 * hw_side) / max(layers, 1)
+    side_room = (dx_side - 2 * hw_side - (m.number + 1.2 * f)
                  - min(m.number + 1.2 * f, m.bias_text + 0.8 * f) - 0.3 * m.edge_text)
     if not edge_labels:
         # The weights are in tables: a gap holds one unit's bias and the next unit's z and δ
         # beside the ovals, and the input layer (no z, δ) needs no room for them on its left.
         left, right = 0.8 * f, max(m.target_text, m.bias_text) + 0.8 * f
-        needs = [2 * hw_min + m.number + 2.2 * f + (m.bias_text + 0.8 * f if g else 0.0)
+        needs = [2 * hw_side + m.number + 2.2 * f + (m.bias_text + 0.8 * f if g else 0.0)
                  for g in range(layers)]
-        side_room = width - left - right - 2 * hw_min - sum(needs)
+        side_room = width - left - right - 2 * hw_side - sum(needs)
         # Or the bias under z and δ: a line more for each unit, but no gap holds two numbers
         # side by side (a trained network's biases are as long as its z).
         hs, number_s, bias_s = m.stack()
-        stack_needs = [2 * hw_min + max(number_s + 1.2 * f, bias_s + 0.2 * f) + 1.0 * f
+        stack_needs = [2 * hw_side + max(number_s + 1.2 * f, bias_s + 0.2 * f) + 1.0 * f
                        for g in range(layers)]
-        stack_room = width - left - (m.target_text + 0.8 * f) - 2 * hw_min - sum(stack_needs)
+        stack_room = width - left - (m.target_text + 0.8 * f) - 2 * hw_side - sum(stack_needs)
     # Full mode: a unit's z and δ (centred on it) and the next one's bias (left of its δ)
     # share a gap between two columns, as do the two ovals.
     wide = dx - 2 * hw_min / max(layers, 1) >= max(2 * hw_min,
@@ -182,7 +196,7 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     oval = not full and 0.45 * dy >= 0.6 * h and dx - 2 * hw_min >= m.edge_text + f
     if oval:
         radius = max(radius, 0.6 * h)
-    half_width = max(radius, hw_min) if full or oval else radius
+    half_width = oval_half_width(max(radius, hw_min), radius, m) if full or oval else radius
     names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
     # The columns: the first unit's circle and name inside the left edge, the last unit's
     # circle and target inside the right one.

@@ -27,6 +27,7 @@ from gui.stepper.layer_marks import hide_layer_box, mark_layer
 from gui.stepper.network_edit import PLACEHOLDER, NetworkEditing, rounded  # noqa: F401
 from gui.stepper.network_focus import show_focus
 from gui.stepper.network_layout import (
+    U_PLATE_INSET,
     Metrics,
     edge_line,
     layout_network,
@@ -44,6 +45,7 @@ from gui.zoom_view import ZoomView
 
 NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones go to e-notation)
 WIDTH_LEVELS = 6
+
 
 
 class NetworkView(NetworkEditing, ZoomView):
@@ -260,7 +262,7 @@ class NetworkView(NetworkEditing, ZoomView):
         self.halo.setZValue(1.5)
         self.halo.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         scene.addItem(self.halo)
-        self._radius = radius
+        self._radius, self._half_width = radius, half_width
         self._tallest = max(sizes)
         scene.setSceneRect(QRectF(0, 0, layout.width, layout.height))
         self._on_state_changed()
@@ -304,7 +306,11 @@ class NetworkView(NetworkEditing, ZoomView):
         plate = self.plates.get(item.data(0))
         if plate is not None:
             if item.text() and item.isVisible():
-                plate.setRect(item.sceneBoundingRect().adjusted(-2, 0, 2, 0))
+                r = item.sceneBoundingRect()
+                # Inside its unit, u's plate only covers its digits' height: the oval is
+                # narrower above and below its middle line.
+                inset = U_PLATE_INSET * r.height() if item.data(0).startswith("u:") else 0.0
+                plate.setRect(r.adjusted(-2, inset, 2, -inset))
                 plate.setVisible(True)
             else:
                 plate.setVisible(False)
@@ -507,7 +513,7 @@ class NetworkView(NetworkEditing, ZoomView):
             self.cursor_box.setVisible(False)
         if op is not None and op.unit is not None and op.quantity in ("z", "u", "delta"):
             c, r = self.centres[(op.layer, op.unit)], self._radius + 4 * self.font_scale
-            hw = max(self.layout.half_width, self._radius) + 4 * self.font_scale
+            hw = self._half_width + 4 * self.font_scale
             self.halo.setRect(c.x() - hw, c.y() - r, 2 * hw, 2 * r)
             self.halo.setVisible(True)
         else:

@@ -670,3 +670,30 @@ def test_a_table_whose_rows_are_the_sources_is_named_transposed(make_window, tmp
         assert name.text() == (f"W{p.layer}" if p.rows_are_targets else f"W{p.layer}ᵀ")
         first = view.labels[f"name:col:{p.layer}:0"][0]
         assert name.sceneBoundingRect().right() < first.sceneBoundingRect().left()
+
+
+@pytest.mark.parametrize("example, presenter", [("softmax3", False), ("softmax3", True),
+                                                ("circle", True), ("mazur", False)])
+def test_each_units_u_stays_inside_its_oval(make_window, example, presenter):
+    """softmax3 in its second sample: "−0.05786" and its plate poked out of the oval's sides
+    (an ellipse is narrower above and below its middle line than the layout allowed for)."""
+    window = make_window(example, size=(1280, 800))
+    if presenter:
+        presenter_at(window)
+    view, stepper = window.network_view, window.controller.stepper
+    while stepper.samples_done < 1 or stepper.cursor < len(stepper.trace) // 2:
+        window.step_controls.actions["step"].trigger()
+    view.fit()
+    checked = 0
+    for (l, j), node in view.nodes.items():
+        plate = view.plates[f"u:{l}:{j}"]
+        if not plate.isVisible():
+            continue
+        oval = node.sceneBoundingRect().adjusted(1, 1, -1, -1)  # (inside its pen)
+        centre, a, b = oval.center(), oval.width() / 2, oval.height() / 2
+        for corner in (plate.rect().topLeft(), plate.rect().topRight(),
+                       plate.rect().bottomLeft(), plate.rect().bottomRight()):
+            d = ((corner.x() - centre.x()) / a) ** 2 + ((corner.y() - centre.y()) / b) ** 2
+            assert d <= 1.0, (l, j, view.labels[f"u:{l}:{j}"][0].text())
+        checked += 1
+    assert checked == sum(window.controller.network.sizes)
