@@ -76,7 +76,7 @@ PRESENTER = Theme(
         # Check boxes as large as the presenter's text beside them.
         "QCheckBox::indicator { width: 20px; height: 20px; }"
         # The tabs readable from the back of the room too (the menu bar is hidden).
-        "QTabBar::tab { font-size: 13pt; padding: 1px 12px; margin-right: 2px;"
+        "QTabBar::tab { font-size: 13pt; padding: 1px 12px 3px 12px; margin-right: 2px;"
         " background: #ececec; border: 1px solid #a0a0a0; border-bottom: none; }"
         "QTabBar::tab:selected { background: #ffffff; font-weight: bold;"
         " border-top: 3px solid #0b3d91; }"

@@ -167,8 +167,31 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
         item.setData(0, key[4:])
         r = item.boundingRect()
         _, l, j = key.split(":")
-        (cx, cy), _ = placer.place(_around(view, (int(l), int(j)), r.width() + 4, r.height()),
-                                   r.width() + 4, r.height(), bounds)
+        unit = (int(l), int(j))
+        (cx, cy), free = placer.place(_around(view, unit, r.width() + 4, r.height()),
+                                      r.width() + 4, r.height(), bounds)
+        c = view.centres[unit]
+        reach = max(view.layout.half_width, view._radius) + r.width() / 2 + 2 * r.height()
+        if not free or abs(cx - c.x()) > reach or abs(cy - c.y()) > view._radius + 2 * r.height():
+            # Crowded round its unit (or free only far from it, where it would seem to be
+            # another unit's): on the line of the loss, named; else anywhere free, named.
+            near = placer.rects[-1]
+            placer.rects = placer.rects[:-1]
+            item.setText(f"{unit_label(view.controller.network, *unit)}: {item.text()}")
+            named = item.boundingRect()
+            for spots in (loss_line_spots(view, c.x(), named.width() + 4),
+                          anywhere(c, named.width() + 4, named.height(), bounds)):
+                if len(spots):
+                    (cx, cy), free = placer.place(spots, named.width() + 4, named.height(),
+                                                  bounds, search=False)
+                    if free:
+                        r = named
+                        break
+                    placer.rects = placer.rects[:-1]
+            else:  # nowhere free: the least covered place round its unit, unnamed
+                item.setText(f"b → {fmt(known[key])}")
+                placer.add(near)
+                cx, cy = (near[0] + near[2]) / 2, (near[1] + near[3]) / 2
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)

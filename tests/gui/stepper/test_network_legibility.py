@@ -697,3 +697,31 @@ def test_each_units_u_stays_inside_its_oval(make_window, example, presenter):
             assert d <= 1.0, (l, j, view.labels[f"u:{l}:{j}"][0].text())
         checked += 1
     assert checked == sum(window.controller.network.sizes)
+
+
+def test_a_new_bias_is_shown_by_its_unit_or_named(make_window, tmp_path):
+    """3-3-3-3-3 in presenter mode: with no free place round h1,1, its new bias went to a free
+    place far off, under x2 (an input has no bias), or over another bias label. Now it is by
+    its unit, or named on the line of the loss."""
+    from gui.stepper.network_focus import unit_label
+
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 3, 3, 3, 3]))
+    presenter_at(window)
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    net, seen = window.controller.network, 0
+    for cursor, op in enumerate(stepper.trace, start=1):
+        if op.quantity != "b":
+            continue
+        stepper.cursor = cursor
+        window.controller.state_changed.emit()
+        item = next(i for i in view.focus_items if i.isVisible() and "b →" in i.text())
+        name = unit_label(net, op.layer, op.unit)
+        c, r = view.centres[(op.layer, op.unit)], item.sceneBoundingRect()
+        near = (abs(r.center().x() - c.x()) < view.layout.half_width + r.width()
+                and abs(r.center().y() - c.y()) < view._radius + 2.5 * r.height())
+        assert near or item.text().startswith(f"{name}: "), (name, item.text())
+        assert not overlapping(view), name
+        seen += 1
+    assert seen == 12
