@@ -64,6 +64,7 @@ class Layout:
     side: bool = False  # z and δ to the left of each unit instead of above and below
     stacked: bool = False  # (side) the bias under them, not right of the unit: narrower gaps
     loss_at: tuple[float, float] = (0.0, 0.0)  # right end and centre height of the loss label
+    last: int = 0  # the output layer's number
     edge_spots: dict[str, tuple[float, float]] = field(default_factory=dict)  # label centres
 
 
@@ -86,6 +87,9 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
     if layout.side:
         # Short of height: z and δ stacked left of the unit, the bias and target to its right.
         left, right = x - hw - gap, x + hw + 0.4 * m.font_px
+        last = l == layout.last
+        if l == 0 and layout.names:  # an input: its name on its left
+            return {"u": (x, y, "centre"), "name": (x - hw - gap, y, "right")}
         if layout.stacked:  # short of width too: z, δ and b on three lines left of the unit
             hs = m.stack()[0]
             left = x - hw - 2 * gap  # (δ is level with the unit: its plate clear of the oval)
@@ -94,8 +98,19 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
                 "z": (left, y - hs, "right"),
                 "delta": (left, y, "right"),
                 "b": (left, y + hs, "right"),
-                "name": (left, y - hs, "right"),
+                # (right of the unit: the output's under its target)
+                "name": (right, y + hs if last else y - hs, "left"),
                 "y": (right, y - h / 2 - 1, "left"),
+            }
+        if layout.names:  # (weights in tables) the name right of the unit, over its bias
+            named = m.name_text + 0.4 * m.font_px if last else 0.0
+            return {
+                "u": (x, y, "centre"),
+                "z": (left, y - h / 2 - 1, "right"),
+                "delta": (left, y + h / 2 + 1, "right"),
+                "b": (right, y + h / 2 + 1, "left"),
+                "name": (right, y - h / 2 - 1, "left"),
+                "y": (right + named, y - h / 2 - 1, "left"),
             }
         return {
             "u": (x, y, "centre"),
@@ -160,19 +175,34 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     dx_side = dx - (m.number + 1.2 * f + 2 * hw_side) / max(layers, 1)
     side_room = (dx_side - 2 * hw_side - (m.number + 1.2 * f)
                  - min(m.number + 1.2 * f, m.bias_text + 0.8 * f) - 0.3 * m.edge_text)
+    side_named = stack_named = False
     if not edge_labels:
         # The weights are in tables: a gap holds one unit's bias and the next unit's z and δ
         # beside the ovals, and the input layer (no z, δ) needs no room for them on its left.
-        left, right = 0.8 * f, max(m.target_text, m.bias_text) + 0.8 * f
-        needs = [2 * hw_side + m.number + 2.2 * f + (m.bias_text + 0.8 * f if g else 0.0)
-                 for g in range(layers)]
-        side_room = width - left - right - 2 * hw_side - sum(needs)
+        # Each unit's name goes right of it on its top line (over its bias; the output's
+        # before its target; an input's left of it) where the width allows, else no names.
+        name_w = m.name_text + 0.4 * f
+        for side_named in (True, False):
+            named = name_w if side_named else 0.0
+            left = 0.8 * f + named
+            right = max(m.target_text + named, m.bias_text) + 0.8 * f
+            needs = [2 * hw_side + m.number + 2.2 * f
+                     + (max(m.bias_text + 0.8 * f, named) if g else 0.0) for g in range(layers)]
+            side_room = width - left - right - 2 * hw_side - sum(needs)
+            if side_room >= 0:
+                break
         # Or the bias under z and δ: a line more for each unit, but no gap holds two numbers
-        # side by side (a trained network's biases are as long as its z).
+        # side by side (a trained network's biases are as long as its z); the names right of
+        # the units, the output's under its target.
         hs, number_s, bias_s = m.stack()
-        stack_needs = [2 * hw_side + max(number_s + 1.2 * f, bias_s + 0.2 * f) + 1.0 * f
-                       for g in range(layers)]
-        stack_room = width - left - (m.target_text + 0.8 * f) - 2 * hw_side - sum(stack_needs)
+        for stack_named in (True, False):
+            named = name_w if stack_named else 0.0
+            stack_needs = [2 * hw_side + max(number_s + 1.2 * f, bias_s + 0.2 * f) + 1.0 * f
+                           + (named if g else 0.0) for g in range(layers)]
+            stack_room = (width - 0.8 * f - named - (max(m.target_text, named) + 0.8 * f)
+                          - 2 * hw_side - sum(stack_needs))  # fmt: skip
+            if stack_room >= 0:
+                break
     # Full mode: a unit's z and δ (centred on it) and the next one's bias (left of its δ)
     # share a gap between two columns, as do the two ovals.
     wide = dx - 2 * hw_min / max(layers, 1) >= max(2 * hw_min,
@@ -184,6 +214,8 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
                and stack_room >= 0)
     if stacked:
         side, needs, side_room = True, stack_needs, stack_room
+    if side and not edge_labels:  # (an input's name on its left)
+        left = 0.8 * f + (name_w if (stack_named if stacked else side_named) else 0.0)
     full = full or side
     if side:
         radius = min(0.5 * dy - 0.3 * f, 1.2 * h)
@@ -198,6 +230,8 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         radius = max(radius, 0.6 * h)
     half_width = oval_half_width(max(radius, hw_min), radius, m) if full or oval else radius
     names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
+    if side and not edge_labels:
+        names = stack_named if stacked else side_named
     # The columns: the first unit's circle and name inside the left edge, the last unit's
     # circle and target inside the right one.
     x0 = left + half_width + (m.number + 1.2 * f if side and edge_labels else 0)
@@ -213,7 +247,8 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
             centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
     layout = Layout(width, height, centres, radius, full, False, names, half_width, side, stacked,
                     loss_at=(width - 0.5 * f,
-                             height - (0.9 * h if edge_labels else 0.5 * h + 0.1 * f)))
+                             height - (0.9 * h if edge_labels else 0.5 * h + 0.1 * f)),
+                    last=layers)
     if full and edge_labels:
         edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         if edges <= MAX_EDGE_LABELS:

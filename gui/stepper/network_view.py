@@ -279,8 +279,9 @@ class NetworkView(NetworkEditing, ZoomView):
         item.setData(1, spot)
         self.scene().addItem(item)
         self.labels[key] = (item, prefix if prefix is not None else "")
-        if not key.startswith(("name:", "loss")):
-            # A plate in the background colour keeps the number readable over edges.
+        if not key.startswith(("name:", "loss")) or (key.count(":") == 2 and self.layout.side):
+            # A plate in the background colour keeps the number readable over edges (and a
+            # unit's name beside it, where edges leave and arrive).
             plate = QGraphicsRectItem()
             plate.setPen(QPen(Qt.PenStyle.NoPen))
             colour = QColor(self.theme.background)

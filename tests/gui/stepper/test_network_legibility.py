@@ -725,3 +725,31 @@ def test_a_new_bias_is_shown_by_its_unit_or_named(make_window, tmp_path):
         assert not overlapping(view), name
         seen += 1
     assert seen == 12
+
+
+@pytest.mark.parametrize("example", ["circle", "softmax3"])
+def test_units_keep_their_names_beside_their_z_and_delta(make_window, example):
+    """In presenter mode at 1280x800 z and δ go left of each unit, where its name was: the
+    names were dropped, while the tables and the Values dock call the units x1, h3, o1. Each
+    name is now beside its unit (an input's on its left, the others' on their right), clear of
+    every number."""
+    from gui.stepper.network_focus import unit_label
+
+    window = make_window(example, size=(1280, 800))
+    presenter_at(window)
+    view = window.network_view
+    view.fit()
+    for _ in range(20):
+        window.step_controls.actions["step"].trigger()
+    assert view.layout.side and view.layout.names
+    net = window.controller.network
+    numbers = [item.sceneBoundingRect() for key, (item, _) in view.labels.items()
+               if not key.startswith("name:") and item.isVisible() and item.text()]
+    for (l, j), centre in view.centres.items():
+        name = view.labels[f"name:{l}:{j}"][0]
+        r = name.sceneBoundingRect()
+        assert name.isVisible() and name.text() == unit_label(net, l, j)
+        assert abs(r.center().y() - centre.y()) < view._radius
+        beside = r.right() < centre.x() if l == 0 else r.left() > centre.x()
+        assert beside and abs(r.center().x() - centre.x()) < 3 * view.layout.half_width
+        assert not any(r.intersects(other) for other in numbers), name.text()
