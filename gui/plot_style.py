@@ -265,6 +265,12 @@ class ScaledLegend(pg.LegendItem):
         self.base_columns = self.columnCount
         self.room: float | None = None  # the width it may take (see fit_width)
 
+    def set_above_plot(self) -> None:
+        """A legend in its own row above a plot has no box round it: no margins either (they
+        took 18 of a presenter-mode loss plot's 180 pixels)."""
+        self.layout.setContentsMargins(2, 0, 2, 0)
+        self.updateSize()
+
     def addItem(self, item, name) -> None:  # noqa: N802 (pyqtgraph)
         super().addItem(item, name)
         sample = self.items[-1][0]

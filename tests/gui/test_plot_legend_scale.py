@@ -162,3 +162,21 @@ def test_at_1280_by_800_the_loss_legend_wraps_and_the_accuracy_axis_is_in_view(m
     plot = window.training_tab.loss_plot
     assert plot.legend.columnCount == 2
     assert_in_view(plot)
+
+
+def test_a_legend_above_its_plot_takes_only_its_rows_height(make_window):
+    """The loss and gradient legends sit in a row of their own above their plots, without a
+    box: their 9 px margins took 18 of a presenter-mode loss plot's 180 pixels."""
+    window = make_window("circle", size=(1280, 800))
+    window.tabs.setCurrentWidget(window.training_tab)
+    window.train_headless(3)
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    pg.QtWidgets.QApplication.processEvents()
+    tab = window.training_tab
+    for legend in (tab.loss_plot.legend, tab.gradient_plot.legend):
+        rows = legend.layout.rowCount()
+        tallest = max(label.boundingRect().height() for _, label in legend.items)
+        spacing = legend.layout.verticalSpacing()
+        assert legend.boundingRect().height() <= rows * tallest + (rows - 1) * spacing + 2

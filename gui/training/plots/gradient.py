@@ -35,6 +35,7 @@ class GradientPlot(PlotPanel):
         self.legend = ScaledLegend(colCount=5, labelTextColor="#303030", horSpacing=12,
                                    verSpacing=-6)  # above the plot: it never covers a curve
         self.view.addItem(self.legend, row=0, col=0)
+        self.legend.set_above_plot()
         plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
         plot.setLabel("bottom", "epoch")

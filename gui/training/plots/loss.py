@@ -42,6 +42,7 @@ class LossPlot(PlotPanel):
         legend = ScaledLegend(colCount=4, labelTextColor="#303030", horSpacing=6,
                               verSpacing=-6)  # fmt: skip
         self.view.addItem(legend, row=0, col=0)
+        legend.set_above_plot()
         plot = self.view.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         style_plot(plot)
         plot.setLabel("bottom", "epoch")
@@ -187,7 +188,7 @@ class LossPlot(PlotPanel):
         if self.classification and np.isfinite(a["train_accuracy"][index]):
             text += f" · accuracy {a['train_accuracy'][index]:.0%}"
             if np.isfinite(a["test_accuracy"][index]):
-                text += f" / {a['test_accuracy'][index]:.0%}"
+                text += f"\u00a0/\u00a0{a['test_accuracy'][index]:.0%}"  # wrapped as one
         self.set_info(text)
 
     def csv_table(self):
