@@ -43,6 +43,7 @@ from gui.theme import Theme
 ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
 EQUATION_SHARE_LARGE = 0.28  # with presenter mode's text: the graph needs the height more
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size: no limit
 MODE_ITEMS = (("Reverse (backpropagation)", "reverse"), ("Forward", "forward"))  # after "Mode"
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
@@ -551,6 +552,9 @@ class GraphTab(QWidget):
             label = self.equation_labels[name]
             if label.text() != text:
                 label.setText(text)
+            # An empty line takes no height (the start showed "Start", three blank lines,
+            # then its hint); it keeps its width, which the room under the graph is sized by.
+            label.setMaximumHeight(QWIDGETSIZE_MAX if text else 0)
             if name in self._captions:
                 self._captions[name].setVisible(bool(text))
         progress = self.progress_text()

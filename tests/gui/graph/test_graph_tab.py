@@ -363,3 +363,21 @@ def test_lesson_3s_expression_and_values_fit_their_fields_beside_the_lesson_dock
 
     # (The Lesson dock is narrowed a moment after the tab shows.)
     qtbot.waitUntil(lambda: whole(tab.expression_edit) and whole(tab.values_edit), timeout=2000)
+
+
+def test_the_start_has_no_blank_lines_between_its_heading_and_hint(make_window, qtbot):
+    """Lesson 1 at the start showed "Start", about 60 px of empty formula lines, then its hint;
+    once stepping, the formula lines are back."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_lesson("composite-functions")
+    tab = window.graph_tab
+    labels = tab.equation_labels
+    qtbot.waitUntil(lambda: labels["sentence"].isVisible())
+
+    def gap() -> int:
+        return labels["sentence"].geometry().top() - labels["heading"].geometry().bottom()
+
+    assert gap() <= 20
+    window.step_controls.actions["step"].trigger()
+    qtbot.waitUntil(lambda: labels["formula"].height() > 10)
+    assert gap() > labels["formula"].height()
