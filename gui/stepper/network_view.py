@@ -194,9 +194,10 @@ class NetworkView(NetworkEditing, ZoomView):
         self.edges_item.set_lines(lines)
         scene.addItem(self.edges_item)
         self.highlight_item = HighlightItem()
-        # Under the labels' plates; but where z, δ and b stack beside the units, over the plates
-        # (still under the text), or the current edge would seem to end at the wrong unit.
-        self.highlight_item.setZValue(2.3 if layout.stacked else 0.5)
+        # Under the labels' plates; but where z and δ are left of the units (where the edges
+        # arrive), over the plates (still under the text), or the current edge would seem to
+        # end at the wrong unit, or short of its unit.
+        self.highlight_item.setZValue(2.3 if layout.side else 0.5)
         scene.addItem(self.highlight_item)
         self.hover_item = HighlightItem()  # the edge of the table cell under the mouse
         self.hover_item.setZValue(0.6)

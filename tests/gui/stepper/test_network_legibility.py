@@ -753,3 +753,19 @@ def test_units_keep_their_names_beside_their_z_and_delta(make_window, example):
         beside = r.right() < centre.x() if l == 0 else r.left() > centre.x()
         assert beside and abs(r.center().x() - centre.x()) < 3 * view.layout.half_width
         assert not any(r.intersects(other) for other in numbers), name.text()
+
+
+def test_the_current_edges_reach_their_unit_over_the_plates_of_z_and_delta(make_window):
+    """softmax3 in presenter mode has z and δ left of each unit, where its edges arrive: the
+    edges the step reads were hidden under those labels' plates for their last 120 px, and
+    seemed to end short of the unit. They are drawn over the plates, under the text."""
+    window = make_window("softmax3", size=(1280, 800))
+    presenter_at(window)
+    view, stepper = window.network_view, window.controller.stepper
+    view.fit()
+    while stepper.current is None or stepper.current.quantity != "z" or stepper.current.layer < 2:
+        window.step_controls.actions["step"].trigger()
+    assert view.layout.side
+    key = f"z:{stepper.current.layer}:{stepper.current.unit}"
+    plate, text = view.plates[key], view.labels[key][0]
+    assert plate.zValue() < view.highlight_item.zValue() < text.zValue()
