@@ -267,7 +267,7 @@ class ScaledLegend(pg.LegendItem):
 
     def set_above_plot(self) -> None:
         """A legend in its own row above a plot has no box round it: no margins either (they
-        took 18 of a presenter-mode loss plot's 180 pixels)."""
+        took 18 px from a presenter-mode loss plot whose curves had 105)."""
         self.layout.setContentsMargins(2, 0, 2, 0)
         self.updateSize()
 

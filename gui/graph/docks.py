@@ -13,7 +13,7 @@ mode starts or ends, and when the dock is shown again (View ▸ Lesson panel, F9
 In presenter mode the audience reads the graph, and at a projector's 1280 × 800 a 17-node graph
 at 22 px needs the whole width: the lesson's panel is put away while the graph tab shows and
 comes back on the other tabs (``put_away``). Nothing is out of reach: the graph tab has its own
-mode and "differentiate by" boxes, the lesson keys (Ctrl+[ and Ctrl+]: previous and next
+mode and "w.r.t." boxes, the lesson keys (Ctrl+[ and Ctrl+]: previous and next
 lesson) still work, and F9 brings the panel back, narrowed to ``presenter_share``.
 """
 

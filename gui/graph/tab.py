@@ -126,22 +126,17 @@ class GraphTab(QWidget):
 
         controls = QGridLayout()
         controls.setColumnStretch(1, 1)
-        self.wrt_caption = QLabel("differentiate by")
-        # The fields' names, sized with the fields (presenter mode's style sheet keeps a label
-        # from taking the tab's font).
-        self.field_captions = [QLabel(name) for name in ("Expression", "Preset", "Values", "Mode")]
-        self.field_captions.append(self.wrt_caption)
-        controls.addWidget(self.field_captions[0], 0, 0)
-        controls.addWidget(self.expression_edit, 0, 1)
-        controls.addWidget(self.field_captions[1], 0, 2)
-        controls.addWidget(self.preset_combo, 0, 3, 1, 3)
-        controls.addWidget(self.field_captions[2], 1, 0)
-        controls.addWidget(self.values_edit, 1, 1)
-        controls.addWidget(self.field_captions[3], 1, 2)
-        controls.addWidget(self.mode_combo, 1, 3)
-        controls.addWidget(self.wrt_caption, 1, 4)
-        controls.addWidget(self.wrt_combo, 1, 5)
-        controls.addWidget(self.error_label, 2, 1, 1, 5)
+        self.wrt_caption = QLabel("w.r.t.")  # (short: the fields keep the room)
+        # The fields' names, sized with the fields (under presenter mode's style sheet a label
+        # does not take the tab's font).
+        names = [QLabel(name) for name in ("Expression", "Preset", "Values", "Mode")]
+        self.field_captions = [*names, self.wrt_caption]
+        for widget, row, column, span in (
+                (names[0], 0, 0, 1), (self.expression_edit, 0, 1, 1), (names[1], 0, 2, 1),
+                (self.preset_combo, 0, 3, 3), (names[2], 1, 0, 1), (self.values_edit, 1, 1, 1),
+                (names[3], 1, 2, 1), (self.mode_combo, 1, 3, 1), (self.wrt_caption, 1, 4, 1),
+                (self.wrt_combo, 1, 5, 1), (self.error_label, 2, 1, 5)):
+            controls.addWidget(widget, row, column, 1, span)
         self.error_label.hide()  # until there is a message
 
         # The record at the cursor, in words and formulas.
@@ -305,13 +300,15 @@ class GraphTab(QWidget):
         """Keep room under the graph for the tallest text any step of this trace shows at the
         labels' present width, and no more: the rest is the graph's. The room is at most
         ``EQUATION_SHARE`` of the tab's height; a step that needs more scrolls."""
+        if not self.isVisible():  # (sized when shown: hidden, its text has no width yet, and
+            return  # an uncapped room made the window taller than a 600 px screen)
         c = self.controller
         steps = [None, *c.trace] if c.graph is not None else [None]
         height = 0.0
         for name, label in self.equation_labels.items():
             lines = {"heading": 1, "sentence": 3}.get(name, 1)  # before the first layout
             width = label.contentsRect().width()
-            if not self.isVisible() or width < 100 or not c.trace:
+            if width < 100 or not c.trace:
                 height += QFontMetrics(label.font()).lineSpacing() * lines + 4
                 continue
             doc = QTextDocument()
@@ -334,8 +331,11 @@ class GraphTab(QWidget):
         else:  # the taller of the two
             height = max(height, self._counts.sizeHint().height())
         share = EQUATION_SHARE_LARGE if self.font_scale >= 1.3 else EQUATION_SHARE
-        cap = share * self.height() if self.isVisible() else height
-        self._lower.setMinimumHeight(round(min(height, cap) + bar + 12))
+        self._lower.setMinimumHeight(round(min(height, share * self.height()) + bar + 12))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        QTimer.singleShot(0, self._reserve_room)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         """A formula or sentence label of a new width may need more or fewer lines; a new
@@ -473,9 +473,8 @@ class GraphTab(QWidget):
                 combo.blockSignals(True)
                 combo.setCurrentIndex(index)
                 combo.blockSignals(False)
-        # The input to differentiate by applies to forward mode only: in reverse mode it makes
-        # room for the expression and the values (at 1280x800 beside the Lesson dock they
-        # were cut short while the combo boxes had room to spare).
+        # The input to differentiate by is forward mode's: in reverse mode its room is the
+        # fields' (beside the Lesson dock at 1280x800 they cut their text short).
         forward = c.mode == "forward"
         for widget in (self.wrt_combo, self.wrt_caption):
             widget.setEnabled(forward)
@@ -552,8 +551,7 @@ class GraphTab(QWidget):
             label = self.equation_labels[name]
             if label.text() != text:
                 label.setText(text)
-            # An empty line takes no height (the start showed "Start", three blank lines,
-            # then its hint); it keeps its width, which the room under the graph is sized by.
+            # An empty line takes no height, but keeps the width the room is sized by.
             label.setMaximumHeight(QWIDGETSIZE_MAX if text else 0)
             if name in self._captions:
                 self._captions[name].setVisible(bool(text))

@@ -133,21 +133,13 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
                                       r.height(), bounds, rings=RINGS)
         if not free or far_from(ends, (cx, cy), 2.5 * r.height()):
             # Crowded round the edge: on the line of the loss (and the tables' caption), named.
-            near, text = placer.rects[-1], item.text()
+            near = placer.rects[-1]
             placer.rects = placer.rects[:-1]
-            item.setText(f"{edge_name(view, key)}: {text.replace(chr(10), '   ')}")
-            named = item.boundingRect()
-            spots = loss_line_spots(view, line.center().x(), named.width() + 4)
-            on_line = False
-            if spots:
-                centre, on_line = placer.place(spots, named.width() + 4, named.height(), bounds,
-                                               search=False)
-                if not on_line:
-                    placer.rects = placer.rects[:-1]
-            if on_line:
-                (cx, cy), free, r = centre, True, named
+            placed = place_named(view, placer, item, edge_name(view, key), line.center().x(),
+                                 bounds)
+            if placed is not None:
+                ((cx, cy), r), free = placed, True
             else:  # no room there either: the place found round the edge
-                item.setText(text)
                 placer.add(near)
         if not free:  # crowded round the edge: the nearest free place farther away
             placer.rects = placer.rects[:-1]
@@ -177,24 +169,34 @@ def show_focus(view, stepper, known: dict[str, float]) -> None:
             # another unit's): on the line of the loss, named; else anywhere free, named.
             near = placer.rects[-1]
             placer.rects = placer.rects[:-1]
-            item.setText(f"{unit_label(view.controller.network, *unit)}: {item.text()}")
-            named = item.boundingRect()
-            for spots in (loss_line_spots(view, c.x(), named.width() + 4),
-                          anywhere(c, named.width() + 4, named.height(), bounds)):
-                if len(spots):
-                    (cx, cy), free = placer.place(spots, named.width() + 4, named.height(),
-                                                  bounds, search=False)
-                    if free:
-                        r = named
-                        break
-                    placer.rects = placer.rects[:-1]
+            placed = place_named(view, placer, item, unit_label(view.controller.network, *unit),
+                                 c.x(), bounds, lambda w, h, c=c: anywhere(c, w, h, bounds))
+            if placed is not None:
+                (cx, cy), r = placed
             else:  # nowhere free: the least covered place round its unit, unnamed
-                item.setText(f"b → {fmt(known[key])}")
                 placer.add(near)
                 cx, cy = (near[0] + near[2]) / 2, (near[1] + near[3]) / 2
         item.setPos(cx - r.width() / 2, cy - r.height() / 2)
         item.childItems()[0].setRect(r.adjusted(-2, 0, 2, 0))
         item.setVisible(True)
+
+
+def place_named(view, placer, item, name: str, x: float, bounds, elsewhere=None):
+    """``item`` renamed "name: its text" (on one line) where it is free: on the line of the
+    loss, nearest to ``x``, else among ``elsewhere(width, height)``'s centres. Returns its centre
+    and rectangle, or None (its text as it was, nothing placed)."""
+    text = item.text()
+    item.setText(f"{name}: {text.replace(chr(10), '   ')}")
+    named = item.boundingRect()
+    w, h = named.width() + 4, named.height()
+    for spots in (loss_line_spots(view, x, w), *([] if elsewhere is None else [elsewhere(w, h)])):
+        if len(spots):
+            centre, free = placer.place(spots, w, h, bounds, search=False)
+            if free:
+                return centre, named
+            placer.rects = placer.rects[:-1]
+    item.setText(text)
+    return None
 
 
 def far_from(ends: tuple, point: tuple, distance: float) -> bool:

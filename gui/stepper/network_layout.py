@@ -181,14 +181,14 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
         # beside the ovals, and the input layer (no z, δ) needs no room for them on its left.
         # Each unit's name goes right of it on its top line (over its bias; the output's
         # before its target; an input's left of it) where the width allows, else no names.
+        left, right = 0.8 * f, max(m.target_text, m.bias_text) + 0.8 * f
         name_w = m.name_text + 0.4 * f
         for side_named in (True, False):
             named = name_w if side_named else 0.0
-            left = 0.8 * f + named
-            right = max(m.target_text + named, m.bias_text) + 0.8 * f
             needs = [2 * hw_side + m.number + 2.2 * f
                      + (max(m.bias_text + 0.8 * f, named) if g else 0.0) for g in range(layers)]
-            side_room = width - left - right - 2 * hw_side - sum(needs)
+            side_room = (width - left - named - max(right, m.target_text + named + 0.8 * f)
+                         - 2 * hw_side - sum(needs))  # fmt: skip
             if side_room >= 0:
                 break
         # Or the bias under z and δ: a line more for each unit, but no gap holds two numbers
@@ -199,7 +199,7 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
             named = name_w if stack_named else 0.0
             stack_needs = [2 * hw_side + max(number_s + 1.2 * f, bias_s + 0.2 * f) + 1.0 * f
                            + (named if g else 0.0) for g in range(layers)]
-            stack_room = (width - 0.8 * f - named - (max(m.target_text, named) + 0.8 * f)
+            stack_room = (width - left - named - (max(m.target_text, named) + 0.8 * f)
                           - 2 * hw_side - sum(stack_needs))  # fmt: skip
             if stack_room >= 0:
                 break
@@ -214,8 +214,8 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
                and stack_room >= 0)
     if stacked:
         side, needs, side_room = True, stack_needs, stack_room
-    if side and not edge_labels:  # (an input's name on its left)
-        left = 0.8 * f + (name_w if (stack_named if stacked else side_named) else 0.0)
+    if side and not edge_labels:  # (an input's name on its left; full mode keeps the margins)
+        left += name_w if (stack_named if stacked else side_named) else 0.0
     full = full or side
     if side:
         radius = min(0.5 * dy - 0.3 * f, 1.2 * h)

@@ -47,7 +47,6 @@ NUMBER_TEMPLATE = "−0.0008888"  # the widest number fmt writes (smaller ones g
 WIDTH_LEVELS = 6
 
 
-
 class NetworkView(NetworkEditing, ZoomView):
     """Shows the controller's network at its cursor and lets the user edit given values.
 
@@ -286,7 +285,7 @@ class NetworkView(NetworkEditing, ZoomView):
             plate = QGraphicsRectItem()
             plate.setPen(QPen(Qt.PenStyle.NoPen))
             colour = QColor(self.theme.background)
-            colour.setAlpha(215)
+            colour.setAlpha(150 if key.startswith("name:") else 215)  # (a name: edges show)
             plate.setBrush(QBrush(colour))
             plate.setZValue(2.4 if key.startswith("edge:") else 2.2)
             self.scene().addItem(plate)

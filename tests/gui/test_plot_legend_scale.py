@@ -166,7 +166,7 @@ def test_at_1280_by_800_the_loss_legend_wraps_and_the_accuracy_axis_is_in_view(m
 
 def test_a_legend_above_its_plot_takes_only_its_rows_height(make_window):
     """The loss and gradient legends sit in a row of their own above their plots, without a
-    box: their 9 px margins took 18 of a presenter-mode loss plot's 180 pixels."""
+    box: their 9 px margins took 18 px from a presenter-mode loss plot whose curves had 105."""
     window = make_window("circle", size=(1280, 800))
     window.tabs.setCurrentWidget(window.training_tab)
     window.train_headless(3)

@@ -201,3 +201,20 @@ def test_leaving_presenter_mode_gives_back_the_tabs_normal_minimum_width(make_wi
     present(window, qtbot, False)
     assert grown > before + 100  # presenter mode's text is larger
     assert window.training_tab.minimumSizeHint().width() <= before + 40
+
+
+def test_presenter_mode_fits_a_small_screen(make_window, qtbot):
+    """At 900x600 presenter mode made the window 674 px tall: the hidden graph tab kept room
+    for its step's text at presenter size, uncapped, and that counted in the window's
+    minimum."""
+    window = make_window("circle", size=(900, 600))
+    window.presenter_action.setChecked(True)
+    window.showNormal()
+    window.resize(900, 600)
+    qtbot.wait(50)
+    assert window.minimumSizeHint().height() <= 600
+    assert window.height() == 600
+    window.tabs.setCurrentWidget(window.graph_tab)  # shown, it keeps its room within the tab
+    qtbot.wait(50)
+    assert window.height() == 600
+    assert window.graph_tab.view.height() > window.graph_tab._lower.height()

@@ -263,8 +263,6 @@ class LessonFigure(QFrame):
         the window, added to the body: (row, scroll), or with ``rows`` > 1 ([rows], scroll),
         the rows one under the other."""
         made = []
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 0, 0, 0)
         for _ in range(rows):
             row = QHBoxLayout()
             row.setContentsMargins(0, 0, 0, 0)
@@ -275,9 +273,10 @@ class LessonFigure(QFrame):
         if rows == 1:
             strip.setLayout(made[0])
         else:
+            column = QVBoxLayout(strip)
+            column.setContentsMargins(0, 0, 0, 0)
             for row in made:
                 column.addLayout(row)
-            strip.setLayout(column)
         scroll = QScrollArea()
         scroll.setWidget(strip)
         scroll.setWidgetResizable(True)

@@ -264,3 +264,33 @@ def test_a_legend_never_hides_where_a_path_starts_or_ends(make_window, presenter
                     ends += 1
         assert ends >= 8  # four runs, each with a start and an end
     win.presenter_action.setChecked(False)
+
+
+def test_a_control_label_over_its_choice_takes_the_rows_width_on_the_panels_colour(
+        make_window):
+    """Lesson 5 in presenter mode puts each choice under its label: "Learning rate (momentum:
+    a tenth)" wrapped into three lines a third of the row wide, each on a white box (the
+    presenter style sheet's background) on the panel's blue."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QFormLayout
+
+    from gui.lessons.panel import TRY_COLOUR
+
+    win = open_at(make_window, "optimizers", presenter=True)
+    panel = win.lesson_panel
+    form = panel.controls_form
+    assert form.rowWrapPolicy() == QFormLayout.RowWrapPolicy.WrapAllRows
+    image = panel.controls_box.grab().toImage()
+    labels = 0
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        line = label.fontMetrics().height()
+        if label.fontMetrics().horizontalAdvance(label.text()) < panel.controls_box.width() - 20:
+            assert label.height() < 1.6 * line, label.text()  # one line
+        # The label's own background, above its letters: the panel's colour.
+        box = label.geometry()
+        pixel = QColor(image.pixel(box.center().x(), box.top() + 1))
+        assert pixel.name() == QColor(TRY_COLOUR).name(), label.text()
+        labels += 1
+    assert labels == 2
+    win.presenter_action.setChecked(False)
