@@ -278,7 +278,11 @@ class GraphView(ZoomView):
                 # Into a later band: out to the right, along the gap below the source's band,
                 # then in from the left.
                 lane = wrap["lanes"][self._band_of[e.source]]
-                via = [QPointF(p1.x() + 0.5 * gap, p1.y()), QPointF(p1.x() + 0.5 * gap, lane),
+                bend = p1.x() + 0.5 * gap
+                if self.compact:  # close beside the band: a wide bend ran off the view
+                    bend = min(bend, max(c.x() + sizes[n][0] / 2 for n, c in
+                                         self.centres.items()) + 0.35 * fs)
+                via = [QPointF(bend, p1.y()), QPointF(bend, lane),
                        QPointF(p2.x() - 0.85 * gap, lane), QPointF(p2.x() - 0.85 * gap, p2.y())]
             arrow = QGraphicsPathItem(self._arrow_path(p1, p2, 0.65 * fs, via))
             constant = source.op == "const"
@@ -286,6 +290,7 @@ class GraphView(ZoomView):
             arrow.setBrush(QBrush(theme.muted))
             arrow.setZValue(0)
             arrow.setData(0, e.id)
+            arrow.setData(1, bool(via))  # into a later band: out beside the bands
             scene.addItem(arrow)
             self.edges[e.id] = arrow
             if constant:
@@ -330,7 +335,8 @@ class GraphView(ZoomView):
         rect = QRectF()
         # The cards, their labels and (where there is room, at normal text size) the edges: a
         # wrapped edge runs out beside the bands.
-        edges = () if self.compact else self.edges.values()
+        edges = self.edges.values() if not self.compact else [  # (compact: the wrapped ones)
+            arrow for arrow in self.edges.values() if arrow.data(1)]
         for item in (*self.cards.values(), *self.labels.values(), *edges):
             rect = rect.united(item.sceneBoundingRect())
         for key in self.labels:  # room for labels still empty

@@ -501,3 +501,24 @@ def test_the_fields_grow_with_the_text_in_presenter_mode(make_window, qtbot):
     assert all(a >= 1.4 * b for a, b in zip(after, before)), (before, after)
     window.presenter_action.trigger()
     assert [QFontMetricsF(f.font()).height() for f in fields] == before
+
+
+def test_an_edge_into_the_next_band_stays_in_view_in_presenter_mode(make_window, qtbot):
+    """Lesson 3 at 1280x800 in presenter mode: the edges from the first band's last column to
+    the second band ran out to the view's right border and down out of sight, so they seemed
+    to lead nowhere. They turn down close beside the band, inside the view."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_lesson("why-backpropagation")
+    window.presenter_action.trigger()
+    window.showNormal()
+    window.resize(1280, 800)
+    qtbot.wait(50)
+    view = window.graph_tab.view
+    view.fit()
+    wrapped = [arrow for arrow in view.edges.values() if arrow.data(1)]
+    assert view.compact and view.bands > 1 and wrapped
+    port = view.viewport().rect()
+    for arrow in wrapped:
+        shown = view.mapFromScene(arrow.sceneBoundingRect()).boundingRect()
+        assert port.contains(shown), (shown, port)
+    assert not view.horizontalScrollBar().isVisible()
