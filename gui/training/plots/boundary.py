@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox
 
-from gui.plot_style import grid_rect, heat_map, plane_plot, write_csv
+from gui.plot_style import Isocurve, grid_rect, heat_map, plane_plot, write_csv
 from gui.training.plots.panel import PlotPanel
 
 COLOURS = pg.ColorMap([0.0, 0.5, 1.0], [(214, 96, 39), (247, 247, 247), (33, 102, 172)])
@@ -53,7 +53,7 @@ class BoundaryPlot(PlotPanel):
         plot = self.plot = plane_plot(self.view, "x₁", "x₂")
         self.image = heat_map(plot, COLOURS)
         self.lut = self.image.lut
-        self.contour = pg.IsocurveItem(level=0.5, pen=pg.mkPen("#1d1d1f", width=1.5))
+        self.contour = Isocurve(level=0.5, pen=pg.mkPen("#1d1d1f", width=1.5))
         self.contour.setParentItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=6, pen=TRAIN_PEN)
         self.test_points = pg.ScatterPlotItem(size=7, pen=TEST_PEN, symbol="t")
