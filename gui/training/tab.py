@@ -167,6 +167,8 @@ class TrainingTab(QWidget):
         self.shown = snapshot
         for plot in self.plots:
             plot.on_snapshot(snapshot)
+            # New view ranges reach the items now: in the paint they would ask for a second.
+            plot.view.scene().prepareForPaint()
         self._draw_representation(snapshot)
 
     # -- the timeline and the representation view ------------------------------------------

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 
 import gui.app
 from core.network import Network
@@ -77,6 +77,38 @@ def test_every_view_shows_the_frames_epoch_while_training(qtbot, window):
     assert all(plot.view.updatesEnabled() for plot in window.training_tab.plots)  # all painted
     loss = window.training_tab.loss_plot.train_curve
     assert np.array_equal(loss.xData, np.arange(training.trainer.epoch + 1))  # no row missing
+
+
+class PaintCounter(QObject):
+    """Counts the paints of each widget in ``widgets``."""
+
+    def __init__(self, widgets) -> None:
+        super().__init__()
+        self.widgets = list(widgets)
+        self.counts = [0] * len(self.widgets)
+        for widget in self.widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Paint and watched in self.widgets:
+            self.counts[self.widgets.index(watched)] += 1
+        return False
+
+
+def test_a_frame_that_moves_the_axes_paints_each_plot_once(qtbot, window):
+    """The new view ranges reach the curves while the frame is drawn: in the paint they would
+    ask for a second paint of the plot."""
+    training, tab = window.training, window.training_tab
+    training.train_sync(3)
+    qtbot.wait(50)
+    ranges = [plot.range.target for plot in (tab.loss_plot, tab.saturation_plot,
+                                             tab.gradient_plot)]  # fmt: skip
+    paints = PaintCounter(plot.view.viewport() for plot in tab.plots)
+    training.train_sync(400)
+    qtbot.wait(50)
+    assert ranges != [plot.range.target for plot in (tab.loss_plot, tab.saturation_plot,
+                                                     tab.gradient_plot)]  # fmt: skip
+    assert paints.counts == [1, 1, 1, 1]
 
 
 def test_a_new_data_set_while_training_starts_a_fresh_run(qtbot, window):
