@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from core.inside import network_with_weights
+from gui.steady_label import SteadyLabel
 from gui.training.worker import recorded_snapshot
 
 
@@ -31,7 +32,7 @@ class TimelineBar(QWidget):
         self.slider.setToolTip("Drag to show any recorded epoch; every plot follows")
         layout.addWidget(self.slider, 1)
         self.label = QLabel("no run yet")
-        layout.addWidget(self.label)
+        layout.addWidget(SteadyLabel(self.label))  # its newest epoch changes with every frame
         self.live_button = QPushButton("Live")
         self.live_button.setToolTip("Follow the newest epoch again")
         self.step_button = QPushButton("Step from here")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.plot_style import BACKGROUND, FOREGROUND, ScaledLegend, write_csv
+from gui.steady_label import SteadyLabel
 
 TAG = re.compile(r"<[^>]*>")  # markup, for measuring a rich-text line
 
@@ -90,10 +91,10 @@ class PlotPanel(QWidget):
         self.info.setTextFormat(Qt.TextFormat.PlainText)
         self.info.setStyleSheet(f"color: {FOREGROUND};")
         # A long line of numbers wraps (large text, a narrow column); it must not widen the
-        # window. Wrapping is switched on only while the line needs it: a word-wrapped label
-        # re-lays out the tab on every new text, a cost the live frames cannot afford.
+        # window. Wrapping is switched on only while the line needs it.
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        layout.addWidget(self.info)
+        self.info_box = SteadyLabel(self.info)  # a new line of numbers re-lays out nothing
+        layout.addWidget(self.info_box)
         self.view = TimedLayoutWidget()
         # Rows share the tab's height by their stretch, not by the axes' and legend's own minimum
         # (which in large text would squeeze the representation row below to nothing).
@@ -120,7 +121,7 @@ class PlotPanel(QWidget):
     def _wrap_if_needed(self, text: str) -> None:
         plain = TAG.sub("", text) if self.info.textFormat() == Qt.TextFormat.RichText else text
         width = QFontMetrics(self.info.font()).horizontalAdvance(plain)
-        wrap = width > self.info.contentsRect().width() - 2
+        wrap = width > self.info_box.width() - 2  # the box's: set by the layout even while hidden
         if wrap != self.info.wordWrap():
             self.info.setWordWrap(wrap)
 
