@@ -60,14 +60,20 @@ def test_a_new_text_of_the_same_size_lays_out_nothing_above_the_box(qtbot, boxed
         assert requests.count >= 4
 
 
-def test_a_wrapped_text_that_needs_more_lines_gets_them(qtbot):
+def shown_on_one_line(qtbot) -> tuple[QLabel, int, QWidget]:
+    """A boxed label of one short line in a shown window, its height, and the window (kept by
+    the caller)."""
     label = QLabel("short")
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     window = window_with(qtbot, label, boxed=True)
     window.show()
     qtbot.waitExposed(window)
     settle(qtbot)
-    one_line = label.height()
+    return label, label.height(), window
+
+
+def test_a_wrapped_text_that_needs_more_lines_gets_them(qtbot):
+    label, one_line, _window = shown_on_one_line(qtbot)
     label.setWordWrap(True)
     label.setText(LONG)
     settle(qtbot)
@@ -90,13 +96,7 @@ def test_a_wider_text_widens_a_label_whose_width_counts(qtbot):
 
 
 def test_a_text_set_while_hidden_gets_its_room_when_shown(qtbot):
-    label = QLabel("short")
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    window = window_with(qtbot, label, boxed=True)
-    window.show()
-    qtbot.waitExposed(window)
-    settle(qtbot)
-    one_line = label.height()
+    label, one_line, _window = shown_on_one_line(qtbot)
     panel = label.parentWidget().parentWidget()
     panel.hide()
     label.setWordWrap(True)
