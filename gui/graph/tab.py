@@ -12,13 +12,11 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QFont, QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -37,6 +35,7 @@ from core.expressions import (
 from core.notation import MINUS
 from gui.graph.controller import GraphController
 from gui.graph.equation import equation_texts
+from gui.graph.fields import build_fields, fit_mode_box
 from gui.graph.view import GraphView
 from gui.theme import Theme
 
@@ -44,7 +43,6 @@ ERROR_COLOUR = "#c62828"
 EQUATION_SHARE = 0.35  # of the tab's height, at most, for the step's formulas and sentence
 EQUATION_SHARE_LARGE = 0.28  # with presenter mode's text: the graph needs the height more
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's largest widget size: no limit
-MODE_ITEMS = (("Reverse (backpropagation)", "reverse"), ("Forward", "forward"))  # after "Mode"
 # (text, controller method, tip); the keys are the main window's, routed to this tab's controller
 STEP_BUTTONS = (
     ("Start", "to_start", "Back to the start (Home)"),
@@ -89,55 +87,7 @@ class GraphTab(QWidget):
         self.controller = GraphController(self)
         self.view = GraphView(self.controller, theme)
 
-        self.expression_edit = QLineEdit()
-        self.expression_edit.setPlaceholderText("an expression such as (a+b)*(b+1), then Enter")
-        self.expression_edit.setToolTip(
-            "Numbers, variables, + − * / **, and exp log sin cos tanh sigmoid relu abs sqrt max "
-            "min. Press Enter to draw."
-        )
-        self.expression_edit.returnPressed.connect(self._on_expression_entered)
-        self.preset_combo = QComboBox()
-        self.preset_combo.setPlaceholderText("Custom expression")
-        for preset in PRESETS:
-            self.preset_combo.addItem(preset.name, preset.name)
-            self.preset_combo.setItemData(
-                self.preset_combo.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
-            )
-        self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
-        # As wide as a short name (the list opens as wide as the longest): the room beside it
-        # goes to the expression.
-        self.preset_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preset_combo.setMinimumContentsLength(14)
-        self.values_edit = QLineEdit()
-        self.values_edit.setPlaceholderText("a = 2, b = 1, then Enter")
-        self.values_edit.returnPressed.connect(self._on_values_entered)
-        self.mode_combo = QComboBox()
-        for text, mode in MODE_ITEMS:
-            self.mode_combo.addItem(text, mode)
-        self.mode_combo.currentIndexChanged.connect(self._on_mode_chosen)
-        self.wrt_combo = QComboBox()
-        self.wrt_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.wrt_combo.setToolTip("Forward mode: the input to differentiate by (one pass each)")
-        self.wrt_combo.currentIndexChanged.connect(self._on_mode_chosen)
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-
-        controls = QGridLayout()
-        controls.setColumnStretch(1, 1)
-        self.wrt_caption = QLabel("w.r.t.")  # (short: the fields keep the room)
-        # The fields' names, sized with the fields (under presenter mode's style sheet a label
-        # does not take the tab's font).
-        names = [QLabel(name) for name in ("Expression", "Preset", "Values", "Mode")]
-        self.field_captions = [*names, self.wrt_caption]
-        for widget, row, column, span in (
-                (names[0], 0, 0, 1), (self.expression_edit, 0, 1, 1), (names[1], 0, 2, 1),
-                (self.preset_combo, 0, 3, 3), (names[2], 1, 0, 1), (self.values_edit, 1, 1, 1),
-                (names[3], 1, 2, 1), (self.mode_combo, 1, 3, 1), (self.wrt_caption, 1, 4, 1),
-                (self.wrt_combo, 1, 5, 1), (self.error_label, 2, 1, 5)):
-            controls.addWidget(widget, row, column, 1, span)
-        self.error_label.hide()  # until there is a message
+        controls = build_fields(self)
 
         # The record at the cursor, in words and formulas.
         self.equation_labels: dict[str, QLabel] = {}
@@ -292,6 +242,7 @@ class GraphTab(QWidget):
         for field in (self.expression_edit, self.values_edit, self.preset_combo,
                       self.mode_combo, self.wrt_combo):
             field.setStyleSheet(f"font-size: {BASE_POINTS['tab'] * scale:.1f}pt;")
+        fit_mode_box(self.mode_combo)
         self._fit_counts_table()
         self._arrange_lower()
         self._reserve_room()
@@ -476,6 +427,7 @@ class GraphTab(QWidget):
         # The input to differentiate by is forward mode's: in reverse mode its room is the
         # fields' (beside the Lesson dock at 1280x800 they cut their text short).
         forward = c.mode == "forward"
+        fit_mode_box(self.mode_combo)
         for widget in (self.wrt_combo, self.wrt_caption):
             widget.setEnabled(forward)
             widget.setVisible(forward)

@@ -345,10 +345,12 @@ def test_in_presenter_mode_the_current_node_stays_legible(make_window, qtbot):
         assert not overlapping(view)
 
 
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_lesson_3s_expression_and_values_fit_their_fields_beside_the_lesson_dock(make_window,
-                                                                                qtbot):
+                                                                                qtbot, mode):
     """At 1280x800 with the Lesson dock open both fields cut their text short (about 310 px)
-    while the Preset and Mode boxes and the forward-mode-only "differentiate by" kept theirs."""
+    while the Preset and Mode boxes and the forward-mode-only "differentiate by" kept theirs;
+    in forward mode the Mode box, as wide as "Forward", leaves w.r.t. its room."""
     from PySide6.QtWidgets import QApplication
 
     window = make_window("mazur", size=(1280, 800))
@@ -356,6 +358,8 @@ def test_lesson_3s_expression_and_values_fit_their_fields_beside_the_lesson_dock
     QApplication.processEvents()
     tab = window.graph_tab
     assert window.tabs.currentWidget() is tab and window.lesson_panel.isVisible()
+    tab.mode_combo.setCurrentIndex(tab.mode_combo.findData(mode))  # forward: w.r.t. shows too
+    assert tab.wrt_combo.isVisible() == (mode == "forward")
 
     def whole(field) -> bool:
         room = field.width() - 12  # its frame and text margins
