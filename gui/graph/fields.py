@@ -3,8 +3,15 @@ input to differentiate by, with their names, in one grid."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyleOptionComboBox,
+)
 
 from core.expressions import PRESETS
 
@@ -72,5 +79,9 @@ def fit_mode_box(box: QComboBox) -> None:
     the w.r.t. box the room, so the fields keep their width in either mode."""
     box.ensurePolished()  # (its font comes from its style sheet)
     metrics = box.fontMetrics()
-    box.setFixedWidth(metrics.horizontalAdvance(box.currentText()) + 3 * metrics.height())
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    text = QSize(metrics.horizontalAdvance(box.currentText()), metrics.height())
+    width = box.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, box)
+    box.setFixedWidth(width.width())
     box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + metrics.height())
