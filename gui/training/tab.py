@@ -124,6 +124,13 @@ class TrainingTab(QWidget):
         text = f"font-size: {round(12 * scale)}px;"
         for widget in (self.timeline_bar, self.representation_box, self.representation.note):
             widget.setStyleSheet(text)
+        self._banner_kind = getattr(self, "_banner_kind", "info")
+        self._style_banner()
+
+    def _style_banner(self) -> None:
+        """The banner's colours for its kind, its text at the app's text scale."""
+        self.banner.setStyleSheet(BANNER_STYLES.get(self._banner_kind, BANNER_STYLES["info"])
+                                  + f" font-size: {round(12 * self.font_scale)}px;")
 
     def _on_rejected(self, message: str) -> None:
         self.show_banner("error", message)
@@ -131,7 +138,8 @@ class TrainingTab(QWidget):
     def show_banner(self, kind: str, message: str) -> None:
         """Show ``message`` ("" hides the banner); kind "error" or "info" sets its colour."""
         if message:
-            self.banner.setStyleSheet(BANNER_STYLES.get(kind, BANNER_STYLES["info"]))
+            self._banner_kind = kind
+            self._style_banner()
             if self.banner.text() != message:
                 self.banner.setText(message)
         self.banner.setVisible(bool(message))

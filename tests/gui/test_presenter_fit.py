@@ -218,3 +218,16 @@ def test_presenter_mode_fits_a_small_screen(make_window, qtbot):
     qtbot.wait(50)
     assert window.height() == 600
     assert window.graph_tab.view.height() > window.graph_tab._lower.height()
+
+
+def test_the_training_banner_grows_in_presenter_mode(make_window, qtbot):
+    """A refused training (mazur's two outputs against a data set of one) says why in a banner
+    over the plots: it kept 12 px text in presenter mode."""
+    window = make_window("circle", size=(1280, 800))
+    present(window, qtbot)
+    window.tabs.setCurrentWidget(window.training_tab)
+    banner = window.training_tab.banner
+    window.training_tab.show_banner("error", "The network has 2 outputs; the data 1 target.")
+    qtbot.wait(1)
+    banner.ensurePolished()
+    assert banner.isVisible() and banner.fontMetrics().height() >= 20
