@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QToolButton, QWidget
 
 # (name, label, keys, controller method, tip)
@@ -127,12 +127,7 @@ class StepControls(QObject):
         a button keeps the font it had instead of taking the toolbar's)."""
         self.toolbar.setFont(font)
         self.progress.setFont(font)
-        # Icons as tall as the text once it is larger than the style's (presenter mode): the
-        # media icons' glyphs were about 9 px beside 25 px text.
-        line = QFontMetrics(font).height()
-        side = max(self.toolbar.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize),
-                   round(1.2 * line))
-        self.toolbar.setIconSize(QSize(side, side))
+
         for action in self.toolbar.actions():
             button = self.toolbar.widgetForAction(action)
             if isinstance(button, QToolButton):

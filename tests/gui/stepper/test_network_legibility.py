@@ -87,6 +87,8 @@ def presenter_at(window, size=(1280, 800)) -> None:
     window.presenter_action.trigger()
     window.showNormal()
     window.resize(*size)
+    for _ in range(3):  # the deferred layouts (the toolbar's fit): the geometry a user gets
+        QApplication.processEvents()
 
 
 def network_file(tmp_path, sizes):
