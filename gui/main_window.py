@@ -27,7 +27,7 @@ from gui.lessons.controller import LessonController, lesson_view
 from gui.lessons.menu import LessonMenu
 from gui.lessons.panel import LessonPanel
 from gui.lessons.tab import LessonTab
-from gui.presenter_bars import PresenterBars
+from gui.presenter_bars import PresenterBars, PresenterSplit
 from gui.settings import read_bytes, read_float
 from gui.stepper.controller import StepController
 from gui.stepper.equation_panel import EquationPanel
@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.statusBar()
         # Presenter mode hides the menu and status bars (shortcuts and messages still reach).
         self.presenter_bars = PresenterBars(self, lambda: self.step_controls.toolbar.font())
+        self.presenter_split = PresenterSplit(self.splitter)
 
         self.controller.dirty_changed.connect(self.setWindowModified)
         self.controller.path_changed.connect(lambda _: self._update_title())
@@ -519,11 +520,15 @@ class MainWindow(QMainWindow):
                 self.lesson_panel.show()
             self.matrix_dock.show_if_layer_mode()
             self.presenter_bars.set_presenter(True)
+            self.presenter_split.set_presenter(True)
+            self.equation_panel.set_compact(True)
             self.showFullScreen()
         else:
             for dock, visible in getattr(self, "_docks_before", {}).items():
                 dock.setVisible(visible)
             self.presenter_bars.set_presenter(False)
+            self.presenter_split.set_presenter(False)
+            self.equation_panel.set_compact(False)
             self.showNormal()
         self.network_view.set_theme(self.theme)
         self.graph_tab.set_theme(self.theme)

@@ -79,3 +79,41 @@ class PresenterBars(QObject):
         if watched is self.window and event.type() == QEvent.Type.Resize and self.note.isVisible():
             self._place()
         return False
+
+
+PANEL_SHARE = 0.25  # of the Stepper tab's height, for the equation panel in presenter mode
+
+
+class PresenterSplit(QObject):
+    """In presenter mode the equation panel under the network takes ``PANEL_SHARE`` of the
+    height (its text shrinks to fit, to no less than 0.75 of the presenter size, when a step
+    needs more), the drawing the rest: left to the splitter's history the panel got about a
+    third, and 3-5-4-2's first sample then had room for w alone in its tables' cells, now for w
+    and ∂L/∂w. Leaving presenter mode gives back the split the user had; a drag of the handle
+    holds until the window is resized."""
+
+    def __init__(self, splitter) -> None:
+        super().__init__(splitter)
+        self.splitter, self.on, self.before = splitter, False, None
+        splitter.installEventFilter(self)
+
+    def set_presenter(self, on: bool) -> None:
+        if on and not self.on:
+            self.before = self.splitter.sizes()
+        self.on = on
+        if on:
+            self._split()
+        elif self.before is not None:
+            self.splitter.setSizes(self.before)
+
+    def _split(self) -> None:
+        total = sum(self.splitter.sizes())
+        if total > 0:  # (narrower than 1280 pixels, the panel's lines wrap: more of the height)
+            share = min(0.4, PANEL_SHARE * max(1.0, 1280 / max(self.splitter.width(), 1)))
+            panel = round(share * total)
+            self.splitter.setSizes([total - panel, panel])
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
+        if self.on and watched is self.splitter and event.type() == QEvent.Type.Resize:
+            self._split()
+        return False

@@ -119,6 +119,7 @@ class EquationPanel(QWidget):
         self._labels: dict[str, QLabel] = {}
         self._captions: dict[str, QLabel] = {}
         self.result_text = ""  # the rounded result shown in bold, "" when there is none
+        self.compact = False  # the result at the end of the numbers' line (presenter mode)
         layout = QGridLayout(self)
         layout.setColumnStretch(1, 1)
         layout.setVerticalSpacing(8)
@@ -181,6 +182,11 @@ class EquationPanel(QWidget):
         return self._labels["hint"].text()
 
     # -- updating --------------------------------------------------------------------------
+
+    def set_compact(self, on: bool) -> None:
+        """Presenter mode: the result ends the line of numbers instead of a line of its own."""
+        self.compact = on
+        self._on_state_changed()
 
     def set_font_scale(self, scale: float) -> None:
         """Scale every font of the panel (presenter mode uses about 1.6–2.0)."""
@@ -289,6 +295,13 @@ class EquationPanel(QWidget):
             if precise != self.result_text:
                 result += f'&nbsp;&nbsp;<small style="color: gray;">{precise}</small>'
             texts["result"] = result
+            ends = f" = {self.result_text}"
+            if self.compact and table is None and op.substituted.endswith(ends):
+                # One line less: "… = 0.3775" with the result in bold (and to 9 digits) ends
+                # the line of numbers.
+                texts["substituted"] = (lines_html(op.substituted[:-len(self.result_text)])
+                                        + result[result.index("<b>"):])
+                texts["result"] = ""
             texts["sentence"] = op.text
             if stepper.at_end:
                 texts["hint"] = END_HINT

@@ -228,32 +228,48 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     oval = not full and 0.45 * dy >= 0.6 * h and dx - 2 * hw_min >= m.edge_text + f
     if oval:
         radius = max(radius, 0.6 * h)
-    half_width = oval_half_width(max(radius, hw_min), radius, m) if full or oval else radius
-    names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
-    if side and not edge_labels:
-        names = stack_named if stacked else side_named
-    # The columns: the first unit's circle and name inside the left edge, the last unit's
-    # circle and target inside the right one.
-    x0 = left + half_width + (m.number + 1.2 * f if side and edge_labels else 0)
-    x1 = width - right - half_width
-    dx = (x1 - x0) / max(layers, 1)
-    centres = {}
     middle = top + (height - top - bottom) / 2
-    for l, n in enumerate(sizes):
-        x = x0 + l * dx if layers else width / 2
-        if side and not edge_labels:  # each gap as wide as its labels need, the rest shared
-            x = x0 + sum(needs[:l]) + l * side_room / layers
-        for j in range(n):
-            centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
-    layout = Layout(width, height, centres, radius, full, False, names, half_width, side, stacked,
-                    loss_at=(width - 0.5 * f,
-                             height - (0.9 * h if edge_labels else 0.5 * h + 0.1 * f)),
-                    last=layers)
+
+    def build(radius: float) -> Layout:
+        """The layout with units of this radius (half as tall as they are)."""
+        half_width = oval_half_width(max(radius, hw_min), radius, m) if full or oval else radius
+        names = radius >= 0.9 * h and dy >= 2 * radius + h and not side
+        if side and not edge_labels:
+            names = stack_named if stacked else side_named
+        # The columns: the first unit's circle and name inside the left edge, the last unit's
+        # circle and target inside the right one.
+        x0 = left + half_width + (m.number + 1.2 * f if side and edge_labels else 0)
+        x1 = width - right - half_width
+        dx = (x1 - x0) / max(layers, 1)
+        centres = {}
+        for l, n in enumerate(sizes):
+            x = x0 + l * dx if layers else width / 2
+            if side and not edge_labels:  # each gap as wide as its labels need, the rest shared
+                x = x0 + sum(needs[:l]) + l * side_room / layers
+            for j in range(n):
+                centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
+        return Layout(width, height, centres, radius, full, False, names, half_width, side,
+                      stacked, loss_at=(width - 0.5 * f,
+                                        height - (0.9 * h if edge_labels else 0.5 * h + 0.1 * f)),
+                      last=layers)
+
+    layout = build(radius)
     if full and edge_labels:
         edges = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         if edges <= MAX_EDGE_LABELS:
-            layout.edge_spots = place_edge_labels(layout, sizes, m)
-            layout.edge_labels = len(layout.edge_spots) == edges
+            # As large as the room allows, unless smaller units leave every weight a place on
+            # its edge (a tall view made Mazur's circles so large that its weights went to
+            # tables).
+            r = radius
+            while True:
+                trial = layout if r == radius else build(r)
+                trial.edge_spots = place_edge_labels(trial, sizes, m)
+                trial.edge_labels = len(trial.edge_spots) == edges
+                if trial.edge_labels or r == radius:
+                    layout = trial if trial.edge_labels else layout
+                if trial.edge_labels or side or r <= r_min:
+                    break
+                r = max(0.8 * r, r_min)
     return layout
 
 

@@ -2,6 +2,7 @@
 the secondary ones as icons with their names in the tooltip, the labels come back when there is
 room; an open lesson keeps its panel, so its text and buttons stay within reach."""
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
@@ -231,3 +232,27 @@ def test_the_training_banner_grows_in_presenter_mode(make_window, qtbot):
     qtbot.wait(1)
     banner.ensurePolished()
     assert banner.isVisible() and banner.fontMetrics().height() >= 20
+
+
+def test_presenter_mode_gives_the_equation_panel_a_quarter_and_its_result_ends_the_numbers(
+        make_window, qtbot):
+    """The panel under the network had about a third of the height in presenter mode, and a
+    line of its own for the result; 3-5-4-2's tables then had room for w alone in their cells.
+    Now it has a quarter, the result in bold ends the line of numbers, and leaving presenter
+    mode gives back the split and the result's own line."""
+    window = make_window("mazur", size=(1280, 800))
+    panel, splitter = window.equation_panel, window.splitter
+    for _ in range(3):
+        window.step_controls.actions["step"].trigger()
+    before = splitter.sizes()
+    assert panel.result_html and "<b>" not in panel.substituted_html
+    present(window, qtbot)
+    qtbot.wait(10)
+    view, rest = splitter.sizes()
+    assert rest == pytest.approx(0.25 * (view + rest), abs=2)
+    value = panel.result_text
+    assert panel.result_html == "" and panel.substituted_html.count(f"<b>{value}</b>") == 1
+    present(window, qtbot, False)
+    qtbot.wait(10)
+    assert splitter.sizes() == before
+    assert panel.result_html and "<b>" not in panel.substituted_html

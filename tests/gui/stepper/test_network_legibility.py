@@ -259,15 +259,17 @@ def test_the_cells_fill_in_as_the_sample_goes_on_and_the_drawing_stays_put(make_
 def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(make_window,
                                                                                  tmp_path):
     """Presenter mode at 1280x800 has no room for every number at 22 px: every unit's numbers,
-    every weight (tables of w alone) and every number the current operation uses; the other
-    gradients and new weights are not all shown. The same in the second sample, once the
-    biases are as long as the z (they stack left of their units; before, only the focus)."""
+    every weight and gradient (cells of w and ∂L/∂w in the first sample: the equation panel
+    takes a quarter of the height, its result at the end of its line of numbers) and every
+    number the current operation uses; the new weights are not all shown. In the second
+    sample, once the biases are as long as the z (they stack left of their units), cells of w
+    alone."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
     presenter_at(window)
     window.network_view.fit()
-    assert window.network_view.tables.kinds == ("w",)
-    walk(window, 22.0, every_weight=("w",), stride=3)
+    assert window.network_view.tables.kinds == ("w", "grad_w")
+    walk(window, 22.0, every_weight=("w", "grad_w"), stride=3)
     window.step_controls.actions["step"].trigger()  # into sample 2
     window.network_view.fit()
     assert window.network_view.tables.kinds == ("w",) and window.network_view.layout.stacked
@@ -275,14 +277,18 @@ def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(
 
 
 def test_a_cell_without_the_current_line_is_marked_on_its_weight(make_window, tmp_path):
-    """Presenter mode at 1280x800, cells of w alone: at a gradient or an update the cell of the
-    weight in use is boxed like the value just computed (which shows by the loss)."""
+    """Presenter mode at 1280x800, the second sample's cells of w alone: at a gradient or an
+    update the cell of the weight in use is boxed like the value just computed (which shows by
+    the loss)."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
     presenter_at(window)
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
-    assert view.tables.kinds == ("w",)
+    for _ in range(len(stepper.trace) + 1):  # into the second sample
+        window.step_controls.actions["step"].trigger()
+    view.fit()
+    assert stepper.samples_done == 1 and view.tables.kinds == ("w",)
     seen = set()
     while not stepper.at_end:
         window.step_controls.actions["step"].trigger()
@@ -546,7 +552,7 @@ def view_action(window, text):
 
 def test_zooming_in_from_the_keyboard_brings_out_the_numbers_presenter_mode_has_no_room_for(
         make_window, tmp_path):
-    """3-5-4-2 in presenter mode at 1280x800: the cells hold w alone. View ▸ Zoom in (+) spreads
+    """3-5-4-2 in presenter mode at 1280x800: the cells lack the new w. View ▸ Zoom in (+) spreads
     the network over a larger canvas at the same text size, so that the cells get ∂L/∂w and the
     new w, every number of the sample is drawn at 22 px, and the view keeps the current
     operation in sight; Fit (Ctrl+0) brings the whole network back."""
@@ -557,7 +563,8 @@ def test_zooming_in_from_the_keyboard_brings_out_the_numbers_presenter_mode_has_
     view.fit()
     for _ in range(len(stepper.trace) - 5):  # into the updates
         window.step_controls.actions["step"].trigger()
-    assert view.tables.kinds == ("w",)
+    fitted = view.tables.kinds
+    assert "new_w" not in fitted
     while view.tables.kinds != ("w", "grad_w", "new_w"):
         spread = view.spread
         view_action(window, "Zoom &in").trigger()
@@ -576,7 +583,7 @@ def test_zooming_in_from_the_keyboard_brings_out_the_numbers_presenter_mode_has_
     window.step_controls.actions["step"].trigger()  # the view follows the cursor
     assert port.intersects(view.mapFromScene(view.cursor_box.sceneBoundingRect()).boundingRect())
     view_action(window, "&Fit to window").trigger()
-    assert view.spread == 1.0 and view.tables.kinds == ("w",)
+    assert view.spread == 1.0 and view.tables.kinds == fitted
     view_action(window, "Zoom &out").trigger()
     assert view.transform().m11() < 1.0  # past the fitted view: smaller, as a picture
 
