@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         # Presenter mode hides the menu and status bars (shortcuts and messages still reach).
         self.presenter_bars = PresenterBars(self, lambda: self.step_controls.toolbar.font())
         self.presenter_split = PresenterSplit(self.splitter)
+        self.equation_panel.needs_room.connect(self.presenter_split.grow)
 
         self.controller.dirty_changed.connect(self.setWindowModified)
         self.controller.path_changed.connect(lambda _: self._update_title())

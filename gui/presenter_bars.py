@@ -82,6 +82,7 @@ class PresenterBars(QObject):
 
 
 PANEL_SHARE = 0.25  # of the Stepper tab's height, for the equation panel in presenter mode
+MOST = 0.45  # the most it grows to for a step whose text needs more
 
 
 class PresenterSplit(QObject):
@@ -111,6 +112,15 @@ class PresenterSplit(QObject):
         if total > 0:  # (narrower than 1280 pixels, the panel's lines wrap: more of the height)
             share = min(0.4, PANEL_SHARE * max(1.0, 1280 / max(self.splitter.width(), 1)))
             panel = round(share * total)
+            self.splitter.setSizes([total - panel, panel])
+
+    def grow(self, needed: int) -> None:
+        """A step whose text does not fit even at the smallest fit (an optimizer's five rules
+        and their numbers): the panel grows to show it, up to ``MOST`` of the height, and keeps
+        that height until the window is resized."""
+        total = sum(self.splitter.sizes())
+        panel = min(needed + 2, round(MOST * total))
+        if self.on and total > 0 and panel > self.splitter.sizes()[1]:
             self.splitter.setSizes([total - panel, panel])
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from core.notation import MINUS, fmt, to_html
@@ -109,6 +109,8 @@ def full_precision(value: float) -> str:
 
 class EquationPanel(QWidget):
     """Shows the operation at ``controller.stepper.current``; listens to the controller only."""
+
+    needs_room = Signal(int)  # the height its text needs at the smallest fit, when it has less
 
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -235,10 +237,13 @@ class EquationPanel(QWidget):
             for fit in FIT_STEPS:
                 self._fit = fit
                 self._apply_fonts()
-                if self.needed_height(width) <= room:
+                needed = self.needed_height(width)
+                if needed <= room:
                     break
         finally:
             self._fitting = False
+        if needed > room:  # (presenter mode answers with more height: see PresenterSplit)
+            self.needs_room.emit(needed)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)

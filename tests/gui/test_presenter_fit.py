@@ -256,3 +256,24 @@ def test_presenter_mode_gives_the_equation_panel_a_quarter_and_its_result_ends_t
     qtbot.wait(10)
     assert splitter.sizes() == before
     assert panel.result_html and "<b>" not in panel.substituted_html
+
+
+def test_an_optimizers_rules_get_the_room_they_need_in_presenter_mode(make_window, qtbot,
+                                                                      tmp_path):
+    """Adam's update at 1280x800: five rules with their numbers, the result and the sentence
+    did not fit a quarter of the height even in the smallest fit, and scrolled out of sight.
+    The panel grows for them (the drawing above is laid out anew)."""
+    from tests.gui.stepper.test_equation_fit import adam_mazur
+
+    window = make_window("mazur", size=(1280, 800))
+    assert window.files.open_path(adam_mazur(tmp_path / "adam.json"), remember=False)
+    present(window, qtbot)
+    stepper = window.controller.stepper
+    while stepper.current is None or stepper.current.key != "new_w:2:0:0":
+        window.step_controls.actions["step"].trigger()
+    panel = window.equation_panel
+    viewport = panel.parentWidget()
+    qtbot.waitUntil(lambda: panel.needed_height(viewport.width()) <= viewport.height(),
+                    timeout=1000)
+    assert window.splitter.sizes()[1] > 0.25 * sum(window.splitter.sizes()) + 10
+    assert panel.fit >= 0.75

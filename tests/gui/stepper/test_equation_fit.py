@@ -32,7 +32,7 @@ def open_at(window, qtbot, path, key):
     stepper = window.controller.stepper
     while stepper.current is None or stepper.current.key != key:
         window.controller.step()
-    qtbot.wait(20)  # let the splitter (its presenter split) and the scroll area lay it out
+    qtbot.wait(50)  # let the splitter (its presenter split) and the scroll area lay it out
 
 
 @pytest.mark.parametrize("presenter", [False, True])
@@ -51,11 +51,14 @@ def test_the_whole_text_is_visible_or_scrolls_to_the_end(make_window, qtbot, tmp
     panel = window.equation_panel
     scroll = panel.parentWidget().parentWidget()
     viewport = scroll.viewport()
+    # (In presenter mode a step that needs more room grows the panel: its new height is laid
+    # out a turn of the event loop later.)
+    qtbot.waitUntil(lambda: viewport.height() >= window.splitter.sizes()[1] - 2, timeout=1000)
     needed = panel.needed_height(viewport.width())
     bar = scroll.verticalScrollBar()
     fits = needed <= viewport.height()
-    if case == "3542" or not presenter:
-        assert fits, (needed, viewport.height(), panel.fit)
+    if case == "3542" or not presenter:  # (Adam's five rules: presenter mode grows the panel
+        assert fits, (needed, viewport.height(), panel.fit)  # for them, to 45 % at most)
     if not fits:  # scrolls, to the end of the last sentence
         assert bar.isVisible() and bar.maximum() >= needed - viewport.height() - 1
         assert panel.fit == pytest.approx(0.75)  # shrunk as far as it goes first

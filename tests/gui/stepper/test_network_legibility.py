@@ -523,13 +523,15 @@ def test_a_weight_in_use_is_shown_by_its_edge_or_named_on_the_line_of_the_loss(
         presenter_at(window)
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
-    caption = view.labels["loss"][0].sceneBoundingRect()
     named = 0
     for cursor in range(0, len(stepper.trace) + 1, stride):
         stepper.cursor = cursor
         window.controller.state_changed.emit()
         if stepper.current is None or not stepper.current.key.startswith("grad_w:"):
             continue
+        # (Read each time: a step whose text needs more room grows the equation panel in
+        # presenter mode, and the drawing is laid out anew above it.)
+        caption = view.labels["loss"][0].sceneBoundingRect()
         shown = [item for item in view.focus_items if item.isVisible()]
         assert len(shown) == 1
         item, key = shown[0], shown[0].data(0)[len("edge:"):]
