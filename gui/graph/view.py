@@ -263,6 +263,7 @@ class GraphView(ZoomView):
 
         # Edges: from the source's right side to the target's left side, one entry per slot.
         pairs: dict[tuple[str, str], int] = {}
+        rightmost = max(c.x() + sizes[n][0] / 2 for n, c in self.centres.items())  # cards' edge
         label_spots: dict[int, list[tuple[float, str]]] = {}
         for e in graph.edges:
             source, target = graph.node(e.source), graph.node(e.target)
@@ -280,8 +281,7 @@ class GraphView(ZoomView):
                 lane = wrap["lanes"][self._band_of[e.source]]
                 bend = p1.x() + 0.5 * gap
                 if self.compact:  # close beside the band: a wide bend ran off the view
-                    bend = min(bend, max(c.x() + sizes[n][0] / 2 for n, c in
-                                         self.centres.items()) + 0.35 * fs)
+                    bend = min(bend, rightmost + 0.35 * fs)
                 via = [QPointF(bend, p1.y()), QPointF(bend, lane),
                        QPointF(p2.x() - 0.85 * gap, lane), QPointF(p2.x() - 0.85 * gap, p2.y())]
             arrow = QGraphicsPathItem(self._arrow_path(p1, p2, 0.65 * fs, via))

@@ -260,16 +260,16 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
             # As large as the room allows, unless smaller units leave every weight a place on
             # its edge (a tall view made Mazur's circles so large that its weights went to
             # tables).
-            r = radius
-            while True:
+            radii = [radius]
+            while not side and radii[-1] > r_min:
+                radii.append(max(0.8 * radii[-1], r_min))
+            for r in radii:  # (none places them all: the first, with the labels it placed)
                 trial = layout if r == radius else build(r)
                 trial.edge_spots = place_edge_labels(trial, sizes, m)
                 trial.edge_labels = len(trial.edge_spots) == edges
-                if trial.edge_labels or r == radius:
-                    layout = trial if trial.edge_labels else layout
-                if trial.edge_labels or side or r <= r_min:
+                if trial.edge_labels:
+                    layout = trial
                     break
-                r = max(0.8 * r, r_min)
     return layout
 
 

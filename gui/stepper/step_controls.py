@@ -127,7 +127,6 @@ class StepControls(QObject):
         a button keeps the font it had instead of taking the toolbar's)."""
         self.toolbar.setFont(font)
         self.progress.setFont(font)
-
         for action in self.toolbar.actions():
             button = self.toolbar.widgetForAction(action)
             if isinstance(button, QToolButton):

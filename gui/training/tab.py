@@ -56,6 +56,7 @@ class TrainingTab(QWidget):
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setContentsMargins(8, 6, 8, 6)
         self.banner.hide()
+        self._banner_kind = "info"  # its colours: "error" or "info"
         layout.addWidget(self.banner)
         plots = QWidget()
         self.grid = QGridLayout(plots)
@@ -124,7 +125,6 @@ class TrainingTab(QWidget):
         text = f"font-size: {round(12 * scale)}px;"
         for widget in (self.timeline_bar, self.representation_box, self.representation.note):
             widget.setStyleSheet(text)
-        self._banner_kind = getattr(self, "_banner_kind", "info")
         self._style_banner()
 
     def _style_banner(self) -> None:

@@ -6,6 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QAction
 
 from gui.plot_style import ScaledLegend
+from tests.gui.stepper.test_network_legibility import presenter_at
 
 
 def larger_text(window) -> QAction:
@@ -170,10 +171,7 @@ def test_a_legend_above_its_plot_takes_only_its_rows_height(make_window):
     window = make_window("circle", size=(1280, 800))
     window.tabs.setCurrentWidget(window.training_tab)
     window.train_headless(3)
-    window.presenter_action.trigger()
-    window.showNormal()
-    window.resize(1280, 800)
-    pg.QtWidgets.QApplication.processEvents()
+    presenter_at(window)
     tab = window.training_tab
     for legend in (tab.loss_plot.legend, tab.gradient_plot.legend):
         rows = legend.layout.rowCount()
