@@ -138,7 +138,9 @@ def legend_extent(legend: pg.LegendItem) -> tuple[float, float]:
         text = label.item.boundingRect()
         width = max(width, sample.boundingRect().width() + text.width())
         height += max(sample.boundingRect().height(), text.height())
-    return width + 25, height  # the margins pyqtgraph adds
+    left, top, right, bottom = legend.layout.getContentsMargins()
+    return (width + left + right + legend.layout.horizontalSpacing(),
+            height + top + bottom + legend.layout.verticalSpacing() * max(len(legend.items) - 1, 0))
 
 
 LEGEND_PAD = 10  # pixels between a legend and the corner of its plot

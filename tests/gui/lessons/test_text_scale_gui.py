@@ -294,3 +294,19 @@ def test_a_control_label_over_its_choice_takes_the_rows_width_on_the_panels_colo
         labels += 1
     assert labels == 2
     win.presenter_action.setChecked(False)
+
+
+def test_a_legends_measured_extent_is_the_size_it_is_drawn(make_window):
+    """The freest corner was chosen for a legend 18 px lower than drawn (its margins left
+    out), so that in presenter mode's taller plot it sat on the end of a path."""
+    from gui.lessons.plots.base import legend_extent
+
+    win = open_at(make_window, "optimizers")
+    shown = [win.lesson_tab.figure(role).legend for role in ("surface", "loss")]
+    shown = [legend for legend in shown if legend.isVisible()]
+    assert shown
+    for legend in shown:
+        width, height = legend_extent(legend)
+        drawn = legend.boundingRect()
+        assert width == pytest.approx(drawn.width(), abs=1)
+        assert height == pytest.approx(drawn.height(), abs=1)
