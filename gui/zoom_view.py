@@ -74,8 +74,9 @@ class ZoomView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(wanted[0])
         self.setVerticalScrollBarPolicy(wanted[1])
 
-    def zoom(self, factor: float) -> None:
-        """Scale by ``factor`` about the mouse; the view stops following the window size."""
+    def zoom(self, factor: float, about_mouse: bool = False) -> None:
+        """Scale by ``factor`` about the mouse; the view stops following the window size
+        (``about_mouse``: the wheel's zoom, where views that follow a cursor do not)."""
         self.auto_fit = False
         self.scale(factor, factor)
         self.show_scroll_bars_if_needed()
@@ -92,7 +93,7 @@ class ZoomView(QGraphicsView):
 
     def wheelEvent(self, event) -> None:  # noqa: N802
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.zoom(1.15 ** (event.angleDelta().y() / 120))
+            self.zoom(1.15 ** (event.angleDelta().y() / 120), about_mouse=True)
             event.accept()
         else:
             super().wheelEvent(event)

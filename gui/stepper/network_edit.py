@@ -22,12 +22,14 @@ MAX_SPREAD = 6.0  # zooming in spreads the network over at most this many views
 class NetworkEditing:
     """Mixed into :class:`gui.stepper.network_view.NetworkView`."""
 
-    def zoom(self, factor: float) -> None:
+    def zoom(self, factor: float, about_mouse: bool = False) -> None:
         """Zooming in spreads the network over a larger canvas (the text keeps its size, the
-        hidden numbers appear); zooming out past the fitted view shrinks it as a picture."""
+        hidden numbers appear); zooming out past the fitted view shrinks it as a picture. The
+        wheel's zoom (``about_mouse``) keeps the point under the mouse in place; the keys' and
+        the menu's keep the cursor in view (the mouse may rest anywhere over the view)."""
         if self.controller.network is None or self.transform().m11() < 0.999 or (
                 factor < 1 and self.spread <= 1.0):
-            super().zoom(factor)
+            super().zoom(factor, about_mouse)
             if self.transform().m11() > 1.0:  # back at the layout's own scale: spread on
                 self.fit()
             return
@@ -36,7 +38,7 @@ class NetworkEditing:
             return
         port = self.viewport().rect()
         anchor = self.mapFromGlobal(QCursor.pos())
-        by_mouse = port.contains(anchor)
+        by_mouse = about_mouse and port.contains(anchor)
         if not by_mouse:
             anchor = port.center()
         rect, point = self.scene().sceneRect(), self.mapToScene(anchor)
