@@ -141,8 +141,13 @@ class MainWindow(QMainWindow):
         self.exports = ExportMenu(self, self.file_menu)  # File ▸ Export and Copy as LaTeX
         self.files.opened.connect(self.lessons.detach)
         self.statusBar()
-        # Presenter mode hides the menu and status bars (shortcuts and messages still reach).
-        self.presenter_bars = PresenterBars(self, lambda: self.step_controls.toolbar.font())
+        # Presenter mode hides the bars (shortcuts and messages still reach, the toolbar and
+        # the tabs show at the top edge).
+        self.presenter_bars = PresenterBars(self, lambda: self.step_controls.toolbar.font(),
+                                            self.tabs, [self.step_controls.toolbar],
+                                            self.view_menu)
+        self.step_controls.progress_changed.connect(self.equation_panel.set_progress)
+        self.equation_panel.set_progress(self.step_controls.progress.text())
         self.presenter_split = PresenterSplit(self.splitter)
         self.equation_panel.needs_room.connect(self.presenter_split.grow)
 
@@ -511,6 +516,8 @@ class MainWindow(QMainWindow):
         self.presenter_action.setChecked(self.presenter)
         self.leave_presenter_action.setEnabled(on)
         self.theme = PRESENTER if self.presenter else NORMAL
+        if on:  # (the split kept as it is now, before the style and the bars change it)
+            self.presenter_split.set_presenter(True)
         self.setStyleSheet(self.theme.style_sheet)
         docks = self.findChildren(QDockWidget)
         if self.presenter:
@@ -521,7 +528,6 @@ class MainWindow(QMainWindow):
                 self.lesson_panel.show()
             self.matrix_dock.show_if_layer_mode()
             self.presenter_bars.set_presenter(True)
-            self.presenter_split.set_presenter(True)
             self.equation_panel.set_compact(True)
             self.showFullScreen()
         else:

@@ -1,20 +1,30 @@
-"""Presenter mode without the menu bar and the status bar: the room goes to the drawing.
+"""Presenter mode without the menu, tool, tab and status bars: the room goes to the drawing.
 
 The lecturer works from the keyboard, so every menu action stays reachable by its shortcut (the
-actions are the window's too: a hidden menu bar's shortcuts do not fire otherwise), and a status
-message shows for its time in a small note at the bottom left of the central area.
+actions are the window's too: a hidden menu bar's shortcuts do not fire otherwise), the tabs
+change with Ctrl+PgDown / Ctrl+PgUp, the toolbar and the tabs come back while the pointer is at
+the top edge of the window, and a status message shows for its time in a small note at the
+bottom left of the central area.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCursor, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+
+HINT = ("Presenter mode · F11 or Esc: leave · Ctrl+PgDown / Ctrl+PgUp: next / previous tab · "
+        "the toolbar and the tabs show while the pointer is at the top edge")
+REVEAL_EDGE = 3  # pixels from the top of the window that show the bars
 
 
 class PresenterBars(QObject):
-    """Hides ``window``'s menu bar and status bar in presenter mode (see :meth:`set_presenter`)."""
+    """Hides ``window``'s bars in presenter mode (see :meth:`set_presenter`): the menu and
+    status bars, and ``top_bars`` (the toolbar, the tab bar of ``tabs``) but while the pointer
+    is at the top edge."""
 
-    def __init__(self, window: QMainWindow, font_of) -> None:
+    def __init__(self, window: QMainWindow, font_of, tabs: QTabWidget,
+                 top_bars: list[QWidget], menu: QMenu) -> None:
         super().__init__(window)
         self.window, self.font_of = window, font_of  # font_of(): the note's font (scaled)
         self.on = False
@@ -23,6 +33,22 @@ class PresenterBars(QObject):
         self.note.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.note.hide()
         window.statusBar().messageChanged.connect(self._show_message)
+        self.top_bars = [*top_bars, tabs.tabBar()]
+        self._shown_before: dict[QWidget, bool] = {}
+        self.revealed = False  # the top bars shown for the pointer at the top edge
+        self._pointer = QTimer(self)  # (a look at the pointer now and then, in presenter mode)
+        self._pointer.setInterval(150)
+        self._pointer.timeout.connect(self._follow_pointer)
+        self.tab_actions = []
+        for text, keys, step in (("&Next tab", ("Ctrl+PgDown", "Ctrl+Tab"), 1),
+                                 ("&Previous tab", ("Ctrl+PgUp", "Ctrl+Shift+Tab"), -1)):
+            action = QAction(text, window)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _=False, step=step: tabs.setCurrentIndex(
+                (tabs.currentIndex() + step) % tabs.count()))
+            menu.addAction(action)
+            window.addAction(action)
+            self.tab_actions.append(action)
 
     def keep_shortcuts(self) -> None:
         """Make every action of the menus (and their submenus) the window's as well."""
@@ -36,16 +62,45 @@ class PresenterBars(QObject):
                     self.window.addAction(action)
 
     def set_presenter(self, on: bool) -> None:
+        if on and not self.on:
+            self._shown_before = {bar: not bar.isHidden() for bar in self.top_bars}
         self.on = on
         if on:
             self.keep_shortcuts()  # menus built since start-up (recent files, lessons) too
             self.window.installEventFilter(self)  # (to keep the note in place on a resize)
+            self._pointer.start()
         else:
             self.window.removeEventFilter(self)
+            self._pointer.stop()
         self.window.menuBar().setVisible(not on)
         self.window.statusBar().setVisible(not on)
+        self.revealed = False
+        for bar in self.top_bars:
+            bar.setVisible(not on and self._shown_before.get(bar, True))
         self.window.layout().activate()  # the room is the view's now, not at the next event
         self._show_message(self.window.statusBar().currentMessage())
+        if on and self.window.isActiveWindow():  # (a user's F11, not a screenshot's)
+            self.window.statusBar().showMessage(HINT, 8000)
+
+    def reveal(self, on: bool) -> None:
+        """Show the toolbar and the tabs (presenter mode: the pointer at the top edge), or hide
+        them again."""
+        if not self.on or on == self.revealed:
+            return
+        self.revealed = on
+        for bar in self.top_bars:
+            bar.setVisible(on and self._shown_before.get(bar, True))
+
+    def _follow_pointer(self) -> None:
+        pos = self.window.mapFromGlobal(QCursor.pos())
+        inside = self.window.rect().contains(pos)
+        if not self.revealed:
+            self.reveal(inside and pos.y() < REVEAL_EDGE)
+            return
+        bottom = max((bar.mapTo(self.window, bar.rect().bottomLeft()).y()
+                      for bar in self.top_bars if bar.isVisible()), default=0)
+        if not inside or pos.y() > bottom + 24:  # (off the bars, with a little slack)
+            self.reveal(False)
 
     def _show_message(self, text: str) -> None:
         if not self.on or not text:
@@ -81,17 +136,18 @@ class PresenterBars(QObject):
         return False
 
 
-PANEL_SHARE = 0.25  # of the Stepper tab's height, for the equation panel in presenter mode
+PANEL_SHARE = 0.195  # of the Stepper tab's height, for the equation panel in presenter mode
 MOST = 0.45  # the most it grows to for a step whose text needs more
 
 
 class PresenterSplit(QObject):
     """In presenter mode the equation panel under the network takes ``PANEL_SHARE`` of the
     height (its text shrinks to fit, to no less than 0.75 of the presenter size, when a step
-    needs more), the drawing the rest: left to the splitter's history the panel got about a
-    third, and 3-5-4-2's first sample then had room for w alone in its tables' cells, now for w
-    and ∂L/∂w. Leaving presenter mode gives back the split the user had; a drag of the handle
-    holds until the window is resized."""
+    needs more: every step of 3-5-4-2 fits at 1280x800), the drawing the rest: left to the
+    splitter's history the panel got about a third, and 3-5-4-2's tables at 1280x800 then had
+    room for w alone in their cells, now for w, ∂L/∂w and the new w. Leaving presenter mode
+    gives back the split the user had; a drag of the handle holds until the window is
+    resized."""
 
     def __init__(self, splitter) -> None:
         super().__init__(splitter)

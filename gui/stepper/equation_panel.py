@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from core.notation import MINUS, fmt, to_html
@@ -145,6 +145,13 @@ class EquationPanel(QWidget):
             else:
                 layout.addWidget(label, row, 0, 1, 2)
         self._labels["hint"].setStyleSheet("color: gray; font-style: italic;")
+        # In presenter mode the toolbar's progress line (the toolbar is hidden) at the right
+        # end of the heading's first line; the heading wraps short of it.
+        self.progress = QLabel(self._labels["heading"])
+        self.progress.setObjectName("equation_progress")
+        self.progress.setStyleSheet("color: gray;")
+        self.progress.hide()
+        self._labels["heading"].installEventFilter(self)
         layout.setRowStretch(7, 1)
         self.set_font_scale(1.0)
         controller.state_changed.connect(self._on_state_changed)
@@ -186,9 +193,34 @@ class EquationPanel(QWidget):
     # -- updating --------------------------------------------------------------------------
 
     def set_compact(self, on: bool) -> None:
-        """Presenter mode: the result ends the line of numbers instead of a line of its own."""
+        """Presenter mode: the result ends the line of numbers instead of a line of its own,
+        and the progress line (the toolbar's, hidden) ends the heading's."""
         self.compact = on
+        self._place_progress()
         self._on_state_changed()
+
+    def set_progress(self, text: str) -> None:
+        """The stepper's progress ("update · 52 of 54 · sample 3"), shown in presenter mode."""
+        if self.progress.text() != text:
+            self.progress.setText(text)
+        self._place_progress()
+
+    def _place_progress(self) -> None:
+        heading, progress = self._labels["heading"], self.progress
+        shown = self.compact and bool(progress.text())
+        progress.setVisible(shown)
+        room = 0
+        if shown:
+            progress.adjustSize()
+            progress.move(heading.width() - progress.width(), 0)
+            room = progress.width() + round(progress.fontMetrics().height())
+        if heading.contentsMargins().right() != room:
+            heading.setContentsMargins(0, 0, room, 0)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
+        if watched is self._labels["heading"] and event.type() == QEvent.Type.Resize:
+            self._place_progress()
+        return False
 
     def set_font_scale(self, scale: float) -> None:
         """Scale every font of the panel (presenter mode uses about 1.6–2.0)."""
@@ -207,6 +239,8 @@ class EquationPanel(QWidget):
             self._set_size(label, BASE_SIZES[name], bold=name == "heading")
         for caption in self._captions.values():
             self._set_size(caption, BASE_SIZES["caption"])
+        self._set_size(self.progress, BASE_SIZES["sentence"])
+        self._place_progress()
 
     def _viewport(self) -> QWidget | None:
         """The scroll area's viewport that holds the panel, if it is in one."""

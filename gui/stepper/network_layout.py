@@ -62,7 +62,8 @@ class Layout:
     names: bool  # the units' names (x1, h1, …) shown
     half_width: float = 0.0  # half the width of a unit: an oval when u needs more than 2r
     side: bool = False  # z and δ to the left of each unit instead of above and below
-    stacked: bool = False  # (side) the bias under them, not right of the unit: narrower gaps
+    stacked: bool = False  # (side) the bias under the unit, not right of it: narrower gaps
+    small: bool = False  # (side, weights in tables) z, δ and b in the tables' smaller font
     loss_at: tuple[float, float] = (0.0, 0.0)  # right end and centre height of the loss label
     last: int = 0  # the output layer's number
     edge_spots: dict[str, tuple[float, float]] = field(default_factory=dict)  # label centres
@@ -71,12 +72,30 @@ class Layout:
 def oval_half_width(half_width: float, radius: float, m: Metrics) -> float:
     """A unit's half width, wide enough that the corners of u's plate stay inside the oval (an
     ellipse is narrower above and below its middle line: "−0.05786" poked out of its sides),
-    but never more than a third of the font wider than ``half_width``."""
+    but never more than 0.4 of the font wider than ``half_width``."""
     half_height = (0.5 - U_PLATE_INSET) * m.line
-    if radius <= half_height:
+    inside = radius - 1  # (within the outline's pen)
+    if inside <= half_height:
         return half_width
-    needed = (0.5 * m.unit_number + 2) / np.sqrt(1 - (half_height / radius) ** 2)
-    return max(half_width, min(needed, half_width + m.font_px / 3))
+    needed = (0.5 * m.unit_number + 3) / np.sqrt(1 - (half_height / inside) ** 2)
+    return max(half_width, min(needed, half_width + 0.4 * m.font_px))
+
+
+def stack_radius(dy: float, hw_min: float, m: Metrics) -> float | None:
+    """The units' radius when z and δ stack left of each unit and its bias goes under it (rows
+    ``dy`` apart), or None when the bias finds no room there: the oval as tall as the row
+    allows, or flatter (and so wider) where that puts a long bias under it; or, a bias wider
+    than any oval, under the unit's δ and over the next unit's z."""
+    h, f, (hs, number_s, bias_s) = m.line, m.font_px, m.stack()
+    top, low = min(0.5 * (dy - hs + 2), 1.2 * h), 0.5 * h  # (u is a line tall)
+    if top < low:
+        return None
+    for k in range(9):
+        r = top - (top - low) * k / 8
+        if bias_s <= 2 * oval_half_width(hw_min, r, m) + 0.3 * f:
+            return r
+    wide = bias_s <= 2 * oval_half_width(hw_min, top, m) + number_s
+    return top if wide and top >= hs + 2 and dy >= top + 2 * hs else None
 
 
 def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tuple]:
@@ -90,27 +109,26 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
         last = l == layout.last
         if l == 0 and layout.names:  # an input: its name on its left
             return {"u": (x, y, "centre"), "name": (x - hw - gap, y, "right")}
-        if layout.stacked:  # short of width too: z, δ and b on three lines left of the unit
-            hs = m.stack()[0]
-            left = x - hw - 2 * gap  # (δ is level with the unit: its plate clear of the oval)
+        hs = m.stack()[0] if layout.small else h
+        if layout.stacked:  # short of width too: z and δ left of the unit, the bias under it
             return {
                 "u": (x, y, "centre"),
-                "z": (left, y - hs, "right"),
-                "delta": (left, y, "right"),
-                "b": (left, y + hs, "right"),
+                "z": (left, y - hs / 2 - 1, "right"),
+                "delta": (left, y + hs / 2 + 1, "right"),
+                "b": (x, y + r + hs / 2 - 1, "centre"),  # (its leading under the oval)
                 # (right of the unit: the output's under its target)
-                "name": (right, y + hs if last else y - hs, "left"),
-                "y": (right, y - h / 2 - 1, "left"),
+                "name": (right, y + hs / 2 + 1 if last else y - hs / 2 - 1, "left"),
+                "y": (right, y - hs / 2 - 1, "left"),
             }
         if layout.names:  # (weights in tables) the name right of the unit, over its bias
             named = m.name_text + 0.4 * m.font_px if last else 0.0
             return {
                 "u": (x, y, "centre"),
-                "z": (left, y - h / 2 - 1, "right"),
-                "delta": (left, y + h / 2 + 1, "right"),
-                "b": (right, y + h / 2 + 1, "left"),
-                "name": (right, y - h / 2 - 1, "left"),
-                "y": (right + named, y - h / 2 - 1, "left"),
+                "z": (left, y - hs / 2 - 1, "right"),
+                "delta": (left, y + hs / 2 + 1, "right"),
+                "b": (right, y + hs / 2 + 1, "left"),
+                "name": (right, y - hs / 2 - 1, "left"),
+                "y": (right + named, y - hs / 2 - 1, "left"),
             }
         return {
             "u": (x, y, "centre"),
@@ -176,31 +194,35 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
     side_room = (dx_side - 2 * hw_side - (m.number + 1.2 * f)
                  - min(m.number + 1.2 * f, m.bias_text + 0.8 * f) - 0.3 * m.edge_text)
     side_named = stack_named = False
+    hs, number_s, bias_s = m.stack()
+    # Stacked (below), a row holds an oval round u and the bias under it.
+    r_stack = stack_radius(dy, hw_min, m) if not edge_labels else None
+    hw_stack = oval_half_width(hw_min, r_stack or 0.5 * h, m)
     if not edge_labels:
-        # The weights are in tables: a gap holds one unit's bias and the next unit's z and δ
-        # beside the ovals, and the input layer (no z, δ) needs no room for them on its left.
-        # Each unit's name goes right of it on its top line (over its bias; the output's
-        # before its target; an input's left of it) where the width allows, else no names.
-        left, right = 0.8 * f, max(m.target_text, m.bias_text) + 0.8 * f
+        # The weights are in tables: z, δ and b in the tables' font, a gap holds one unit's
+        # bias and the next unit's z and δ beside the ovals, and the input layer (no z, δ)
+        # needs no room for them on its left. Each unit's name goes right of it on its top line
+        # (over its bias; the output's before its target; an input's left of it) where the
+        # width allows, else no names.
+        left, right = 0.8 * f, max(m.target_text, bias_s) + 0.8 * f
         name_w = m.name_text + 0.4 * f
         for side_named in (True, False):
             named = name_w if side_named else 0.0
-            needs = [2 * hw_side + m.number + 2.2 * f
-                     + (max(m.bias_text + 0.8 * f, named) if g else 0.0) for g in range(layers)]
+            needs = [2 * hw_side + number_s + 2.2 * f
+                     + (max(bias_s + 0.8 * f, named) if g else 0.0) for g in range(layers)]
             side_room = (width - left - named - max(right, m.target_text + named + 0.8 * f)
                          - 2 * hw_side - sum(needs))  # fmt: skip
             if side_room >= 0:
                 break
-        # Or the bias under z and δ: a line more for each unit, but no gap holds two numbers
-        # side by side (a trained network's biases are as long as its z); the names right of
-        # the units, the output's under its target.
-        hs, number_s, bias_s = m.stack()
+        # Or the bias under its unit: no gap holds two numbers side by side (a trained
+        # network's biases are as long as its z), and a row holds the unit's oval and the bias
+        # under it; the names right of the units, the output's under its target.
         for stack_named in (True, False):
             named = name_w if stack_named else 0.0
-            stack_needs = [2 * hw_side + max(number_s + 1.2 * f, bias_s + 0.2 * f) + 1.0 * f
-                           + (named if g else 0.0) for g in range(layers)]
+            stack_needs = [2 * hw_stack + number_s + 2.2 * f + (named if g else 0.0)
+                           for g in range(layers)]
             stack_room = (width - left - named - (max(m.target_text, named) + 0.8 * f)
-                          - 2 * hw_side - sum(stack_needs))  # fmt: skip
+                          - 2 * hw_stack - sum(stack_needs))  # fmt: skip
             if stack_room >= 0:
                 break
     # Full mode: a unit's z and δ (centred on it) and the next one's bias (left of its δ)
@@ -209,15 +231,17 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
                                                   m.number + 1.6 * f + m.bias_text) + 0.5 * f
     full = r_room >= r_min and r_cap >= r_min and wide
     # (Without edge labels the two lines beside a unit may come closer to the next unit's.)
-    side = not full and dy >= (2.3 if edge_labels else 2.1) * h and side_room >= 0
-    stacked = (not edge_labels and not full and not side and dy >= 3 * hs + 1
-               and stack_room >= 0)
+    side = not full and dy >= (2.3 * h if edge_labels else 2.1 * hs) and side_room >= 0
+    stacked = (not edge_labels and not full and not side and dy >= 2.1 * hs
+               and r_stack is not None and stack_room >= 0)
     if stacked:
         side, needs, side_room = True, stack_needs, stack_room
     if side and not edge_labels:  # (an input's name on its left; full mode keeps the margins)
         left += name_w if (stack_named if stacked else side_named) else 0.0
     full = full or side
-    if side:
+    if stacked:
+        radius = r_stack
+    elif side:
         radius = min(0.5 * dy - 0.3 * f, 1.2 * h)
     elif full:
         radius = min(r_room, r_cap)
@@ -249,7 +273,7 @@ def layout_network(sizes: list[int], width: float, height: float, m: Metrics,
             for j in range(n):
                 centres[(l, j)] = (x, middle + (j - (n - 1) / 2) * dy)
         return Layout(width, height, centres, radius, full, False, names, half_width, side,
-                      stacked, loss_at=(width - 0.5 * f,
+                      stacked, side and not edge_labels, loss_at=(width - 0.5 * f,
                                         height - (0.9 * h if edge_labels else 0.5 * h + 0.1 * f)),
                       last=layers)
 
@@ -295,7 +319,7 @@ def unit_obstacles(layout: Layout, sizes: list[int], m: Metrics, full: bool) -> 
         if l == last:
             rects.append(spot_rect(spots["y"], m.target_text, m.line))
         if full and l > 0:
-            line, number, bias = m.stack() if layout.stacked else (m.line, m.number, m.bias_text)
+            line, number, bias = m.stack() if layout.small else (m.line, m.number, m.bias_text)
             rects.append(spot_rect(spots["z"], number + m.font_px, line))
             rects.append(spot_rect(spots["delta"], number + m.font_px, line))
             rects.append(spot_rect(spots["b"], bias, line))

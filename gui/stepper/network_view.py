@@ -223,17 +223,18 @@ class NetworkView(NetworkEditing, ZoomView):
             self._add_label(f"u:{l}:{j}", "", spots["u"], self._font(1.0, True),
                             theme.foreground, prefix="")
             if l > 0:
-                # (Stacked beside a table, in the table's size: three lines a unit.)
-                side = self._font(STACK_FONT) if layout.stacked else self._font()
+                # (Beside tables, in the tables' size.)
+                side = self._font(STACK_FONT) if layout.small else self._font()
                 self._add_label(f"z:{l}:{j}", "", spots["z"], side, theme.foreground,
                                 prefix="z ")
                 self._add_label(f"delta:{l}:{j}", "", spots["delta"], side,
                                 theme.delta, prefix="δ ")
                 self._add_label(f"b:{l}:{j}", "", spots["b"], side, theme.muted,
                                 prefix="b ")
-            if l == last:
-                self._add_label(f"y:{j}", "", spots["y"], self._font(), theme.muted,
-                                prefix="y ")
+            if l == last:  # (beside tables, in their size too: y and the next b are close)
+                self._add_label(f"y:{j}", "", spots["y"],
+                                self._font(STACK_FONT) if layout.small else self._font(),
+                                theme.muted, prefix="y ")
         x, y = layout.loss_at
         self._add_label("loss", "", (x, y, "right"), self._font(1.1, True), theme.foreground,
                         prefix="L = ")

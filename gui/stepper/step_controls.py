@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSlider, QStyle, QToolBar, QToolButton, QWidget
 
@@ -31,6 +31,8 @@ PHASE_NAMES = {"forward": "forward", "loss": "loss", "backward": "backward",
 
 class StepControls(QObject):
     """Creates the step actions on ``window`` and a toolbar that shows them with the progress."""
+
+    progress_changed = Signal(str)  # the progress line's new text
 
     def __init__(self, controller, window: QWidget) -> None:
         super().__init__(window)
@@ -172,3 +174,4 @@ class StepControls(QObject):
         text = self.progress_text()
         if self.progress.text() != text:
             self.progress.setText(text)
+            self.progress_changed.emit(text)

@@ -32,6 +32,7 @@ KINDS = ("w", "grad_w", "new_w")  # the three lines of a cell, top to bottom
 STACK_FONT = 0.9  # of the view's font: the cells' numbers, and z, δ, b stacked beside a unit
 TRANSPOSED = "\u1d40"  # ᵀ, after the name of a table whose rows are the sources
 MAX_TABLE_EDGES = 160  # larger networks use the focus mode instead
+PADS = (0.45, 0.28)  # of the font, between two columns' numbers: the wider first
 LEGEND = {KINDS: "each cell: w, ∂L/∂w, new w",
           ("w", "grad_w"): "each cell: w, ∂L/∂w",
           ("w",): "each cell: w"}  # the weight in use shows what its cell lacks on its edge
@@ -79,7 +80,7 @@ class Tables:
     def cell_margin(self) -> float:
         """Above and below a cell's lines: a cell of one line has air round it, the stacked
         lines of a larger one are told apart by the shading of every other row."""
-        return (0.1 if len(self.kinds) == 1 else 0.06) * self.line
+        return (0.1 if len(self.kinds) == 1 else 0.03) * self.line
 
 
 def table_name(plan: TablePlan) -> str:
@@ -255,10 +256,12 @@ def table_layout(view, width: float, height: float, layout_network,
     # new value of the weight in use on its edge.
     # Each table narrow (rows for the larger layer) or low (for the smaller): the fewest rows
     # first, so that the drawing keeps the most height, and of those the narrowest.
+    # Short of width, the columns closer together (the rules between them still part them).
     choices = orientations(sizes)
-    for kinds, short in ((k, short) for k in lines for short in choices):
+    for kinds, pad, short in ((k, pad, short) for k in lines for pad in PADS
+                              for short in choices):
         tables = plan_tables(network, values, cells.horizontalAdvance,
-                             cells.horizontalAdvance, cells.height(), 0.45 * f, kinds, short)
+                             cells.horizontalAdvance, cells.height(), pad * f, kinds, short)
         layout = layout_network(sizes, width, height - tables.height, metrics,
                                 edge_labels=False)
         if not layout.full:

@@ -1,6 +1,7 @@
-"""Presenter mode at 1280x800: every toolbar action stays on the toolbar (none in its » menu),
-the secondary ones as icons with their names in the tooltip, the labels come back when there is
-room; an open lesson keeps its panel, so its text and buttons stay within reach."""
+"""Presenter mode at 1280x800: the bars give their room to the drawing, and come back at the top
+edge; there every toolbar action stays on the toolbar (none in its » menu), the secondary ones as
+icons with their names in the tooltip, the labels come back when there is room; an open lesson
+keeps its panel, so its text and buttons stay within reach."""
 
 import pytest
 from PySide6.QtCore import Qt
@@ -20,9 +21,11 @@ def present(window, qtbot, on: bool = True) -> None:
             window.resize(1280, 800)
         return window.width() == 1280
 
-    # The resize, the toolbar's deferred fit and its new layout (waited for, not timed).
+    # The resize, the toolbar's deferred fit and its new layout (waited for, not timed); in
+    # presenter mode the toolbar is hidden until the pointer is at the top edge.
     qtbot.waitUntil(lambda: resized() and not window.step_controls._fit_pending)
-    qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
+    if window.step_controls.toolbar.isVisible():
+        qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
 
 
 def all_on_the_toolbar(window) -> bool:
@@ -45,7 +48,8 @@ def test_presenter_toolbar_shows_every_action_at_1280(make_window, qtbot):
     controls = window.step_controls
     assert all_on_the_toolbar(window) and not controls.compact
     present(window, qtbot)
-    assert all_on_the_toolbar(window)
+    window.presenter_bars.reveal(True)  # (the pointer at the top edge)
+    qtbot.waitUntil(lambda: all_on_the_toolbar(window), timeout=3000)
     assert controls.compact
     for name in SECONDARY:
         button = controls.toolbar.widgetForAction(controls.actions[name])
@@ -118,18 +122,75 @@ def menu_actions(window):
 
 def test_presenter_mode_gives_the_menu_and_status_bars_room_to_the_drawing(make_window, qtbot):
     """The bars go (their height is the network's), every menu action with a shortcut is the
-    window's too (a hidden menu bar's shortcuts do not fire), and the bars come back."""
+    window's too (a hidden menu bar's shortcuts do not fire), and the bars come back; so do the
+    toolbar and the tab bar, which the tabs' keys stand in for."""
     window = make_window("mazur", size=(1280, 800))
-    view = window.network_view
+    view, toolbar, tab_bar = window.network_view, window.step_controls.toolbar, window.tabs.tabBar()
     before = view.height()
     present(window, qtbot)
     assert not window.menuBar().isVisible() and not window.statusBar().isVisible()
-    assert view.height() > before + window.menuBar().sizeHint().height()
+    assert not toolbar.isVisible() and not tab_bar.isVisible()
+    assert view.height() > before + window.menuBar().sizeHint().height() + tab_bar.height()
     shortcuts = [a for a in menu_actions(window) if not a.shortcut().isEmpty()]
     assert len(shortcuts) > 20
     assert set(shortcuts) <= set(window.actions())
+    next_tab, previous_tab = window.presenter_bars.tab_actions
+    assert next_tab in window.actions() and next_tab.shortcut().toString() == "Ctrl+PgDown"
+    next_tab.trigger()
+    assert window.tabs.currentWidget() is window.training_tab
+    previous_tab.trigger()
+    previous_tab.trigger()  # (round the end)
+    assert window.tabs.currentIndex() == window.tabs.count() - 1
+    next_tab.trigger()
     present(window, qtbot, on=False)
     assert window.menuBar().isVisible() and window.statusBar().isVisible()
+    assert toolbar.isVisible() and tab_bar.isVisible()
+
+
+def test_the_toolbar_and_the_tabs_show_while_the_pointer_is_at_the_top_edge(
+        make_window, qtbot, monkeypatch):
+    """Presenter mode: the pointer at the top edge of the window brings the toolbar and the tab
+    bar back (for a mouse), and moving off them puts them away again."""
+    from PySide6.QtCore import QPoint
+
+    import gui.presenter_bars as bars
+
+    window = make_window("mazur", size=(1280, 800))
+    present(window, qtbot)
+    toolbar, tab_bar = window.step_controls.toolbar, window.tabs.tabBar()
+    pointer = [window.mapToGlobal(QPoint(600, 300))]
+    monkeypatch.setattr(bars.QCursor, "pos", staticmethod(lambda: pointer[0]))
+    window.presenter_bars._follow_pointer()
+    assert not toolbar.isVisible()
+    pointer[0] = window.mapToGlobal(QPoint(600, 0))
+    window.presenter_bars._follow_pointer()
+    assert toolbar.isVisible() and tab_bar.isVisible()
+    pointer[0] = window.mapToGlobal(QPoint(600, tab_bar.mapTo(window, QPoint(0, 0)).y() + 5))
+    window.presenter_bars._follow_pointer()
+    assert toolbar.isVisible()  # on the bars: they stay
+    pointer[0] = window.mapToGlobal(QPoint(600, 400))
+    window.presenter_bars._follow_pointer()
+    assert not toolbar.isVisible() and not tab_bar.isVisible()
+
+
+def test_the_equation_panel_shows_the_progress_in_presenter_mode(make_window, qtbot):
+    """The toolbar's progress line ("forward · 3 of 54 · sample 1") is hidden with the toolbar:
+    in presenter mode it ends the equation panel's heading, which wraps short of it."""
+    window = make_window("mazur", size=(1280, 800))
+    panel = window.equation_panel
+    for _ in range(3):
+        window.step_controls.actions["step"].trigger()
+    assert not panel.progress.isVisible()
+    present(window, qtbot)
+    text = window.step_controls.progress.text()
+    assert panel.progress.isVisible() and panel.progress.text() == text and "3 of" in text
+    heading = panel._labels["heading"]
+    assert heading.contentsMargins().right() > panel.progress.width()
+    assert panel.progress.geometry().right() <= heading.width()
+    window.step_controls.actions["step"].trigger()
+    assert panel.progress.text() == window.step_controls.progress.text() != text
+    present(window, qtbot, False)
+    assert not panel.progress.isVisible() and heading.contentsMargins().right() == 0
 
 
 def test_a_status_message_in_presenter_mode_shows_in_a_note(make_window, qtbot):
@@ -234,12 +295,14 @@ def test_the_training_banner_grows_in_presenter_mode(make_window, qtbot):
     assert banner.isVisible() and banner.fontMetrics().height() >= 20
 
 
-def test_presenter_mode_gives_the_equation_panel_a_quarter_and_its_result_ends_the_numbers(
+def test_presenter_mode_gives_the_equation_panel_a_fifth_and_its_result_ends_the_numbers(
         make_window, qtbot):
     """The panel under the network had about a third of the height in presenter mode, and a
     line of its own for the result; 3-5-4-2's tables then had room for w alone in their cells.
-    Now it has a quarter, the result in bold ends the line of numbers, and leaving presenter
+    Now it has a fifth, the result in bold ends the line of numbers, and leaving presenter
     mode gives back the split and the result's own line."""
+    from gui.presenter_bars import PANEL_SHARE
+
     window = make_window("mazur", size=(1280, 800))
     panel, splitter = window.equation_panel, window.splitter
     for _ in range(3):
@@ -249,7 +312,7 @@ def test_presenter_mode_gives_the_equation_panel_a_quarter_and_its_result_ends_t
     present(window, qtbot)
     qtbot.wait(10)
     view, rest = splitter.sizes()
-    assert rest == pytest.approx(0.25 * (view + rest), abs=2)
+    assert rest == pytest.approx(PANEL_SHARE * (view + rest), abs=2) and PANEL_SHARE < 0.21
     value = panel.result_text
     assert panel.result_html == "" and panel.substituted_html.count(f"<b>{value}</b>") == 1
     present(window, qtbot, False)
@@ -261,8 +324,9 @@ def test_presenter_mode_gives_the_equation_panel_a_quarter_and_its_result_ends_t
 def test_an_optimizers_rules_get_the_room_they_need_in_presenter_mode(make_window, qtbot,
                                                                       tmp_path):
     """Adam's update at 1280x800: five rules with their numbers, the result and the sentence
-    did not fit a quarter of the height even in the smallest fit, and scrolled out of sight.
-    The panel grows for them (the drawing above is laid out anew)."""
+    did not fit the panel's share of the height even in the smallest fit, and scrolled out of
+    sight. The panel grows for them (the drawing above is laid out anew)."""
+    from gui.presenter_bars import PANEL_SHARE
     from tests.gui.stepper.test_equation_fit import adam_mazur
 
     window = make_window("mazur", size=(1280, 800))
@@ -275,5 +339,5 @@ def test_an_optimizers_rules_get_the_room_they_need_in_presenter_mode(make_windo
     viewport = panel.parentWidget()
     qtbot.waitUntil(lambda: panel.needed_height(viewport.width()) <= viewport.height(),
                     timeout=1000)
-    assert window.splitter.sizes()[1] > 0.25 * sum(window.splitter.sizes()) + 10
+    assert window.splitter.sizes()[1] > PANEL_SHARE * sum(window.splitter.sizes()) + 10
     assert panel.fit >= 0.75

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem
 
@@ -151,9 +151,10 @@ def test_3_5_4_2_shows_every_number_legibly(make_window, tmp_path):
 def test_3_5_4_2_after_a_trained_sample_still_shows_every_number(
         make_window, tmp_path):
     """Sample 2, once the biases are no longer 0: a bias is as long as a z, and no gap between
-    two layers has room for both side by side, so z, δ and b stack left of each unit in the
-    tables' size. Every u, z, δ, b, y, w, ∂L/∂w and new w stays legible (before, the tables
-    fell back to w alone and the drawing to its focus mode: 5 % of the numbers)."""
+    two layers has room for both side by side, so z and δ stack left of each unit and its bias
+    goes under it, in the tables' size. Every u, z, δ, b, y, w, ∂L/∂w and new w stays legible
+    (before, the tables fell back to w alone and the drawing to its focus mode: 5 % of the
+    numbers)."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
     steps = len(window.controller.stepper.trace)
@@ -166,8 +167,11 @@ def test_3_5_4_2_after_a_trained_sample_still_shows_every_number(
     assert view.tables.kinds == ("w", "grad_w", "new_w")
     x, y = view.layout.centres[(1, 0)]
     spots = {k: view.labels[f"{k}:1:0"][0].sceneBoundingRect() for k in ("z", "delta", "b")}
-    assert all(r.right() < x for r in spots.values())  # left of the unit, top to bottom
-    assert spots["z"].bottom() <= spots["delta"].top() + 1 <= spots["b"].top() + 1
+    oval = view.nodes[(1, 0)].sceneBoundingRect()
+    assert spots["z"].right() < oval.left() and spots["delta"].right() < oval.left()
+    assert spots["z"].bottom() <= spots["delta"].top() + 1  # left of the unit, top to bottom
+    assert abs(spots["b"].center().x() - x) < 1 and spots["b"].top() >= oval.bottom() - 3
+    assert spots["b"].bottom() < view.nodes[(1, 1)].sceneBoundingRect().top()  # under it
     walk(window, 13.0, every_weight=True, stride=5)
 
 
@@ -256,33 +260,32 @@ def test_the_cells_fill_in_as_the_sample_goes_on_and_the_drawing_stays_put(make_
     assert view.labels["grad_w:2:1:3"][0].text() != ""
 
 
-def test_3_5_4_2_in_presenter_mode_shows_every_unit_number_weight_and_the_focus(make_window,
-                                                                                 tmp_path):
-    """Presenter mode at 1280x800 has no room for every number at 22 px: every unit's numbers,
-    every weight and gradient (cells of w and ∂L/∂w in the first sample: the equation panel
-    takes a quarter of the height, its result at the end of its line of numbers) and every
-    number the current operation uses; the new weights are not all shown. In the second
-    sample, once the biases are as long as the z (they stack left of their units), cells of w
-    alone."""
+def test_3_5_4_2_in_presenter_mode_shows_every_number(make_window, tmp_path):
+    """Presenter mode at 1280x800 (a projector) shows every number of 3-5-4-2 at 22 px, in
+    every sample: the toolbar and the tabs are hidden, the equation panel takes a fifth of the
+    height (its result at the end of its line of numbers, the toolbar's progress at the end of
+    its heading), z and δ go left of each unit in the tables' size, and a trained bias under its
+    unit. Before, the cells had w and ∂L/∂w in the first sample and w alone after it."""
     window = make_window("mazur", size=(1280, 800))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
     presenter_at(window)
-    window.network_view.fit()
-    assert window.network_view.tables.kinds == ("w", "grad_w")
-    walk(window, 22.0, every_weight=("w", "grad_w"), stride=3)
+    view = window.network_view
+    view.fit()
+    assert view.tables.kinds == ("w", "grad_w", "new_w") and view.layout.small
+    walk(window, 22.0, every_weight=True, stride=3)
     window.step_controls.actions["step"].trigger()  # into sample 2
-    window.network_view.fit()
-    assert window.network_view.tables.kinds == ("w",) and window.network_view.layout.stacked
-    walk(window, 22.0, every_weight=("w",), stride=5)
+    view.fit()
+    assert view.tables.kinds == ("w", "grad_w", "new_w") and view.layout.stacked
+    walk(window, 22.0, every_weight=True, stride=5)
 
 
 def test_a_cell_without_the_current_line_is_marked_on_its_weight(make_window, tmp_path):
-    """Presenter mode at 1280x800, the second sample's cells of w alone: at a gradient or an
-    update the cell of the weight in use is boxed like the value just computed (which shows by
-    the loss)."""
-    window = make_window("mazur", size=(1280, 800))
+    """Presenter mode on a 1280x640 screen, cells of w alone: at a gradient or an update the
+    cell of the weight in use is boxed like the value just computed (which shows by the
+    loss)."""
+    window = make_window("mazur", size=(1280, 640))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
-    presenter_at(window)
+    presenter_at(window, (1280, 640))
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
     for _ in range(len(stepper.trace) + 1):  # into the second sample
@@ -554,13 +557,13 @@ def view_action(window, text):
 
 def test_zooming_in_from_the_keyboard_brings_out_the_numbers_presenter_mode_has_no_room_for(
         make_window, tmp_path):
-    """3-5-4-2 in presenter mode at 1280x800: the cells lack the new w. View ▸ Zoom in (+) spreads
-    the network over a larger canvas at the same text size, so that the cells get ∂L/∂w and the
-    new w, every number of the sample is drawn at 22 px, and the view keeps the current
-    operation in sight; Fit (Ctrl+0) brings the whole network back."""
-    window = make_window("mazur", size=(1280, 800))
+    """3-5-4-2 in presenter mode on a 1280x680 screen: the cells lack the new w. View ▸ Zoom in
+    (+) spreads the network over a larger canvas at the same text size, so that the cells get
+    ∂L/∂w and the new w, every number of the sample is drawn at 22 px, and the view keeps the
+    current operation in sight; Fit (Ctrl+0) brings the whole network back."""
+    window = make_window("mazur", size=(1280, 680))
     assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
-    presenter_at(window)
+    presenter_at(window, (1280, 680))
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
     for _ in range(len(stepper.trace) - 5):  # into the updates
@@ -740,14 +743,14 @@ def test_a_new_bias_is_shown_by_its_unit_or_named(make_window, tmp_path):
 
 @pytest.mark.parametrize("example", ["circle", "softmax3"])
 def test_units_keep_their_names_beside_their_z_and_delta(make_window, example):
-    """In presenter mode at 1280x800 z and δ go left of each unit, where its name was: the
-    names were dropped, while the tables and the Values dock call the units x1, h3, o1. Each
-    name is now beside its unit (an input's on its left, the others' on their right), clear of
-    every number."""
+    """In presenter mode on a 1280x700 screen z and δ go left of each unit, where its name was:
+    the names were dropped, while the tables and the Values dock call the units x1, h3, o1.
+    Each name is now beside its unit (an input's on its left, the others' on their right),
+    clear of every number."""
     from gui.stepper.network_focus import unit_label
 
-    window = make_window(example, size=(1280, 800))
-    presenter_at(window)
+    window = make_window(example, size=(1280, 700))
+    presenter_at(window, (1280, 700))
     view = window.network_view
     view.fit()
     for _ in range(20):
@@ -767,11 +770,12 @@ def test_units_keep_their_names_beside_their_z_and_delta(make_window, example):
 
 
 def test_the_current_edges_reach_their_unit_over_the_plates_of_z_and_delta(make_window):
-    """softmax3 in presenter mode has z and δ left of each unit, where its edges arrive: the
-    edges the step reads were hidden under those labels' plates for their last 120 px, and
-    seemed to end short of the unit. They are drawn over the plates, under the text."""
-    window = make_window("softmax3", size=(1280, 800))
-    presenter_at(window)
+    """softmax3 in presenter mode on a 1280x700 screen has z and δ left of each unit, where its
+    edges arrive: the edges the step reads were hidden under those labels' plates for their
+    last 120 px, and seemed to end short of the unit. They are drawn over the plates, under the
+    text."""
+    window = make_window("softmax3", size=(1280, 700))
+    presenter_at(window, (1280, 700))
     view, stepper = window.network_view, window.controller.stepper
     view.fit()
     while stepper.current is None or stepper.current.quantity != "z" or stepper.current.layer < 2:
@@ -780,3 +784,65 @@ def test_the_current_edges_reach_their_unit_over_the_plates_of_z_and_delta(make_
     key = f"z:{stepper.current.layer}:{stepper.current.unit}"
     plate, text = view.plates[key], view.labels[key][0]
     assert plate.zValue() < view.highlight_item.zValue() < text.zValue()
+
+
+def test_more_height_never_gives_the_cells_fewer_lines(make_window, tmp_path):
+    """3-5-4-2's second sample at presenter size: a taller view made the units' ovals taller
+    and so narrower, until a trained bias no longer fitted under its unit and the cells fell
+    from two lines to one for 60 px more height. The oval stays flatter (and wider) there."""
+    from gui.stepper.network_layout import layout_network
+    from gui.stepper.weight_tables import table_layout
+
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 5, 4, 2]))
+    presenter_at(window)
+    stepper, view = window.controller.stepper, window.network_view
+    for _ in range(len(stepper.trace) + 60):  # well into sample 2: the biases trained
+        window.step_controls.actions["step"].trigger()
+    width = view.viewport().width()
+    lines = []
+    for height in range(480, 700, 8):
+        planned = table_layout(view, width, height, layout_network)
+        lines.append(0 if planned is None else len(planned[2].kinds))
+    assert lines == sorted(lines) and lines[0] < 3 == lines[-1], lines
+
+
+def test_3_4_4_3_late_in_training_keeps_every_number_in_presenter_mode(make_window, tmp_path):
+    """The end of 3-4-4-3's third sample at 1280x800: its gradients had grown a digit longer,
+    and the tables were 20 px too wide for any cell of more than w. Short of width, their
+    columns come closer (the rules between them still part them)."""
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [3, 4, 4, 3]))
+    presenter_at(window)
+    stepper, view = window.controller.stepper, window.network_view
+    while stepper.samples_done < 2 or not stepper.at_end:
+        window.step_controls.actions["step"].trigger()
+    view.fit()
+    assert view.tables.kinds == EDGE_KINDS
+    check_position(window, 22.0, every_weight=True)
+    for p in view.tables.plans:  # two numbers side by side stay apart
+        assert min(p.col_widths) > 3 * view.tables.line
+
+
+def test_a_zoom_from_the_keys_keeps_the_cursor_in_view_wherever_the_mouse_rests(
+        make_window, tmp_path, monkeypatch):
+    """With the menu, tool and tab bars hidden the view starts at the window's top edge, where
+    the mouse of the offscreen tests rests: the keys' zoom went about the mouse and lost the
+    current operation. The wheel's zoom goes about the mouse; the keys' follow the cursor."""
+    import gui.stepper.network_edit as edit
+
+    window = make_window("mazur", size=(1280, 800))
+    assert window.open_path(network_file(tmp_path, [2, 8, 8, 1]))
+    view = window.network_view
+    view.fit()
+    corner = view.viewport().mapToGlobal(view.viewport().rect().topLeft()) + QPoint(5, 5)
+    monkeypatch.setattr(edit.QCursor, "pos", staticmethod(lambda: corner))
+    stepper, last = window.controller.stepper, len(window.controller.network.sizes) - 1
+    while stepper.current is None or stepper.current.layer != last:  # the output, at the right
+        window.step_controls.actions["step"].trigger()
+    for _ in range(3):
+        view_action(window, "Zoom &in").trigger()
+    assert view.spread > 1
+    port = QRectF(view.viewport().rect())
+    box = view.mapFromScene(view.cursor_box.sceneBoundingRect()).boundingRect()
+    assert view.cursor_box.isVisible() and port.intersects(QRectF(box))
