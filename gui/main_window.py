@@ -456,6 +456,7 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+R: reset the lesson\n"
             "Ctrl+M: unit maps (click a unit for its map)\n"
             "F9: lesson panel    F11: presenter mode    Ctrl+= / Ctrl+−: text size\n"
+            "Ctrl+PgDown / Ctrl+PgUp: next / previous tab (presenter mode hides the tabs)\n"
             "+ / −: zoom in / out (the view follows the cursor)    Ctrl+0: fit to the window\n"
             "Ctrl+wheel: zoom    drag: pan    double-click a weight, bias, input or target: edit")
 

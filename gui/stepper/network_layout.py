@@ -144,9 +144,11 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
         "u": (x, y, "centre"),
         "z": (x, y - below - h / 2 - gap, "centre"),
         "delta": (x, y + below + h / 2 + gap, "centre"),
-        # The bias on the line of δ and the name on the line of z, to their left.
+        # The bias on the line of δ and the name on the line of z, to their left (the top
+        # row's name inside the view, where a dense network's small units leave no z line).
         "b": (side, y + below + h / 2 + gap, "right"),
-        "name": (side if l else x - 0.72 * r, y - below - h / 2 - gap, "right"),
+        "name": (side if l else x - 0.72 * r, max(y - below - h / 2 - gap, 0.5 * h + 1),
+                 "right"),
         "y": (x + max(hw, 0.5 * m.unit_number) + 0.5 * m.font_px, y, "left"),
     }
     return spots

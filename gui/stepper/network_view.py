@@ -165,8 +165,8 @@ class NetworkView(NetworkEditing, ZoomView):
         if not layout.edge_labels and not self.controller.layer_mode:
             self.metrics = metrics
             planned = table_layout(self, width, height, layout_network)
-            if ((planned is None or planned[2].kinds != KINDS) and self.spread == 1
-                    and self.room_available()):
+            if ((planned is None or planned[2].kinds != KINDS or planned[2].close)
+                    and self.spread == 1 and self.room_available()):
                 self.room_wanted = room_wanted(self, width, height, layout_network)
             if planned is not None:
                 layout, metrics, self.tables = planned

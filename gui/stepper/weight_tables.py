@@ -73,6 +73,7 @@ class Tables:
     top: float = 0.0  # where the band begins
     spots: dict[str, tuple[float, float, str]] = field(default_factory=dict)
     kinds: tuple[str, ...] = KINDS  # the lines of a cell: all three, or w alone (compact)
+    close: bool = False  # the columns closer together than the first of PADS
 
     def cell_height(self) -> float:
         return len(self.kinds) * self.line + 2 * self.cell_margin()
@@ -223,7 +224,7 @@ def sample_values(stepper) -> dict[str, float]:
 
 
 def table_layout(view, width: float, height: float, layout_network,
-                 lines=(KINDS, KINDS[:2], KINDS[:1])) -> tuple | None:
+                 lines=(KINDS, KINDS[:2], KINDS[:1]), pads=PADS) -> tuple | None:
     """(layout, tables): the network drawn in the upper part of ``width`` × ``height`` with
     every unit's numbers, the tables below it (cells of the first of ``lines`` that fits);
     None when that does not fit."""
@@ -258,10 +259,11 @@ def table_layout(view, width: float, height: float, layout_network,
     # first, so that the drawing keeps the most height, and of those the narrowest.
     # Short of width, the columns closer together (the rules between them still part them).
     choices = orientations(sizes)
-    for kinds, pad, short in ((k, pad, short) for k in lines for pad in PADS
+    for kinds, pad, short in ((k, pad, short) for k in lines for pad in pads
                               for short in choices):
         tables = plan_tables(network, values, cells.horizontalAdvance,
                              cells.horizontalAdvance, cells.height(), pad * f, kinds, short)
+        tables.close = pad < PADS[0]
         layout = layout_network(sizes, width, height - tables.height, metrics,
                                 edge_labels=False)
         if not layout.full:
@@ -275,10 +277,12 @@ def table_layout(view, width: float, height: float, layout_network,
 
 
 def room_wanted(view, width: float, height: float, layout_network, most: int = 200) -> int:
-    """How many pixels wider than ``width`` (where the cells lack lines) the view would have to
-    be for each cell's three lines: 0 when not even ``most`` more would do."""
+    """How many pixels wider than ``width`` (where the cells lack lines, or their columns are
+    close) the view would have to be for each cell's three lines, the columns as far apart as
+    they go: 0 when not even ``most`` more would do."""
     def whole(extra: int) -> bool:
-        return table_layout(view, width + extra, height, layout_network, (KINDS,)) is not None
+        return table_layout(view, width + extra, height, layout_network, (KINDS,),
+                            PADS[:1]) is not None
 
     if not whole(most):
         return 0

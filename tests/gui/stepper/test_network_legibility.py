@@ -178,15 +178,17 @@ def test_3_5_4_2_after_a_trained_sample_still_shows_every_number(
 def test_the_values_dock_gives_the_weight_tables_the_width_it_can_spare(make_window, tmp_path,
                                                                        qtbot):
     """3-4-4-3 at 1280x800: the tables are about 20 px too wide for three lines a cell beside a
-    500 px Values dock whose own columns need less. The dock gives the view that width (its
-    columns stay whole), and every number of the sample shows."""
+    500 px Values dock whose own columns need less (they fit only with their columns closer
+    together). The dock gives the view that width (its columns stay whole), and every number of
+    the sample shows, the columns as far apart as they go."""
     window = make_window("mazur", size=(1280, 800))
     dock, view = window.values_dock, window.network_view
     before = dock.width()
     wanted = []
     view.wants_room.connect(wanted.append)
     assert window.open_path(network_file(tmp_path, [3, 4, 4, 3]))
-    qtbot.waitUntil(lambda: view.tables is not None and view.tables.kinds == EDGE_KINDS)
+    qtbot.waitUntil(lambda: view.tables is not None and view.tables.kinds == EDGE_KINDS
+                    and not view.tables.close)
     assert any(0 < extra < before for extra in wanted)
     assert dock.width() < before and dock.spare_width() >= 0
     assert dock._shortfall() <= 0  # every column of the dock whole
