@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         # the tabs show at the top edge).
         self.presenter_bars = PresenterBars(self, lambda: self.step_controls.toolbar.font(),
                                             self.tabs, [self.step_controls.toolbar],
-                                            self.view_menu)
+                                            self.view_menu, [self.graph_tab.step_bar])
         self.step_controls.progress_changed.connect(self.equation_panel.set_progress)
         self.equation_panel.set_progress(self.step_controls.progress.text())
         self.presenter_split = PresenterSplit(self.splitter)

@@ -21,10 +21,11 @@ REVEAL_EDGE = 3  # pixels from the top of the window that show the bars
 class PresenterBars(QObject):
     """Hides ``window``'s bars in presenter mode (see :meth:`set_presenter`): the menu and
     status bars, and ``top_bars`` (the toolbar, the tab bar of ``tabs``) but while the pointer
-    is at the top edge."""
+    is at the top edge; ``stand_ins`` (the graph tab's own step buttons and progress line) show
+    instead."""
 
     def __init__(self, window: QMainWindow, font_of, tabs: QTabWidget,
-                 top_bars: list[QWidget], menu: QMenu) -> None:
+                 top_bars: list[QWidget], menu: QMenu, stand_ins: list[QWidget] = ()) -> None:
         super().__init__(window)
         self.window, self.font_of = window, font_of  # font_of(): the note's font (scaled)
         self.on = False
@@ -34,6 +35,7 @@ class PresenterBars(QObject):
         self.note.hide()
         window.statusBar().messageChanged.connect(self._show_message)
         self.top_bars = [*top_bars, tabs.tabBar()]
+        self.stand_ins = list(stand_ins)  # shown in presenter mode only (a tab's own step bar)
         self._shown_before: dict[QWidget, bool] = {}
         self.revealed = False  # the top bars shown for the pointer at the top edge
         self._pointer = QTimer(self)  # (a look at the pointer now and then, in presenter mode)
@@ -77,6 +79,8 @@ class PresenterBars(QObject):
         self.revealed = False
         for bar in self.top_bars:
             bar.setVisible(not on and self._shown_before.get(bar, True))
+        for widget in self.stand_ins:
+            widget.setVisible(on)
         self.window.layout().activate()  # the room is the view's now, not at the next event
         self._show_message(self.window.statusBar().currentMessage())
         if on and self.window.isActiveWindow():  # (a user's F11, not a screenshot's)

@@ -229,7 +229,8 @@ class GraphTab(QWidget):
         # Labels with a style sheet of their own do not take the tab's font.
         for label in (*self._captions.values(), self.counts_label):
             self._set_points(label, BASE_POINTS["small"] * scale)
-        for label in (self.error_label, *self.field_captions):
+        for label in (self.error_label, *self.field_captions, self.progress_label,
+                      *self.step_buttons.values()):  # (the step bar: shown in presenter mode)
             self._set_points(label, BASE_POINTS["tab"] * scale)
         self.view.set_font_scale(scale)
         table_font = QFont(self.counts_table.font())

@@ -341,3 +341,22 @@ def test_an_optimizers_rules_get_the_room_they_need_in_presenter_mode(make_windo
                     timeout=1000)
     assert window.splitter.sizes()[1] > PANEL_SHARE * sum(window.splitter.sizes()) + 10
     assert panel.fit >= 0.75
+
+
+def test_the_graph_tab_shows_its_own_step_bar_in_presenter_mode(make_window, qtbot):
+    """The window's toolbar, which steps the graph tab and shows its progress, is hidden in
+    presenter mode: the tab's own step buttons and progress line stand in for it, in the
+    presenter size, and go again on leaving."""
+    window = make_window("mazur", size=(1280, 800))
+    window.open_lesson("why-backpropagation")
+    tab = window.graph_tab
+    window.tabs.setCurrentWidget(tab)
+    assert not tab.step_bar.isVisible()
+    present(window, qtbot)
+    window.step_controls.actions["step"].trigger()
+    assert tab.step_bar.isVisible() and "of" in tab.progress_label.text()
+    assert tab.progress_label.fontMetrics().height() >= 20
+    tab.step_buttons["step"].click()
+    assert tab.progress_label.text() == window.step_controls.progress.text()
+    present(window, qtbot, False)
+    assert not tab.step_bar.isVisible()
