@@ -141,15 +141,16 @@ class MainWindow(QMainWindow):
         self.exports = ExportMenu(self, self.file_menu)  # File ▸ Export and Copy as LaTeX
         self.files.opened.connect(self.lessons.detach)
         self.statusBar()
-        # Presenter mode hides the bars (shortcuts and messages still reach, the toolbar and
-        # the tabs show at the top edge).
-        self.presenter_bars = PresenterBars(self, lambda: self.step_controls.toolbar.font(),
-                                            self.tabs, [self.step_controls.toolbar],
-                                            self.view_menu, [self.graph_tab.step_bar])
-        self.step_controls.progress_changed.connect(self.equation_panel.set_progress)
-        self.equation_panel.set_progress(self.step_controls.progress.text())
+        # Presenter mode hides the bars (shortcuts, messages and the top edge still reach).
         self.presenter_split = PresenterSplit(self.splitter)
         self.equation_panel.needs_room.connect(self.presenter_split.grow)
+        self.presenter_bars = PresenterBars(
+            self, lambda: self.step_controls.toolbar.font(), self.tabs,
+            [self.step_controls.toolbar, self.layer_controls.toolbar], self.view_menu,
+            [self.graph_tab.step_bar])
+        self.presenter_bars.changed.connect(self.layer_controls.refresh)
+        self.step_controls.progress_changed.connect(self.equation_panel.set_progress)
+        self.equation_panel.set_progress(self.step_controls.progress.text())
 
         self.controller.dirty_changed.connect(self.setWindowModified)
         self.controller.path_changed.connect(lambda _: self._update_title())
@@ -518,7 +519,7 @@ class MainWindow(QMainWindow):
         self.leave_presenter_action.setEnabled(on)
         self.theme = PRESENTER if self.presenter else NORMAL
         if on:  # (the split kept as it is now, before the style and the bars change it)
-            self.presenter_split.set_presenter(True)
+            self.presenter_split.keep()
         self.setStyleSheet(self.theme.style_sheet)
         docks = self.findChildren(QDockWidget)
         if self.presenter:
@@ -535,13 +536,13 @@ class MainWindow(QMainWindow):
             for dock, visible in getattr(self, "_docks_before", {}).items():
                 dock.setVisible(visible)
             self.presenter_bars.set_presenter(False)
-            self.presenter_split.set_presenter(False)
             self.equation_panel.set_compact(False)
             self.showNormal()
         self.network_view.set_theme(self.theme)
         self.graph_tab.set_theme(self.theme)
         self.matrix_panel.set_theme(self.theme)
         self._apply_font_scale()
+        self.presenter_split.set_presenter(on)  # (its share of the room the bars left)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self.may_discard():
@@ -550,6 +551,7 @@ class MainWindow(QMainWindow):
         self.step_controls.timer.stop()
         self.training.shutdown()
         if self.persist:
+            self.set_presenter(False)  # (its hidden bars and docks are not the state to keep)
             self.settings.setValue("geometry", self.saveGeometry())
             self.settings.setValue("window_state", self.saveState())
             dock = self.values_dock

@@ -9,20 +9,33 @@ bottom left of the central area.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCursor, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 HINT = ("Presenter mode · F11 or Esc: leave · Ctrl+PgDown / Ctrl+PgUp: next / previous tab · "
         "the toolbar and the tabs show while the pointer is at the top edge")
 REVEAL_EDGE = 3  # pixels from the top of the window that show the bars
 
 
+def step_tab(tabs: QTabWidget, step: int) -> None:
+    """The next (``step`` 1) or previous (-1) tab of the tab widget that has the focus (a
+    dock's own tabs), else of ``tabs``."""
+    widget = QApplication.focusWidget()
+    while widget is not None and not isinstance(widget, QTabWidget):
+        widget = widget.parentWidget()
+    tabs = widget or tabs
+    tabs.setCurrentIndex((tabs.currentIndex() + step) % max(tabs.count(), 1))
+
+
 class PresenterBars(QObject):
     """Hides ``window``'s bars in presenter mode (see :meth:`set_presenter`): the menu and
     status bars, and ``top_bars`` (the toolbar, the tab bar of ``tabs``) but while the pointer
     is at the top edge; ``stand_ins`` (the graph tab's own step buttons and progress line) show
-    instead."""
+    instead. ``changed`` tells the bars that show by themselves (layer mode's) to look again at
+    :attr:`hiding`."""
+
+    changed = Signal()
 
     def __init__(self, window: QMainWindow, font_of, tabs: QTabWidget,
                  top_bars: list[QWidget], menu: QMenu, stand_ins: list[QWidget] = ()) -> None:
@@ -46,8 +59,7 @@ class PresenterBars(QObject):
                                  ("&Previous tab", ("Ctrl+PgUp", "Ctrl+Shift+Tab"), -1)):
             action = QAction(text, window)
             action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(lambda _=False, step=step: tabs.setCurrentIndex(
-                (tabs.currentIndex() + step) % tabs.count()))
+            action.triggered.connect(lambda _=False, step=step: step_tab(tabs, step))
             menu.addAction(action)
             window.addAction(action)
             self.tab_actions.append(action)
@@ -62,6 +74,11 @@ class PresenterBars(QObject):
                     menus.append(action.menu())
                 elif not action.isSeparator() and action not in self.window.actions():
                     self.window.addAction(action)
+
+    @property
+    def hiding(self) -> bool:
+        """Whether the top bars are put away now (presenter mode, the pointer off the top)."""
+        return self.on and not self.revealed
 
     def set_presenter(self, on: bool) -> None:
         if on and not self.on:
@@ -82,6 +99,9 @@ class PresenterBars(QObject):
         for widget in self.stand_ins:
             widget.setVisible(on)
         self.window.layout().activate()  # the room is the view's now, not at the next event
+        self.changed.emit()
+        if not on and self.window.statusBar().currentMessage() == HINT:
+            self.window.statusBar().clearMessage()
         self._show_message(self.window.statusBar().currentMessage())
         if on and self.window.isActiveWindow():  # (a user's F11, not a screenshot's)
             self.window.statusBar().showMessage(HINT, 8000)
@@ -92,17 +112,26 @@ class PresenterBars(QObject):
         if not self.on or on == self.revealed:
             return
         self.revealed = on
-        for bar in self.top_bars:
+        for bar in self.top_bars:  # (the equation panel keeps its height: see PresenterSplit)
             bar.setVisible(on and self._shown_before.get(bar, True))
+        self.changed.emit()
 
     def _follow_pointer(self) -> None:
+        active = QApplication.activeWindow()
+        if (self.window.isMinimized() or active not in (None, self.window)
+                or QApplication.activePopupWidget() is not None
+                or QApplication.mouseButtons() != Qt.MouseButton.NoButton):
+            return  # (another window's, a menu open or a drag: the bars stay as they are)
         pos = self.window.mapFromGlobal(QCursor.pos())
         inside = self.window.rect().contains(pos)
         if not self.revealed:
             self.reveal(inside and pos.y() < REVEAL_EDGE)
             return
-        bottom = max((bar.mapTo(self.window, bar.rect().bottomLeft()).y()
-                      for bar in self.top_bars if bar.isVisible()), default=0)
+        # The bars along the top (a toolbar moved to a side does not count).
+        tops = [bar.geometry().translated(bar.mapTo(self.window, bar.rect().topLeft())
+                                          - bar.geometry().topLeft())
+                for bar in self.top_bars if bar.isVisible()]
+        bottom = max((r.bottom() for r in tops if r.width() > r.height()), default=0)
         if not inside or pos.y() > bottom + 24:  # (off the bars, with a little slack)
             self.reveal(False)
 
@@ -156,23 +185,33 @@ class PresenterSplit(QObject):
     def __init__(self, splitter) -> None:
         super().__init__(splitter)
         self.splitter, self.on, self.before = splitter, False, None
+        self.panel = 0  # its height in presenter mode
+        self._window = None  # the window's size it was shared out for
         splitter.installEventFilter(self)
+        splitter.splitterMoved.connect(lambda *_: setattr(self, "panel", splitter.sizes()[1]))
+
+    def keep(self) -> None:
+        """Keep the split as it is now, to give back on leaving presenter mode."""
+        if not self.on:
+            self.before = self.splitter.sizes()
 
     def set_presenter(self, on: bool) -> None:
-        if on and not self.on:
-            self.before = self.splitter.sizes()
+        if on and not self.on and self.before is None:
+            self.keep()
         self.on = on
         if on:
             self._split()
         elif self.before is not None:
             self.splitter.setSizes(self.before)
+            self.before = None
 
     def _split(self) -> None:
         total = sum(self.splitter.sizes())
+        self._window = self.splitter.window().size()
         if total > 0:  # (narrower than 1280 pixels, the panel's lines wrap: more of the height)
             share = min(0.4, PANEL_SHARE * max(1.0, 1280 / max(self.splitter.width(), 1)))
-            panel = round(share * total)
-            self.splitter.setSizes([total - panel, panel])
+            self.panel = round(share * total)
+            self.splitter.setSizes([total - self.panel, self.panel])
 
     def grow(self, needed: int) -> None:
         """A step whose text does not fit even at the smallest fit (an optimizer's five rules
@@ -181,9 +220,18 @@ class PresenterSplit(QObject):
         total = sum(self.splitter.sizes())
         panel = min(needed + 2, round(MOST * total))
         if self.on and total > 0 and panel > self.splitter.sizes()[1]:
+            self.panel = panel
             self.splitter.setSizes([total - panel, panel])
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt)
         if self.on and watched is self.splitter and event.type() == QEvent.Type.Resize:
-            self._split()
+            # The window resized: the share anew; the bars come or go: the panel keeps its
+            # height (and a drag of the handle holds), the drawing gives or takes the room.
+            window = self.splitter.window().size()
+            # (the new height, less the handle: the sizes are still the old ones here)
+            total = event.size().height() - self.splitter.handleWidth()
+            if window == self._window and 0 < self.panel < total:
+                self.splitter.setSizes([total - self.panel, self.panel])
+            else:
+                self._split()
         return False

@@ -75,10 +75,15 @@ class ZoomView(QGraphicsView):
         self.setVerticalScrollBarPolicy(wanted[1])
 
     def zoom(self, factor: float, about_mouse: bool = False) -> None:
-        """Scale by ``factor`` about the mouse; the view stops following the window size
-        (``about_mouse``: the wheel's zoom, where views that follow a cursor do not)."""
+        """Scale by ``factor`` about the mouse (``about_mouse``: the wheel's zoom) or about the
+        middle of the view (the keys' and the menu's: the mouse may rest anywhere); the view
+        stops following the window size."""
         self.auto_fit = False
+        anchor = QGraphicsView.ViewportAnchor
+        self.setTransformationAnchor(anchor.AnchorUnderMouse if about_mouse
+                                     else anchor.AnchorViewCenter)
         self.scale(factor, factor)
+        self.setTransformationAnchor(anchor.AnchorUnderMouse)
         self.show_scroll_bars_if_needed()
         self.zoom_changed()
 

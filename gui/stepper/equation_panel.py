@@ -74,6 +74,7 @@ def heading_for(op: Operation, network) -> str:
     return f"{PHASE_WORDS.get(op.phase, op.phase)} · {what}"
 
 
+PROGRESS_TEMPLATE = "gradients · 888 of 888 · sample 88"  # (as wide as the progress gets)
 PARTS = ";  "  # separates the rules of one step (an optimizer's averages, then the update)
 
 
@@ -206,14 +207,20 @@ class EquationPanel(QWidget):
         self._place_progress()
 
     def _place_progress(self) -> None:
+        """At the right end of the heading, in a width that does not change from step to step
+        (so that the heading does not wrap anew as it plays); none where the heading is too
+        narrow to share."""
         heading, progress = self._labels["heading"], self.progress
-        shown = self.compact and bool(progress.text())
+        metrics = progress.fontMetrics()
+        width = max(metrics.horizontalAdvance(PROGRESS_TEMPLATE),
+                    metrics.horizontalAdvance(progress.text())) + 4
+        shown = self.compact and bool(progress.text()) and heading.width() >= 2.5 * width
         progress.setVisible(shown)
         room = 0
         if shown:
-            progress.adjustSize()
-            progress.move(heading.width() - progress.width(), 0)
-            room = progress.width() + round(progress.fontMetrics().height())
+            progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            progress.setGeometry(heading.width() - width, 0, width, metrics.height() + 2)
+            room = width + round(metrics.height())
         if heading.contentsMargins().right() != room:
             heading.setContentsMargins(0, 0, room, 0)
 

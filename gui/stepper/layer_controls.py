@@ -99,7 +99,8 @@ class LayerControls(QObject):
         self.sample.setMaximum(size)
         self.sample.setValue(layers.sample + 1)
         self.sample.blockSignals(False)
-        self.toolbar.setVisible(on)
+        bars = getattr(self.window, "presenter_bars", None)  # (hidden with the other bars)
+        self.toolbar.setVisible(on and not (bars is not None and bars.hiding))
         for action, show in zip(self.widget_actions, (True, True, size > 1, size > 1)):
             action.setVisible(show)
 

@@ -160,17 +160,72 @@ def test_the_toolbar_and_the_tabs_show_while_the_pointer_is_at_the_top_edge(
     toolbar, tab_bar = window.step_controls.toolbar, window.tabs.tabBar()
     pointer = [window.mapToGlobal(QPoint(600, 300))]
     monkeypatch.setattr(bars.QCursor, "pos", staticmethod(lambda: pointer[0]))
+    # (this window active, no menu open, no button down, whatever earlier tests left)
+    monkeypatch.setattr(bars.QApplication, "activeWindow", staticmethod(lambda: window))
+    monkeypatch.setattr(bars.QApplication, "activePopupWidget", staticmethod(lambda: None))
+    monkeypatch.setattr(bars.QApplication, "mouseButtons",
+                        staticmethod(lambda: bars.Qt.MouseButton.NoButton))
     window.presenter_bars._follow_pointer()
     assert not toolbar.isVisible()
+    panel = window.splitter.sizes()[1]
     pointer[0] = window.mapToGlobal(QPoint(600, 0))
     window.presenter_bars._follow_pointer()
     assert toolbar.isVisible() and tab_bar.isVisible()
+    assert window.splitter.sizes()[1] == panel  # the drawing gives the bars their room
     pointer[0] = window.mapToGlobal(QPoint(600, tab_bar.mapTo(window, QPoint(0, 0)).y() + 5))
     window.presenter_bars._follow_pointer()
     assert toolbar.isVisible()  # on the bars: they stay
     pointer[0] = window.mapToGlobal(QPoint(600, 400))
     window.presenter_bars._follow_pointer()
     assert not toolbar.isVisible() and not tab_bar.isVisible()
+    assert window.splitter.sizes()[1] == panel
+    window.presenter_bars.reveal(True)
+    present(window, qtbot, False)  # leaving with the bars shown: they stay, the timer stops
+    assert toolbar.isVisible() and not window.presenter_bars._pointer.isActive()
+
+
+def test_layer_modes_toolbar_hides_with_the_others_in_presenter_mode(make_window, qtbot):
+    """Layer mode's minibatch toolbar showed itself again at every step, alone at the top of
+    the presenter's screen."""
+    window = make_window("mazur", size=(1280, 800))
+    window.layer_controls.action.trigger()
+    minibatch = window.layer_controls.toolbar
+    assert minibatch.isVisible()
+    present(window, qtbot)
+    window.step_controls.actions["step"].trigger()
+    assert not minibatch.isVisible()
+    window.presenter_bars.reveal(True)
+    assert minibatch.isVisible()
+    window.presenter_bars.reveal(False)
+    present(window, qtbot, False)
+    assert minibatch.isVisible()
+
+
+def test_the_tab_keys_step_the_tabs_that_have_the_focus(make_window, qtbot, monkeypatch):
+    """Ctrl+Tab and Ctrl+PgDown are the window's (the tab bar is hidden in presenter mode), but
+    inside the Values dock they still step the dock's own tabs, as they did."""
+    from PySide6.QtWidgets import QTabWidget
+
+    import gui.presenter_bars as bars
+
+    window = make_window("mazur", size=(1280, 800))
+    inner = window.values_dock.findChild(QTabWidget)
+    assert inner is not None and inner.count() > 1
+    next_tab = window.presenter_bars.tab_actions[0]
+    monkeypatch.setattr(bars.QApplication, "focusWidget", staticmethod(lambda: inner.tabBar()))
+    before, main = inner.currentIndex(), window.tabs.currentIndex()
+    next_tab.trigger()
+    assert inner.currentIndex() == (before + 1) % inner.count()
+    assert window.tabs.currentIndex() == main
+
+
+def test_quitting_in_presenter_mode_keeps_the_bars_for_the_next_start(make_window, qtbot):
+    window = make_window("mazur", size=(1280, 800))
+    present(window, qtbot)
+    window.close()
+    again = make_window("mazur", size=(1280, 800))
+    assert again.step_controls.toolbar.isVisible() and again.tabs.tabBar().isVisible()
+    assert again.values_dock.isVisible()
 
 
 def test_the_equation_panel_shows_the_progress_in_presenter_mode(make_window, qtbot):

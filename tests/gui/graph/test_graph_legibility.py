@@ -522,3 +522,25 @@ def test_an_edge_into_the_next_band_stays_in_view_in_presenter_mode(make_window,
         shown = view.mapFromScene(arrow.sceneBoundingRect()).boundingRect()
         assert port.contains(shown), (shown, port)
     assert not view.horizontalScrollBar().isVisible()
+
+
+def test_the_keys_zoom_about_the_middle_of_the_view_the_wheel_about_the_mouse(make_window,
+                                                                             qtbot):
+    """View ▸ Zoom in (+) went about wherever the mouse rested over the view; it scales about
+    the middle of the view, as the wheel (Ctrl) scales about the point under the mouse."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+
+    window, view, _ = open_lesson_3(make_window, qtbot, (1280, 800))
+    anchors = []
+    scale = view.scale
+    view.scale = lambda sx, sy: (anchors.append(view.transformationAnchor()), scale(sx, sy))
+    window._zoom_by(1.5)
+    at = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(at, QPointF(view.viewport().mapToGlobal(at.toPoint())), QPoint(),
+                        QPoint(0, 120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    view.wheelEvent(wheel)
+    anchor = type(view).ViewportAnchor
+    assert anchors == [anchor.AnchorViewCenter, anchor.AnchorUnderMouse]
+    assert view.transformationAnchor() == anchor.AnchorUnderMouse

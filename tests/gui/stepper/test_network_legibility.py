@@ -820,7 +820,7 @@ def test_3_4_4_3_late_in_training_keeps_every_number_in_presenter_mode(make_wind
     while stepper.samples_done < 2 or not stepper.at_end:
         window.step_controls.actions["step"].trigger()
     view.fit()
-    assert view.tables.kinds == EDGE_KINDS
+    assert view.tables.kinds == EDGE_KINDS and view.tables.close
     check_position(window, 22.0, every_weight=True)
     for p in view.tables.plans:  # two numbers side by side stay apart
         assert min(p.col_widths) > 3 * view.tables.line
