@@ -151,6 +151,7 @@ class EquationPanel(QWidget):
         self.progress = QLabel(self._labels["heading"])
         self.progress.setObjectName("equation_progress")
         self.progress.setStyleSheet("color: gray;")
+        self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.progress.hide()
         self._labels["heading"].installEventFilter(self)
         layout.setRowStretch(7, 1)
@@ -218,7 +219,6 @@ class EquationPanel(QWidget):
         progress.setVisible(shown)
         room = 0
         if shown:
-            progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             progress.setGeometry(heading.width() - width, 0, width, metrics.height() + 2)
             room = width + round(metrics.height())
         if heading.contentsMargins().right() != room:
