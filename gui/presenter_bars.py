@@ -169,7 +169,7 @@ class PresenterBars(QObject):
         return False
 
 
-PANEL_SHARE = 0.195  # of the Stepper tab's height, for the equation panel in presenter mode
+PANEL_SHARE = 0.2  # of the Stepper tab's height, for the equation panel in presenter mode
 MOST = 0.45  # the most it grows to for a step whose text needs more
 
 

@@ -132,11 +132,11 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
             }
         return {
             "u": (x, y, "centre"),
-            "z": (left, y - h / 2 - 1, "right"),
-            "delta": (left, y + h / 2 + 1, "right"),
-            "b": (right, y + h / 2 + 1, "left"),
-            "name": (left if l else x - hw - gap, y - h / 2 - 1 if l else y, "right"),
-            "y": (right, y - h / 2 - 1, "left"),
+            "z": (left, y - hs / 2 - 1, "right"),
+            "delta": (left, y + hs / 2 + 1, "right"),
+            "b": (right, y + hs / 2 + 1, "left"),
+            "name": (left if l else x - hw - gap, y - hs / 2 - 1 if l else y, "right"),
+            "y": (right, y - hs / 2 - 1, "left"),
         }
     below = max(r, 0.5 * h)
     side = x - max(0.5 * m.number + m.font_px, 0.72 * r) - 0.6 * m.font_px
