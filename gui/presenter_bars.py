@@ -9,7 +9,7 @@ bottom left of the central area.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
@@ -128,8 +128,7 @@ class PresenterBars(QObject):
             self.reveal(inside and pos.y() < REVEAL_EDGE)
             return
         # The bars along the top (a toolbar moved to a side does not count).
-        tops = [bar.geometry().translated(bar.mapTo(self.window, bar.rect().topLeft())
-                                          - bar.geometry().topLeft())
+        tops = [QRect(bar.mapTo(self.window, QPoint(0, 0)), bar.size())
                 for bar in self.top_bars if bar.isVisible()]
         bottom = max((r.bottom() for r in tops if r.width() > r.height()), default=0)
         if not inside or pos.y() > bottom + 24:  # (off the bars, with a little slack)

@@ -79,11 +79,11 @@ class ZoomView(QGraphicsView):
         middle of the view (the keys' and the menu's: the mouse may rest anywhere); the view
         stops following the window size."""
         self.auto_fit = False
-        anchor = QGraphicsView.ViewportAnchor
+        anchor, before = QGraphicsView.ViewportAnchor, self.transformationAnchor()
         self.setTransformationAnchor(anchor.AnchorUnderMouse if about_mouse
                                      else anchor.AnchorViewCenter)
         self.scale(factor, factor)
-        self.setTransformationAnchor(anchor.AnchorUnderMouse)
+        self.setTransformationAnchor(before)
         self.show_scroll_bars_if_needed()
         self.zoom_changed()
 

@@ -110,34 +110,19 @@ def unit_label_spots(layout: Layout, m: Metrics, l: int, j: int) -> dict[str, tu
         if l == 0 and layout.names:  # an input: its name on its left
             return {"u": (x, y, "centre"), "name": (x - hw - gap, y, "right")}
         hs = m.stack()[0] if layout.small else h
-        if layout.stacked:  # short of width too: z and δ left of the unit, the bias under it
-            return {
-                "u": (x, y, "centre"),
-                "z": (left, y - hs / 2 - 1, "right"),
-                "delta": (left, y + hs / 2 + 1, "right"),
-                "b": (x, y + r + hs / 2 - 1, "centre"),  # (its leading under the oval)
-                # (right of the unit: the output's under its target)
-                "name": (right, y + hs / 2 + 1 if last else y - hs / 2 - 1, "left"),
-                "y": (right, y - hs / 2 - 1, "left"),
-            }
-        if layout.names:  # (weights in tables) the name right of the unit, over its bias
+        top, low = y - hs / 2 - 1, y + hs / 2 + 1  # the two lines beside the unit
+        spots = {"u": (x, y, "centre"), "z": (left, top, "right"), "delta": (left, low, "right"),
+                 "b": (right, low, "left"), "y": (right, top, "left")}
+        if layout.stacked:  # short of width too: the bias under the unit (its leading under
+            # the oval), the name right of the unit (the output's under its target)
+            spots.update(b=(x, y + r + hs / 2 - 1, "centre"),
+                         name=(right, low if last else top, "left"))
+        elif layout.names:  # (weights in tables) the name right of the unit, over its bias
             named = m.name_text + 0.4 * m.font_px if last else 0.0
-            return {
-                "u": (x, y, "centre"),
-                "z": (left, y - hs / 2 - 1, "right"),
-                "delta": (left, y + hs / 2 + 1, "right"),
-                "b": (right, y + hs / 2 + 1, "left"),
-                "name": (right, y - hs / 2 - 1, "left"),
-                "y": (right + named, y - hs / 2 - 1, "left"),
-            }
-        return {
-            "u": (x, y, "centre"),
-            "z": (left, y - hs / 2 - 1, "right"),
-            "delta": (left, y + hs / 2 + 1, "right"),
-            "b": (right, y + hs / 2 + 1, "left"),
-            "name": (left if l else x - hw - gap, y - hs / 2 - 1 if l else y, "right"),
-            "y": (right, y - hs / 2 - 1, "left"),
-        }
+            spots.update(name=(right, top, "left"), y=(right + named, top, "left"))
+        else:
+            spots["name"] = (left if l else x - hw - gap, top if l else y, "right")
+        return spots
     below = max(r, 0.5 * h)
     side = x - max(0.5 * m.number + m.font_px, 0.72 * r) - 0.6 * m.font_px
     spots = {
